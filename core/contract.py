@@ -1,0 +1,127 @@
+"""The muscle contract: what a ``service.py`` author writes against.
+
+A muscle is one class subclassing :class:`Muscle`; its docstring describes it. Its tools are
+methods marked :func:`tool` with typed parameters and a typed return value. Parameters
+annotated :class:`~core.progress.Progress` or :class:`~core.scope.Scope` are injected by the
+runtime and never appear in the tool's input schema. Failures raise :mod:`core.errors`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
+
+from core.errors import AtomsError
+from core.settings import Settings
+
+__all__ = ["CanvasTool", "Muscle", "ToolExample", "ToolOptions", "tool", "tool_options"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_TOOL_ATTR = "__atoms_tool__"
+CAPABILITY_PATTERN = re.compile(r"cap(\.[a-z][a-z0-9_]*){2,}")
+
+
+class ToolExample(BaseModel):
+    """A request and the exact response the tool gives for it (a test proves they match)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: str
+    request: dict[str, JsonValue]
+    response: JsonValue
+
+
+class CanvasTool(BaseModel):
+    """A UI control a canvas may render for this muscle, bound to one of its tools."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    icon: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    type: Literal["toggle", "trigger", "panel_pop", "slider", "select"]
+    tool: str = Field(description="Name of the bound tool")
+    action: str | None = Field(default=None, description="What the control does, shown as its label")
+
+
+class ToolOptions(BaseModel):
+    """What ``@tool`` records on a method."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: str | None = None
+    examples: tuple[ToolExample, ...] = ()
+    errors: tuple[str, ...] = Field(default=(), description="Codes of the errors this tool raises")
+    read_only: bool = False
+    destructive: bool = False
+    idempotent: bool = False
+    open_world: bool = False
+
+    @field_validator("errors", mode="before")
+    @classmethod
+    def _codes(cls, value: object) -> object:
+        # Accept error classes as well as their codes: @tool(errors=[AssetNotFound]).
+        if isinstance(value, (list, tuple)):
+            return tuple(v.code if isinstance(v, type) and issubclass(v, AtomsError) else v for v in value)
+        return value
+
+
+def tool(
+    fn: _F | None = None,
+    *,
+    title: str | None = None,
+    examples: Sequence[ToolExample] = (),
+    errors: Sequence[type[AtomsError] | str] = (),
+    read_only: bool = False,
+    destructive: bool = False,
+    idempotent: bool = False,
+    open_world: bool = False,
+) -> Any:
+    """Mark a muscle method as an MCP tool. Works bare (``@tool``) or with options."""
+    options = ToolOptions(
+        title=title,
+        examples=tuple(examples),
+        errors=tuple(errors),  # type: ignore[arg-type]
+        read_only=read_only,
+        destructive=destructive,
+        idempotent=idempotent,
+        open_world=open_world,
+    )
+
+    def mark(method: _F) -> _F:
+        setattr(method, _TOOL_ATTR, options)
+        return method
+
+    return mark(fn) if fn is not None else mark
+
+
+def tool_options(method: object) -> ToolOptions | None:
+    """The options ``@tool`` recorded, or ``None`` for a plain method."""
+    options = getattr(method, _TOOL_ATTR, None)
+    return options if isinstance(options, ToolOptions) else None
+
+
+class Muscle:
+    """Base class of every muscle. Subclasses set the class attributes and define tools.
+
+    One instance serves every call of a process. What must load once (models, clients) is
+    loaded in :meth:`startup`, which the runtime awaits once before the first call, and
+    released in :meth:`shutdown`.
+    """
+
+    version: ClassVar[str] = "0.0.0"
+    capabilities: ClassVar[Sequence[str]] = ()
+    canvas_tools: ClassVar[Sequence[CanvasTool]] = ()
+
+    def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.time) -> None:
+        self.settings = settings
+        self.clock = clock
+
+    async def startup(self) -> None:
+        """Load per-process resources. The default loads nothing."""
+
+    async def shutdown(self) -> None:
+        """Release what :meth:`startup` loaded."""

@@ -1,0 +1,426 @@
+"""The one way the suite runs ffmpeg: binary lookup, progress, stderr tail, cancellation.
+
+Both runners start ffmpeg in its own process group (``start_new_session``) so that stopping
+a run stops everything it started: on cancellation the whole group gets SIGTERM, then
+SIGKILL after a grace period, and no ffmpeg outlives the call that started it.
+
+Progress comes from ``-progress pipe:1`` (key=value blocks on stdout); stderr is drained
+concurrently into a bounded tail so neither pipe can fill and stall ffmpeg. The async and
+the blocking runner share the parsing below and differ only in how they wait.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import functools
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Final
+
+import anyio
+import anyio.abc
+
+from core.errors import ConfigError, FfmpegFailed
+
+__all__ = [
+    "FfmpegResult",
+    "ffmpeg_binary",
+    "ffprobe_binary",
+    "run_ffmpeg",
+    "run_ffmpeg_sync",
+]
+
+STDERR_TAIL_LINES: Final = 40
+# At most ~10 progress reports a second: enough for a smooth bar, few enough for MCP
+# notifications and job-table writes.
+_MIN_REPORT_INTERVAL_S: Final = 0.1
+# ffmpeg still writes the trailer (an MP4's moov index, for one) after its clock reaches
+# the end, so 1.0 is kept for "exited successfully" and running reports stop just below.
+_RUNNING_CAP: Final = 0.99
+_TERMINATE_GRACE_S: Final = 2.0
+_CANCEL_POLL_S: Final = 0.2
+# A line longer than this is cut rather than buffered without bound.
+_MAX_LINE_BYTES: Final = 64 * 1024
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+
+
+@dataclass(frozen=True)
+class FfmpegResult:
+    """A run that exited with status 0."""
+
+    returncode: int
+    stderr_tail: str
+    elapsed_s: float
+
+
+# --- binaries -------------------------------------------------------------------------
+
+
+def ffmpeg_binary(search_path: str | None = None) -> str:
+    """The ffmpeg to run: the one on ``search_path`` (default: PATH), else imageio-ffmpeg's.
+
+    The default lookup is cached for the life of the process.
+    """
+    return _default_ffmpeg() if search_path is None else _find_ffmpeg(search_path)
+
+
+def ffprobe_binary(search_path: str | None = None) -> str | None:
+    """The ffprobe on ``search_path`` (default: PATH), or None: imageio-ffmpeg ships none."""
+    return _default_ffprobe() if search_path is None else shutil.which("ffprobe", path=search_path)
+
+
+@functools.cache
+def _default_ffmpeg() -> str:
+    return _find_ffmpeg(None)
+
+
+@functools.cache
+def _default_ffprobe() -> str | None:
+    return shutil.which("ffprobe")
+
+
+def _find_ffmpeg(search_path: str | None) -> str:
+    found = shutil.which("ffmpeg", path=search_path)
+    if found is not None:
+        return found
+    import imageio_ffmpeg  # imported late: only needed when PATH has no ffmpeg
+
+    try:
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
+    except RuntimeError as exc:
+        raise ConfigError(
+            "no ffmpeg binary found",
+            hint="Install ffmpeg on PATH, or reinstall the imageio-ffmpeg wheel for this platform.",
+        ) from exc
+
+
+# --- parsing shared by both runners ---------------------------------------------------
+
+ProgressReport = tuple[float, str]
+
+
+@dataclass
+class _ProgressParser:
+    """Turns ``-progress`` key=value blocks into monotonic, throttled (fraction, message)."""
+
+    duration_s: float | None
+    clock: Callable[[], float] = time.monotonic
+    _block: dict[str, str] = field(default_factory=dict, init=False)
+    _last_fraction: float = field(default=-1.0, init=False)
+    _last_report_at: float = field(default=float("-inf"), init=False)
+
+    def feed(self, line: str) -> ProgressReport | None:
+        key, sep, value = line.partition("=")
+        if not sep:
+            return None
+        key, value = key.strip(), value.strip()
+        if key != "progress":
+            self._block[key] = value
+            return None
+        # "progress=continue|end" closes a block: only now are its fields consistent.
+        block, self._block = self._block, {}
+        return self._report(block)
+
+    def finish(self) -> ProgressReport:
+        """The last report, sent once ffmpeg exited with status 0."""
+        self._last_fraction = 1.0
+        return 1.0, "done"
+
+    def _report(self, block: dict[str, str]) -> ProgressReport | None:
+        if not self.duration_s or self.duration_s <= 0:
+            return None
+        out_s = _out_time_s(block)
+        if out_s is None:
+            return None
+        fraction = min(max(out_s / self.duration_s, 0.0), _RUNNING_CAP)
+        now = self.clock()
+        if fraction <= self._last_fraction or now - self._last_report_at < _MIN_REPORT_INTERVAL_S:
+            return None
+        self._last_fraction, self._last_report_at = fraction, now
+        message = f"{out_s:.1f}s of {self.duration_s:.1f}s"
+        speed = block.get("speed", "N/A")
+        return fraction, message if speed in ("", "N/A") else f"{message} at {speed}"
+
+
+def _out_time_s(block: dict[str, str]) -> float | None:
+    # out_time_ms is in microseconds too (a long-standing ffmpeg quirk); out_time is the
+    # last resort for builds that print neither.
+    for key in ("out_time_us", "out_time_ms"):
+        raw = block.get(key, "")
+        if raw.lstrip("-").isdigit():
+            micros = int(raw)
+            return micros / 1_000_000 if micros >= 0 else None
+    match = re.fullmatch(r"(\d+):(\d{2}):(\d{2}(?:\.\d+)?)", block.get("out_time", ""))
+    if match is None:
+        return None
+    hours, minutes, seconds = match.groups()
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+class _LineSplitter:
+    """Reassembles lines from pipe chunks; ``\\r`` counts as a break (ffmpeg's stats use it)."""
+
+    def __init__(self) -> None:
+        self._pending = b""
+
+    def feed(self, chunk: bytes) -> list[str]:
+        parts = _LINE_BREAK.split(self._pending + chunk)
+        self._pending = parts.pop()
+        if len(self._pending) > _MAX_LINE_BYTES:
+            parts.append(self._pending)
+            self._pending = b""
+        return [_decode(part) for part in parts if part]
+
+    def flush(self) -> list[str]:
+        rest, self._pending = self._pending, b""
+        return [_decode(rest)] if rest else []
+
+
+def _decode(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")
+
+
+def _build_argv(binary: str | None, args: Sequence[str]) -> list[str]:
+    return [binary or ffmpeg_binary(), "-hide_banner", "-nostdin", "-nostats", "-progress", "pipe:1", *args]
+
+
+def _finish(argv: list[str], returncode: int, tail: deque[str], started: float) -> FfmpegResult:
+    """The result of a run that ended on its own, or FfmpegFailed for a non-zero status."""
+    stderr_tail = "\n".join(tail)
+    if returncode != 0:
+        if returncode < 0:
+            reason = f"ffmpeg was killed by {signal.Signals(-returncode).name}"
+        else:
+            reason = f"ffmpeg exited with status {returncode}"
+        last_line = tail[-1].strip() if tail else ""
+        raise FfmpegFailed(
+            f"{reason}: {last_line}" if last_line else reason,
+            value=returncode,
+            details={"stderr_tail": stderr_tail, "argv": argv},
+        )
+    return FfmpegResult(returncode=returncode, stderr_tail=stderr_tail, elapsed_s=time.monotonic() - started)
+
+
+def _signal_group(pgid: int, signum: signal.Signals) -> None:
+    # The group is gone once every member has been reaped: nothing left to signal.
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signum)
+
+
+def _start_failed(argv: list[str], exc: OSError) -> FfmpegFailed:
+    return FfmpegFailed(
+        f"could not start ffmpeg: {exc.strerror or exc}",
+        value=argv[0],
+        hint="Check that the ffmpeg binary exists and is executable.",
+        details={"argv": argv},
+    )
+
+
+# --- async runner ---------------------------------------------------------------------
+
+
+async def run_ffmpeg(
+    args: Sequence[str],
+    *,
+    duration_s: float | None = None,
+    on_progress: Callable[[float, str], Awaitable[None]] | None = None,
+    binary: str | None = None,
+) -> FfmpegResult:
+    """Run ``ffmpeg <args>``, reporting progress and killing its process group on cancel.
+
+    ``args`` must not send output to stdout: stdout carries the progress stream. Progress
+    fractions (0..1) need ``duration_s`` (the expected output duration); whatever the
+    duration, a successful run ends with one ``on_progress(1.0, "done")``.
+    Raises FfmpegFailed for a non-zero exit; re-raises cancellation after the group is dead.
+    """
+    argv = _build_argv(binary, args)
+    parser = _ProgressParser(duration_s)
+    tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
+    started = time.monotonic()
+    try:
+        process = await anyio.open_process(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise _start_failed(argv, exc) from exc
+    async with process:
+        try:
+            returncode = await _supervise(process, parser, tail, on_progress)
+        except BaseException:
+            # Cancelled, or on_progress raised: ffmpeg must not outlive this call.
+            with anyio.CancelScope(shield=True):
+                await _stop_group(process)
+            raise
+    result = _finish(argv, returncode, tail, started)
+    if on_progress is not None:
+        await on_progress(*parser.finish())
+    return result
+
+
+async def _supervise(
+    process: anyio.abc.Process,
+    parser: _ProgressParser,
+    tail: deque[str],
+    on_progress: Callable[[float, str], Awaitable[None]] | None,
+) -> int:
+    assert process.stdout is not None and process.stderr is not None
+    try:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(_drain_into, process.stderr, tail)
+            splitter = _LineSplitter()
+            async for chunk in process.stdout:
+                for line in splitter.feed(chunk):
+                    report = parser.feed(line)
+                    if report is not None and on_progress is not None:
+                        await on_progress(*report)
+            returncode = await process.wait()
+    except BaseExceptionGroup as group:
+        # The stderr drain cannot fail, so the group only wraps the caller's own error
+        # (from on_progress): hand it back unwrapped.
+        raise group.exceptions[0] from None
+    return returncode
+
+
+async def _drain_into(stream: anyio.abc.ByteReceiveStream, tail: deque[str]) -> None:
+    splitter = _LineSplitter()
+    async for chunk in stream:
+        tail.extend(splitter.feed(chunk))
+    tail.extend(splitter.flush())
+
+
+async def _stop_group(process: anyio.abc.Process) -> None:
+    """SIGTERM the group (ffmpeg then finalises its output), SIGKILL whatever is left."""
+    # With start_new_session the leader's pid is the group id.
+    _signal_group(process.pid, signal.SIGTERM)
+    with anyio.move_on_after(_TERMINATE_GRACE_S):
+        await process.wait()
+    _signal_group(process.pid, signal.SIGKILL)
+    await process.wait()
+
+
+# --- blocking runner ------------------------------------------------------------------
+
+_EOF: Final = None
+
+
+def run_ffmpeg_sync(
+    args: Sequence[str],
+    *,
+    duration_s: float | None = None,
+    on_progress: Callable[[float, str], None] | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    binary: str | None = None,
+) -> FfmpegResult:
+    """Blocking twin of :func:`run_ffmpeg` for worker threads and processes (Dask jobs).
+
+    ``should_cancel`` is polled about every 0.2 s; when it returns True the process group
+    is stopped and ``concurrent.futures.CancelledError`` is raised. Callbacks run in the
+    calling thread, so thread-bound APIs (Dask's ``get_worker()``) work inside them.
+    """
+    argv = _build_argv(binary, args)
+    parser = _ProgressParser(duration_s)
+    tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
+    reports: queue.Queue[ProgressReport | None] = queue.Queue()
+    started = time.monotonic()
+    try:
+        process = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise _start_failed(argv, exc) from exc
+    assert process.stdout is not None and process.stderr is not None
+    readers = [
+        threading.Thread(target=_pump_progress, args=(process.stdout, parser, reports), daemon=True),
+        threading.Thread(target=_pump_tail, args=(process.stderr, tail), daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
+    try:
+        for report in _until_eof(reports, should_cancel):
+            if on_progress is not None:
+                on_progress(*report)
+        returncode = process.wait()
+    except BaseException:
+        _stop_group_sync(process)
+        raise
+    finally:
+        for reader in readers:
+            reader.join()
+        process.stdout.close()
+        process.stderr.close()
+    result = _finish(argv, returncode, tail, started)
+    if on_progress is not None:
+        on_progress(*parser.finish())
+    return result
+
+
+def _until_eof(
+    reports: queue.Queue[ProgressReport | None], should_cancel: Callable[[], bool] | None
+) -> Iterator[ProgressReport]:
+    """Yield reports until stdout closes, checking ``should_cancel`` between them."""
+    while True:
+        try:
+            report = reports.get(timeout=_CANCEL_POLL_S)
+        except queue.Empty:
+            report = None
+        else:
+            if report is _EOF:
+                return
+        if should_cancel is not None and should_cancel():
+            raise concurrent.futures.CancelledError("ffmpeg run cancelled")
+        if report is not None:
+            yield report
+
+
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
+    # read1 returns what the pipe holds now instead of waiting to fill a whole buffer.
+    read = getattr(stream, "read1", stream.read)
+    while chunk := read(65536):
+        yield chunk
+
+
+def _pump_progress(
+    stream: IO[bytes], parser: _ProgressParser, reports: queue.Queue[ProgressReport | None]
+) -> None:
+    splitter = _LineSplitter()
+    try:
+        for chunk in _chunks(stream):
+            for line in splitter.feed(chunk):
+                report = parser.feed(line)
+                if report is not None:
+                    reports.put(report)
+    finally:
+        reports.put(_EOF)
+
+
+def _pump_tail(stream: IO[bytes], tail: deque[str]) -> None:
+    splitter = _LineSplitter()
+    for chunk in _chunks(stream):
+        tail.extend(splitter.feed(chunk))
+    tail.extend(splitter.flush())
+
+
+def _stop_group_sync(process: subprocess.Popen[bytes]) -> None:
+    _signal_group(process.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=_TERMINATE_GRACE_S)
+    _signal_group(process.pid, signal.SIGKILL)
+    process.wait()

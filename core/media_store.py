@@ -1,0 +1,149 @@
+"""Tenant-scoped media assets on any :class:`~core.storage.Storage`.
+
+The one place that turns a staged file into a stored asset and back. Every method takes the
+caller's :class:`~core.scope.Scope`; keys are built from it, so no call can reach another
+tenant's objects. media_v2 exposes this as tools; other muscles register their outputs here.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from core.errors import AssetNotFound, NotMedia, UploadNotFound
+from core.identifiers import validate_filename, validate_identifier
+from core.media import MediaRef, media_uri, parse_media_uri
+from core.mime import detect_mime, is_media_mime
+from core.probe import MediaInfo, probe_sync
+from core.scope import Scope
+from core.staging import StagedFile, file_chunks, stage_chunks
+from core.storage import ObjectInfo, PresignedUrl, Storage, asset_key, tenant_prefix, upload_key
+
+__all__ = ["MediaStore"]
+
+_META_FIELDS = ("duration_s", "width", "height", "fps", "sample_rate", "channels")
+
+
+def _metadata(info: MediaInfo) -> dict[str, str]:
+    values = {
+        "duration_s": info.duration_s,
+        "width": info.width,
+        "height": info.height,
+        "fps": info.fps,
+        "sample_rate": info.sample_rate,
+        "channels": info.channels,
+    }
+    return {k: repr(round(v, 6) if isinstance(v, float) else v) for k, v in values.items() if v is not None}
+
+
+def _ref_from(info: ObjectInfo, asset_id: str, filename: str) -> MediaRef:
+    meta = info.metadata
+    numbers: dict[str, float | int] = {}
+    for name in _META_FIELDS:
+        if name in meta:
+            numbers[name] = float(meta[name]) if name in ("duration_s", "fps") else int(meta[name])
+    return MediaRef(
+        uri=media_uri(asset_id, filename),
+        asset_id=asset_id,
+        filename=filename,
+        mime_type=info.content_type,
+        size_bytes=info.size_bytes,
+        sha256=info.sha256 or "",
+        **numbers,  # type: ignore[arg-type]
+    )
+
+
+class MediaStore:
+    """Register, describe, list, presign and delete a tenant's media assets."""
+
+    def __init__(self, storage: Storage, *, env: str, work_dir: Path, max_bytes: int) -> None:
+        self.storage = storage
+        self.env = env
+        self.work_dir = work_dir
+        self.max_bytes = max_bytes
+
+    # --- bringing bytes in -------------------------------------------------------------
+
+    def stage_local(self, path: Path) -> StagedFile:
+        return stage_chunks(file_chunks(path), self.work_dir, max_bytes=self.max_bytes, what=path.name)
+
+    def register_staged(self, scope: Scope, staged: StagedFile, filename: str) -> MediaRef:
+        """Check that ``staged`` is decodable media and store it; the staged file is consumed."""
+        try:
+            validate_filename(filename)
+            mime = detect_mime(staged.path)
+            if mime is None or not is_media_mime(mime):
+                raise NotMedia("the file is not audio, video or an image", value=mime or filename)
+            info = probe_sync(staged.path)
+            asset_id = staged.sha256[:32]
+            key = asset_key(scope.tenant_id, self.env, asset_id, filename)
+            stored = self.storage.put_file(
+                key, staged.path, content_type=mime, sha256=staged.sha256, metadata=_metadata(info)
+            )
+            return _ref_from(stored, asset_id, filename)
+        finally:
+            staged.path.unlink(missing_ok=True)
+
+    def presign_upload(self, scope: Scope, filename: str, *, content_type: str, ttl_s: int) -> tuple[str, PresignedUrl]:
+        """A fresh upload id and the URL to PUT the file to."""
+        upload_id = "up-" + secrets.token_hex(12)
+        key = upload_key(scope.tenant_id, self.env, upload_id, validate_filename(filename))
+        return upload_id, self.storage.presign_put(key, ttl_s, content_type=content_type)
+
+    def stage_upload(self, scope: Scope, upload_id: str) -> tuple[StagedFile, str]:
+        """Pull a finished presigned upload into a staged file; return it and its filename."""
+        validate_identifier(upload_id, "upload_id")
+        prefix = upload_key(scope.tenant_id, self.env, upload_id, "x")[: -len("x")]
+        found = list(self.storage.list(prefix))
+        if not found:
+            raise UploadNotFound("no upload arrived under this id", value=upload_id)
+        obj = found[0]
+        filename = obj.key.rsplit("/", 1)[-1]
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        downloaded = self.work_dir / f"upload-{secrets.token_hex(8)}.part"
+        try:
+            self.storage.download(obj.key, downloaded)
+            staged = self.stage_local(downloaded)
+        finally:
+            downloaded.unlink(missing_ok=True)
+        self.storage.delete(obj.key)
+        return staged, filename
+
+    # --- reading -----------------------------------------------------------------------
+
+    def _locate(self, scope: Scope, uri: str) -> tuple[str, str, str]:
+        asset_id, filename = parse_media_uri(uri)
+        return asset_id, filename, asset_key(scope.tenant_id, self.env, asset_id, filename)
+
+    def stat(self, scope: Scope, uri: str) -> MediaRef:
+        asset_id, filename, key = self._locate(scope, uri)
+        info = self.storage.head(key)
+        if info is None:
+            raise AssetNotFound("no such asset for this tenant", value=uri)
+        return _ref_from(info, asset_id, filename)
+
+    def key_of(self, scope: Scope, uri: str) -> str:
+        """The storage key of an existing asset (raises AssetNotFound)."""
+        self.stat(scope, uri)
+        return self._locate(scope, uri)[2]
+
+    def list(self, scope: Scope) -> list[MediaRef]:
+        prefix = tenant_prefix(scope.tenant_id, self.env)
+        refs = []
+        for info in self.storage.list(prefix):
+            asset_id, filename = info.key[len(prefix) :].split("/", 1)
+            refs.append(_ref_from(info, asset_id, filename))
+        return refs
+
+    def presign_download(self, scope: Scope, uri: str, *, ttl_s: int) -> PresignedUrl:
+        return self.storage.presign_get(self.key_of(scope, uri), ttl_s)
+
+    def materialize(self, scope: Scope, uri: str, dest: Path) -> Path:
+        """Copy an asset to ``dest`` (a local file) for tools that need a path, e.g. ffmpeg."""
+        self.storage.download(self.key_of(scope, uri), dest)
+        return dest
+
+    def delete(self, scope: Scope, uri: str) -> MediaRef:
+        ref = self.stat(scope, uri)
+        self.storage.delete(self._locate(scope, uri)[2])
+        return ref

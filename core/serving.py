@@ -1,0 +1,145 @@
+"""Serving muscles: stdio, or one HTTP app mounting one or many muscles with health and /media."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import sys
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Mount, Route
+
+from core.errors import AtomsError, ConfigError
+from core.http_auth import BearerAuth
+from core.runtime import MuscleRuntime
+from core.server import MuscleServer
+from core.settings import Settings, is_loopback, load_settings
+from core.storage import LocalStorage, media_routes, open_storage
+
+__all__ = ["MountedMuscle", "build_http_app", "check_bind", "configure_logging", "run_cli", "serve_http"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MountedMuscle:
+    name: str
+    server: MuscleServer
+    runtime: MuscleRuntime
+
+
+def configure_logging(level: str) -> None:
+    """Logs go to stderr only: on stdio, stdout carries JSON-RPC and nothing else."""
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+    )
+
+
+def check_bind(host: str, settings: Settings) -> None:
+    """Refuse to listen beyond loopback without bearer tokens."""
+    if not is_loopback(host) and not settings.auth_tokens:
+        raise ConfigError(
+            f"binding {host} requires authentication",
+            value=host,
+            hint='Set ATOMS_AUTH_TOKENS=\'{"<tenant>": "<token>"}\' or bind 127.0.0.1.',
+        )
+
+
+def build_http_app(muscles: Sequence[MountedMuscle], settings: Settings, *, single: bool = False) -> Starlette:
+    """One ASGI app: each muscle at ``/<name>/mcp`` (or ``/mcp`` when ``single``), plus health and /media."""
+    storage = open_storage(settings)
+    routes: list[BaseRoute] = []
+
+    async def live(_: Request) -> JSONResponse:
+        return JSONResponse({"status": "live"})
+
+    async def ready(_: Request) -> JSONResponse:
+        problems: dict[str, str] = {}
+        try:
+            await anyio.to_thread.run_sync(storage.ping)
+        except AtomsError as exc:
+            problems["storage"] = exc.code
+        for muscle in muscles:
+            if not muscle.runtime.started:
+                problems[muscle.name] = "not started"
+        status = 503 if problems else 200
+        return JSONResponse({"status": "ready" if not problems else "not ready", "problems": problems}, status)
+
+    routes += [Route("/health/live", live), Route("/health/ready", ready)]
+    if isinstance(storage, LocalStorage):
+        routes += media_routes(storage, max_bytes=settings.max_asset_bytes)
+    for muscle in muscles:
+        app = muscle.server.streamable_http_app(
+            streamable_http_path="/mcp", stateless_http=settings.http_stateless, host=settings.http_host
+        )
+        routes.append(Mount("" if single else f"/{muscle.name}", app=app))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        # Mounted apps' own lifespans do not run: start every session manager and muscle here.
+        async with contextlib.AsyncExitStack() as stack:
+            for muscle in muscles:
+                await stack.enter_async_context(muscle.server.session_manager.run())
+                await muscle.runtime.start()
+                stack.push_async_callback(muscle.runtime.stop)
+            yield
+
+    tokens = {tenant: token.get_secret_value() for tenant, token in settings.auth_tokens.items()}
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.add_middleware(BearerAuth, tokens=tokens, default_tenant=settings.tenant_id)
+    return app
+
+
+def serve_http(app: Starlette, settings: Settings, host: str, port: int) -> None:
+    check_bind(host, settings)
+    logger.info("serving on http://%s:%s", host, port)
+    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), log_config=None)
+
+
+def run_cli(server: MuscleServer, runtime: MuscleRuntime, argv: Sequence[str] | None = None) -> None:
+    """The ``main`` of every generated mcp.py: serve over stdio (default) or HTTP."""
+    parser = argparse.ArgumentParser(prog=f"python -m muscles...{server.name}.mcp", description=server.instructions)
+    parser.add_argument("--transport", choices=["stdio", "http"], default="stdio")
+    parser.add_argument("--host", default=None, help="HTTP bind address (default ATOMS_HTTP_HOST, 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="HTTP port (default ATOMS_HTTP_PORT, 8700)")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings(**_bind_overrides(args.host, args.port))
+        runtime.configure(settings)
+        configure_logging(settings.log_level)
+        if args.transport == "stdio":
+            serve_stdio(server, runtime)
+        else:
+            app = build_http_app([MountedMuscle(server.name, server, runtime)], settings, single=True)
+            serve_http(app, settings, settings.http_host, settings.http_port)
+    except AtomsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _bind_overrides(host: str | None, port: int | None) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    if host is not None:
+        overrides["http_host"] = host
+    if port is not None:
+        overrides["http_port"] = port
+    return overrides
+
+
+def serve_stdio(server: MuscleServer, runtime: MuscleRuntime) -> None:
+    async def main() -> None:
+        try:
+            await runtime.start()
+            await server.run_stdio_async()
+        finally:
+            await runtime.stop()
+
+    anyio.run(main)

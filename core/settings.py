@@ -1,0 +1,153 @@
+"""All configuration, read from ``ATOMS_*`` environment variables in this one place.
+
+``ATOMS_ENV=local`` (the default) runs on embedded defaults: media on local disk, loopback
+only. ``staging`` and ``production`` have no local fallbacks: :func:`load_settings` refuses to
+start when what they need is missing, naming each missing variable.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from core.errors import ConfigError, MissingConfig
+from core.identifiers import validate_identifier
+
+__all__ = ["Environment", "Settings", "is_loopback", "load_settings"]
+
+Environment = Literal["local", "staging", "production"]
+
+
+def _default_data_dir() -> Path:
+    return Path.home() / ".local" / "share" / "atoms-muscle"
+
+
+def _split_paths(value: object) -> object:
+    # ATOMS_IMPORT_ROOTS is an os.pathsep-separated list, like PATH.
+    if isinstance(value, str):
+        return [part for part in value.split(":") if part]
+    return value
+
+
+class Settings(BaseSettings):
+    """The suite's settings. Secrets are ``SecretStr`` so they never print."""
+
+    model_config = SettingsConfigDict(env_prefix="ATOMS_", extra="ignore", frozen=True)
+
+    env: Environment = "local"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    vault_dir: Path | None = None
+    data_dir: Path = Field(default_factory=_default_data_dir)
+
+    # Who a stdio server (or a loopback HTTP call without a token) acts for.
+    tenant_id: str = "local"
+
+    # Storage: embedded local disk by default, S3 (or anything S3-compatible) otherwise.
+    storage: Literal["local", "s3"] = "local"
+    s3_bucket: str | None = None
+    s3_region: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_access_key_id: SecretStr | None = None
+    s3_secret_access_key: SecretStr | None = None
+
+    # Signs the local /media URLs. Generated and kept under data_dir when unset (local only).
+    signing_key: SecretStr | None = None
+    presign_ttl_s: int = Field(default=900, ge=1, le=7 * 24 * 3600)
+    max_asset_bytes: int = Field(default=2 * 1024**3, ge=1)
+
+    # Where register(source=<path>) may read from, and whether URLs may point inward.
+    import_roots: Annotated[list[Path], NoDecode] = Field(default_factory=list)
+    allow_private_urls: bool = False
+    fetch_timeout_s: float = Field(default=60.0, gt=0)
+
+    # HTTP serving. Any bind address but loopback requires auth_tokens.
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8700, ge=0, le=65535)
+    public_base_url: str | None = None
+    http_stateless: bool = False
+    auth_tokens: dict[str, SecretStr] = Field(
+        default_factory=dict, description="tenant_id -> bearer token, as JSON"
+    )
+
+    def model_post_init(self, __context: object) -> None:
+        validate_identifier(self.tenant_id, "ATOMS_TENANT_ID")
+        for tenant in self.auth_tokens:
+            validate_identifier(tenant, "ATOMS_AUTH_TOKENS tenant")
+
+    @field_validator("import_roots", mode="before")
+    @classmethod
+    def _split_import_roots(cls, value: object) -> object:
+        return _split_paths(value)
+
+    @cached_property
+    def resolved_import_roots(self) -> tuple[Path, ...]:
+        return tuple(root.expanduser().resolve() for root in self.import_roots)
+
+    @property
+    def media_base_url(self) -> str:
+        """Base of the local /media URLs: the public URL when set, else the bind address."""
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        host = self.http_host if ":" not in self.http_host else f"[{self.http_host}]"
+        return f"http://{host}:{self.http_port}"
+
+    def signing_secret(self) -> bytes:
+        """The key behind local presigned URLs; generated once per data_dir in local mode."""
+        if self.signing_key is not None:
+            return self.signing_key.get_secret_value().encode()
+        if self.env != "local":
+            raise MissingConfig("ATOMS_SIGNING_KEY is not set", value="ATOMS_SIGNING_KEY")
+        key_file = self.data_dir / "signing.key"
+        if not key_file.exists():
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = key_file.with_suffix(".tmp")
+            tmp.write_text(secrets.token_urlsafe(32))
+            tmp.chmod(0o600)
+            tmp.replace(key_file)
+        return key_file.read_text().strip().encode()
+
+    def missing_for_env(self) -> list[str]:
+        """Settings the environment requires but lacks (empty for local)."""
+        if self.env == "local":
+            return []
+        missing: list[str] = []
+        if self.storage != "s3":
+            missing.append("ATOMS_STORAGE=s3")
+        if not self.s3_bucket:
+            missing.append("ATOMS_S3_BUCKET")
+        if not self.s3_region and not self.s3_endpoint_url:
+            missing.append("ATOMS_S3_REGION")
+        return missing
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and check the settings; raise a :class:`ConfigError` naming what is wrong."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        fields = ", ".join(f"ATOMS_{'_'.join(str(p) for p in err['loc']).upper()}" for err in exc.errors())
+        raise ConfigError(f"invalid settings: {fields}", value=fields) from None
+    missing = settings.missing_for_env()
+    if missing:
+        raise MissingConfig(
+            f"ATOMS_ENV={settings.env} needs {', '.join(missing)}",
+            value=missing,
+            hint="Staging and production never fall back to local storage: configure S3 "
+            "(ATOMS_STORAGE=s3, ATOMS_S3_BUCKET, ATOMS_S3_REGION or ATOMS_S3_ENDPOINT_URL).",
+        )
+    return settings

@@ -1,0 +1,322 @@
+"""Embedded storage on local disk: the default for ``ATOMS_ENV=local``.
+
+Each object lives at ``root/<key>``; its description (content type, sha256, metadata) lives
+in a hidden sidecar ``.<name>.meta.json`` beside it. Object names never start with '.'
+(:func:`core.identifiers.validate_filename` forbids it), so sidecars and temp files can never
+collide with an object, and listing skips every hidden name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import stat
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import quote, urlencode
+
+from core.errors import ConfigError, InvalidIdentifier, InvalidInput, NotFound, StorageError
+from core.storage.base import ObjectInfo, PresignedUrl
+from core.storage.keys import check_key
+from core.storage.signing import Method, sign, verify
+
+__all__ = ["LocalStorage"]
+
+_CHUNK = 1024 * 1024
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_DEFAULT_CONTENT_TYPE = "application/octet-stream"
+_STAGING_DIR = ".staging"
+
+
+class LocalStorage:
+    """Objects as files under ``root``, with HMAC-signed expiring URLs served by ``media_routes``."""
+
+    name = "local"
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        base_url: str,
+        secret: bytes,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if not secret:
+            raise ConfigError("the media signing secret is empty", value="ATOMS_SIGNING_KEY")
+        self.root = root.expanduser().resolve()
+        self.base_url = base_url.rstrip("/")
+        self._secret = secret
+        self._clock = clock
+
+    def ping(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=self.root):
+                pass
+        except OSError as exc:
+            raise StorageError(
+                "the local media root is not writable",
+                value=str(self.root),
+                hint="Check ATOMS_DATA_DIR: its media/ folder must exist or be creatable, and be writable.",
+            ) from exc
+
+    def put_file(
+        self,
+        key: str,
+        source: Path,
+        *,
+        content_type: str,
+        sha256: str,
+        metadata: Mapping[str, str] | None = None,
+    ) -> ObjectInfo:
+        target = self._object_path(key)
+        if not _SHA256.fullmatch(sha256):
+            raise InvalidInput("sha256 must be 64 lowercase hex digits", value=sha256)
+        meta = {name.lower(): value for name, value in (metadata or {}).items()}
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with source.open("rb") as reader:
+                staged, size, digest = _copy_to_temp(reader, target)
+            try:
+                # The content is hashed on its way in, so a source that changed (or ended early)
+                # while being copied is refused instead of stored under a wrong checksum.
+                if digest != sha256:
+                    raise InvalidInput(
+                        "the file's content does not match the sha256 given for it",
+                        value=key,
+                        details={"expected_sha256": sha256, "actual_sha256": digest},
+                    )
+                # Sidecar first: once the object appears under its name, its description is
+                # already there, so a reader never sees a new object without its checksum.
+                _write_json_atomically(
+                    _sidecar(target),
+                    {"content_type": content_type, "sha256": sha256, "metadata": meta},
+                )
+                os.replace(staged, target)
+            except BaseException:
+                staged.unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise StorageError(f"could not store {key}", value=key) from exc
+        return ObjectInfo(key=key, size_bytes=size, content_type=content_type, sha256=sha256, metadata=meta)
+
+    def head(self, key: str) -> ObjectInfo | None:
+        path = self._object_path(key)
+        try:
+            status = path.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError as exc:
+            raise StorageError(f"could not read {key}", value=key) from exc
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        return self._describe(key, path, status.st_size)
+
+    def open_object(self, key: str) -> tuple[BinaryIO, ObjectInfo]:
+        """Open ``key`` for reading, with a description that matches the opened file.
+
+        The size comes from the open descriptor, so a concurrent overwrite (which replaces the
+        name, not the file) cannot make the length disagree with the bytes read.
+        """
+        path = self._object_path(key)
+        try:
+            reader = path.open("rb")
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            raise NotFound("no object under this key", value=key) from None
+        except OSError as exc:
+            raise StorageError(f"could not read {key}", value=key) from exc
+        try:
+            return reader, self._describe(key, path, os.fstat(reader.fileno()).st_size)
+        except BaseException:
+            reader.close()
+            raise
+
+    def download(self, key: str, dest: Path) -> None:
+        path = self._object_path(key)
+        try:
+            reader = path.open("rb")
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            raise StorageError(
+                "no object under this key", value=key, hint="Check the key; it may have been deleted."
+            ) from None
+        except OSError as exc:
+            raise StorageError(f"could not read {key}", value=key) from exc
+        try:
+            with reader:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                staged, _, _ = _copy_to_temp(reader, dest)
+            try:
+                os.replace(staged, dest)
+            except BaseException:
+                staged.unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise StorageError(f"could not download {key}", value=key) from exc
+
+    def delete(self, key: str) -> None:
+        path = self._object_path(key)
+        try:
+            path.unlink(missing_ok=True)
+            _sidecar(path).unlink(missing_ok=True)
+        except OSError as exc:
+            raise StorageError(f"could not delete {key}", value=key) from exc
+        # Empty folders are left in place: removing them would race with a concurrent put that
+        # has just created the same folder and is about to write into it.
+
+    def list(self, prefix: str) -> Iterator[ObjectInfo]:
+        check_key(prefix)
+        # Validated now, not on the first next(): a bad prefix fails where list() is called.
+        return self._list(prefix)
+
+    def presign_get(self, key: str, ttl_s: int) -> PresignedUrl:
+        return self._presign("GET", key, ttl_s, {})
+
+    def presign_put(self, key: str, ttl_s: int, *, content_type: str) -> PresignedUrl:
+        return self._presign("PUT", key, ttl_s, {"Content-Type": content_type})
+
+    def check_presigned(self, method: str, key: str, expires: str | None, signature: str | None) -> None:
+        """Raise ``PresignInvalid``/``PresignExpired`` unless the URL's signature allows this call."""
+        verify(self._secret, method, key, expires, signature, self._clock())
+        self._object_path(key)
+
+    def staging_dir(self) -> Path:
+        """A hidden folder on the same disk as the objects, for uploads still arriving."""
+        path = self.root / _STAGING_DIR
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def _list(self, prefix: str) -> Iterator[ObjectInfo]:
+        # A prefix may end mid-name ('.../asset-1' matches 'asset-1' and 'asset-12'), so walk
+        # from its last complete folder and filter on the full key.
+        base = self._inside_root(prefix.rpartition("/")[0])
+        keys: list[str] = []
+        for folder, subfolders, files in os.walk(base, onerror=_raise_unless_missing):
+            subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+            relative = Path(folder).relative_to(self.root).as_posix()
+            for name in files:
+                key = f"{relative}/{name}"
+                if not name.startswith(".") and key.startswith(prefix) and _is_object_key(key):
+                    keys.append(key)
+        # A folder walk is not key order ('a-b/x' sorts before 'a/x'), hence the sort.
+        for key in sorted(keys):
+            info = self.head(key)
+            if info is not None:  # deleted since the walk
+                yield info
+
+    def _presign(self, method: Method, key: str, ttl_s: int, headers: Mapping[str, str]) -> PresignedUrl:
+        self._object_path(key)
+        if ttl_s < 1:
+            raise InvalidInput("a presigned URL must live at least one second", value=ttl_s)
+        expires_at = int(self._clock()) + ttl_s
+        query = urlencode(
+            {
+                "method": method,
+                "expires": expires_at,
+                "signature": sign(self._secret, method, key, expires_at),
+            }
+        )
+        path = "/".join(quote(segment, safe="") for segment in key.split("/"))
+        return PresignedUrl(
+            url=f"{self.base_url}/media/{path}?{query}",
+            method=method,
+            expires_at=expires_at,
+            headers=dict(headers),
+        )
+
+    def _object_path(self, key: str) -> Path:
+        check_key(key)
+        if key.endswith("/"):
+            raise InvalidIdentifier("an object key cannot end with '/'", value=key)
+        return self._inside_root(key)
+
+    def _inside_root(self, key: str) -> Path:
+        # check_key already refuses '..', so this only fires if something under root (a
+        # symlink, say) points elsewhere: defence in depth, never the first line.
+        path = (self.root / key).resolve()
+        if not path.is_relative_to(self.root):
+            raise InvalidIdentifier("storage key resolves outside the media root", value=key)
+        return path
+
+    def _describe(self, key: str, path: Path, size: int) -> ObjectInfo:
+        sidecar = _read_sidecar(_sidecar(path))
+        content_type = sidecar.get("content_type")
+        sha256 = sidecar.get("sha256")
+        metadata = sidecar.get("metadata")
+        return ObjectInfo(
+            key=key,
+            size_bytes=size,
+            content_type=content_type if isinstance(content_type, str) else _DEFAULT_CONTENT_TYPE,
+            sha256=sha256 if isinstance(sha256, str) else None,
+            metadata=(
+                {str(name): str(value) for name, value in metadata.items()}
+                if isinstance(metadata, dict)
+                else {}
+            ),
+        )
+
+
+def _sidecar(path: Path) -> Path:
+    return path.with_name(f".{path.name}.meta.json")
+
+
+def _is_object_key(key: str) -> bool:
+    # Files an operator dropped into the tree by hand are not objects if no key could name them.
+    try:
+        check_key(key)
+    except InvalidIdentifier:
+        return False
+    return True
+
+
+def _raise_unless_missing(error: OSError) -> None:
+    if not isinstance(error, FileNotFoundError):
+        raise error
+
+
+def _read_sidecar(path: Path) -> dict[str, Any]:
+    # A missing or damaged sidecar degrades the description (no checksum), not the object.
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _copy_to_temp(reader: BinaryIO, target: Path) -> tuple[Path, int, str]:
+    """Copy ``reader`` into a new hidden temp file beside ``target``; return it, its size and sha256.
+
+    The temp file is removed if the copy fails; on success the caller renames or removes it.
+    """
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    staged = Path(name)
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with os.fdopen(handle, "wb") as writer:
+            while chunk := reader.read(_CHUNK):
+                digest.update(chunk)
+                writer.write(chunk)
+                size += len(chunk)
+            writer.flush()
+            # Durable before the rename publishes it: a crash must not leave a named, empty object.
+            os.fsync(writer.fileno())
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    return staged, size, digest.hexdigest()
+
+
+def _write_json_atomically(path: Path, data: Mapping[str, object]) -> None:
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as writer:
+            json.dump(data, writer, sort_keys=True)
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise

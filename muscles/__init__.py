@@ -1,0 +1,1 @@
+"""Muscles: one folder per MCP server, ``muscles/<category>/<name>/service.py``."""

@@ -1,0 +1,5 @@
+import sys
+
+from muscles.cli import main
+
+sys.exit(main())

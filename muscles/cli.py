@@ -1,0 +1,158 @@
+"""``muscle``: list, serve, call and configure the muscles of this installation."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import shutil
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import anyio
+
+from core.discovery import ServiceLocation, find_services, mcp_module, project_root
+from core.errors import AtomsError
+from core.serving import MountedMuscle, build_http_app, configure_logging, run_cli, serve_http
+from core.settings import load_settings
+
+__all__ = ["main"]
+
+
+def _muscles() -> dict[str, ServiceLocation]:
+    return {loc.name: loc for loc in find_services(project_root())}
+
+
+def _location(name: str) -> ServiceLocation:
+    muscles = _muscles()
+    if name not in muscles:
+        known = ", ".join(sorted(muscles)) or "none"
+        raise SystemExit(f"error: no muscle named {name!r} (known: {known})")
+    return muscles[name]
+
+
+def _load(location: ServiceLocation) -> Any:
+    return importlib.import_module(mcp_module(location))
+
+
+def _cmd_list(as_json: bool) -> int:
+    rows = []
+    for name, loc in sorted(_muscles().items()):
+        module = _load(loc)
+        tools = sorted(t.name for t in module.server._tool_manager.list_tools())
+        rows.append({"name": name, "category": loc.category, "version": module.server.version, "tools": tools})
+    if as_json:
+        print(json.dumps(rows, indent=2))
+    else:
+        for row in rows:
+            print(f"{row['name']:<24} {row['category']:<10} {row['version']:<8} {', '.join(row['tools'])}")
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    if args.all:
+        overrides: dict[str, Any] = {}
+        if args.host:
+            overrides["http_host"] = args.host
+        if args.port is not None:
+            overrides["http_port"] = args.port
+        settings = load_settings(**overrides)
+        configure_logging(settings.log_level)
+        mounted = []
+        for name, loc in sorted(_muscles().items()):
+            module = _load(loc)
+            module.runtime.configure(settings)
+            mounted.append(MountedMuscle(name, module.server, module.runtime))
+        app = build_http_app(mounted, settings)
+        print(
+            f"serving {len(mounted)} muscles on http://{settings.http_host}:{settings.http_port}/<name>/mcp",
+            file=sys.stderr,
+        )
+        serve_http(app, settings, settings.http_host, settings.http_port)
+        return 0
+    if not args.name:
+        raise SystemExit("error: name a muscle, or pass --all")
+    module = _load(_location(args.name))
+    argv = ["--transport", args.transport]
+    if args.host:
+        argv += ["--host", args.host]
+    if args.port is not None:
+        argv += ["--port", str(args.port)]
+    run_cli(module.server, module.runtime, argv)
+    return 0
+
+
+async def _call(location: ServiceLocation, tool: str, arguments: dict[str, Any], url: str | None) -> int:
+    from mcp import Client, StdioServerParameters  # noqa: PLC0415 - only the call command needs the client
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        share = f"{progress / total:.0%}" if total else f"{progress:g}"
+        print(f"progress {share} {message or ''}".rstrip(), file=sys.stderr, flush=True)
+
+    target: Any = url or StdioServerParameters(command=sys.executable, args=["-m", mcp_module(location)])
+    async with Client(target) as client:
+        result = await client.call_tool(tool, arguments, progress_callback=on_progress)
+    payload = result.structured_content
+    if payload is None:
+        payload = [block.model_dump(mode="json") for block in result.content]
+    print(json.dumps(payload, indent=2, ensure_ascii=False))
+    return 1 if result.is_error else 0
+
+
+def _cmd_call(args: argparse.Namespace) -> int:
+    try:
+        arguments = json.loads(args.json)
+    except json.JSONDecodeError as exc:
+        raise SystemExit(f"error: --json is not valid JSON: {exc}") from None
+    if not isinstance(arguments, dict):
+        raise SystemExit("error: --json must be a JSON object of tool arguments")
+    location = _location(args.name)
+    return anyio.run(_call, location, args.tool, arguments, args.url)
+
+
+def _cmd_config(client: str) -> int:
+    root = project_root()
+    uv = shutil.which("uv") or "uv"
+    servers = {
+        name: {"command": uv, "args": ["run", "--directory", str(root), "muscle", "serve", name]}
+        for name in sorted(_muscles())
+    }
+    print(json.dumps({"mcpServers": servers}, indent=2))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="muscle", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    lst = sub.add_parser("list", help="list muscles with their versions and tools")
+    lst.add_argument("--json", action="store_true")
+    srv = sub.add_parser("serve", help="serve one muscle (stdio or HTTP) or all of them (HTTP)")
+    srv.add_argument("name", nargs="?")
+    srv.add_argument("--all", action="store_true", help="one HTTP app with every muscle at /<name>/mcp")
+    srv.add_argument("--transport", choices=["stdio", "http"], default="stdio")
+    srv.add_argument("--host")
+    srv.add_argument("--port", type=int)
+    call = sub.add_parser("call", help="call a tool through a real MCP client and print its result")
+    call.add_argument("name")
+    call.add_argument("tool")
+    call.add_argument("--json", default="{}", help="tool arguments as a JSON object")
+    call.add_argument("--url", help="call a running HTTP server (e.g. http://127.0.0.1:8700/media_v2/mcp)")
+    cfg = sub.add_parser("config", help="print client configuration for every muscle")
+    cfg.add_argument("client", choices=["claude-desktop"])
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "list":
+            return _cmd_list(args.json)
+        if args.command == "serve":
+            return _cmd_serve(args)
+        if args.command == "call":
+            return _cmd_call(args)
+        return _cmd_config(args.client)
+    except AtomsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""media_v2: tenant-scoped media assets."""

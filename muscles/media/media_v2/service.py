@@ -1,0 +1,235 @@
+"""media_v2: the suite's media asset store, as a muscle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import anyio
+from pydantic import BaseModel, Field
+
+from core.contract import CanvasTool, Muscle, ToolExample, tool
+from core.errors import (
+    AssetNotFound,
+    FetchFailed,
+    InvalidIdentifier,
+    InvalidInput,
+    MediaUnreadable,
+    NotMedia,
+    PathNotAllowed,
+    TooLarge,
+    UploadNotFound,
+    UrlNotAllowed,
+)
+from core.identifiers import validate_filename
+from core.media import MediaRef
+from core.media_store import MediaStore
+from core.scope import Scope
+from core.sources import check_local_path, fetch_url
+from core.staging import StagedFile, stage_chunks
+from core.storage import open_storage
+
+
+class PresignedLink(BaseModel):
+    """A time-limited URL for one HTTP method on one asset."""
+
+    uri: str = Field(description="The asset the URL points at")
+    url: str
+    method: str
+    expires_at: int = Field(description="Unix time (seconds) after which the URL is refused")
+    headers: dict[str, str] = Field(default_factory=dict, description="Headers the request must carry")
+
+
+class UploadTicket(BaseModel):
+    """Where to PUT a file, and the source to register it by afterwards."""
+
+    upload_id: str
+    source: str = Field(description="Pass this as register(source=...) once the PUT has succeeded")
+    url: str
+    method: str
+    expires_at: int
+    headers: dict[str, str] = Field(default_factory=dict)
+
+
+class ResolvedMedia(BaseModel):
+    """Where an asset lives in the media store."""
+
+    ref: MediaRef
+    storage: str = Field(description="Backend holding it: local or s3")
+    key: str = Field(description="Object key: tenants/{tenant}/{env}/media_v2/{asset_id}/{filename}")
+
+
+class AssetList(BaseModel):
+    assets: list[MediaRef]
+    count: int
+
+
+TONE_REF = {
+    "uri": "atoms://media/3c3ff6c2a6b1c8a7d5c1c5fa0d6c8d3b/tone.wav",
+    "asset_id": "3c3ff6c2a6b1c8a7d5c1c5fa0d6c8d3b",
+    "filename": "tone.wav",
+    "mime_type": "audio/wav",
+    "size_bytes": 32044,
+    "sha256": "3c3ff6c2a6b1c8a7d5c1c5fa0d6c8d3b0000000000000000000000000000000",
+    "duration_s": 1.0,
+    "width": None,
+    "height": None,
+    "fps": None,
+    "sample_rate": 16000,
+    "channels": 1,
+}
+
+
+class MediaV2(Muscle):
+    """Stores audio, video and images for a tenant and hands out references (MediaRefs) to them.
+
+    Use it to bring a file into the platform (from an allowed local path, a public URL or a
+    presigned upload), to look up, resolve or list what a tenant has stored, to give a
+    client a time-limited download link, and to delete an asset. Every other muscle takes
+    and returns media as MediaRefs from here; the tenant is always the caller's own.
+    """
+
+    version = "1.0.0"
+    capabilities = ("cap.media.register", "cap.media.resolve", "cap.media.presign")
+    canvas_tools = (
+        CanvasTool(id="import_media", icon="upload", type="panel_pop", tool="register", action="Import media"),
+        CanvasTool(id="share_link", icon="link", type="trigger", tool="presign_download", action="Copy link"),
+    )
+
+    async def startup(self) -> None:
+        settings = self.settings
+        self.store = MediaStore(
+            open_storage(settings, clock=self.clock),
+            env=settings.env,
+            work_dir=settings.data_dir / "staging",
+            max_bytes=settings.max_asset_bytes,
+        )
+
+    @tool(
+        examples=[
+            ToolExample(
+                title="Register a WAV file under the import root",
+                request={"source": "samples/tone.wav"},
+                response=TONE_REF,
+            )
+        ],
+        errors=[
+            PathNotAllowed,
+            UrlNotAllowed,
+            FetchFailed,
+            UploadNotFound,
+            TooLarge,
+            NotMedia,
+            MediaUnreadable,
+            InvalidIdentifier,
+        ],
+        idempotent=True,
+        open_world=True,
+    )
+    async def register(self, source: str, scope: Scope, filename: str | None = None) -> MediaRef:
+        """Store a media file and return its MediaRef.
+
+        `source` is a path under the server's import roots (absolute, or relative to the first
+        root), an http(s) URL, or `upload://<upload_id>` from presign_upload after the PUT.
+        The same bytes under the same filename always give the same MediaRef.
+        """
+        staged, name = await anyio.to_thread.run_sync(self._stage, source, filename, scope)
+        return await anyio.to_thread.run_sync(self.store.register_staged, scope, staged, name)
+
+    def _stage(self, source: str, filename: str | None, scope: Scope) -> tuple[StagedFile, str]:
+        if source.startswith("upload://"):
+            staged, uploaded_name = self.store.stage_upload(scope, source.removeprefix("upload://"))
+            return staged, validate_filename(filename or uploaded_name)
+        if source.startswith(("http://", "https://")):
+            name = filename or unquote(urlsplit(source).path.rsplit("/", 1)[-1])
+            name = _filename_for(name, source)
+            chunks = fetch_url(
+                source, allow_private=self.settings.allow_private_urls, timeout_s=self.settings.fetch_timeout_s
+            )
+            staged = stage_chunks(chunks, self.store.work_dir, max_bytes=self.store.max_bytes, what=source)
+            return staged, name
+        if "://" in source:
+            raise InvalidInput(
+                "unsupported source",
+                value=source,
+                hint="Use a path under the import roots, an http(s) URL or upload://<upload_id>.",
+            )
+        path = check_local_path(source, self.settings.resolved_import_roots)
+        return self.store.stage_local(path), _filename_for(filename or path.name, source)
+
+    @tool(
+        title="Describe an asset",
+        examples=[
+            ToolExample(
+                title="Describe the registered tone", request={"uri": TONE_REF["uri"]}, response=TONE_REF
+            )
+        ],
+        errors=[AssetNotFound, InvalidIdentifier],
+        read_only=True,
+        idempotent=True,
+    )
+    async def stat(self, uri: str, scope: Scope) -> MediaRef:
+        """Return the MediaRef of a stored asset (mime type, size, sha256, duration, dimensions)."""
+        return await anyio.to_thread.run_sync(self.store.stat, scope, uri)
+
+    @tool(errors=[AssetNotFound, InvalidIdentifier], read_only=True, idempotent=True)
+    async def resolve(self, uri: str, scope: Scope) -> ResolvedMedia:
+        """Resolve a MediaRef uri to where the asset is stored (backend and object key)."""
+        ref = await anyio.to_thread.run_sync(self.store.stat, scope, uri)
+        key = await anyio.to_thread.run_sync(self.store.key_of, scope, uri)
+        return ResolvedMedia(ref=ref, storage=self.store.storage.name, key=key)
+
+    @tool(errors=[AssetNotFound, InvalidIdentifier], read_only=True)
+    async def presign_download(self, uri: str, scope: Scope, ttl_s: int | None = None) -> PresignedLink:
+        """Return a URL anyone holding it can GET the asset from until it expires (default 15 min)."""
+        ttl = self._ttl(ttl_s)
+        link = await anyio.to_thread.run_sync(lambda: self.store.presign_download(scope, uri, ttl_s=ttl))
+        return PresignedLink(
+            uri=uri, url=link.url, method=link.method, expires_at=link.expires_at, headers=dict(link.headers)
+        )
+
+    @tool(errors=[InvalidIdentifier])
+    async def presign_upload(
+        self, filename: str, scope: Scope, mime_type: str = "application/octet-stream", ttl_s: int | None = None
+    ) -> UploadTicket:
+        """Return a URL to PUT one file to; then call register with the ticket's `source`."""
+        ttl = self._ttl(ttl_s)
+        upload_id, link = await anyio.to_thread.run_sync(
+            lambda: self.store.presign_upload(scope, filename, content_type=mime_type, ttl_s=ttl)
+        )
+        return UploadTicket(
+            upload_id=upload_id,
+            source=f"upload://{upload_id}",
+            url=link.url,
+            method=link.method,
+            expires_at=link.expires_at,
+            headers=dict(link.headers),
+        )
+
+    @tool(title="List assets", read_only=True, idempotent=True)
+    async def list_assets(self, scope: Scope) -> AssetList:
+        """List every asset the calling tenant has stored, by asset id."""
+        assets = await anyio.to_thread.run_sync(self.store.list, scope)
+        return AssetList(assets=assets, count=len(assets))
+
+    @tool(errors=[AssetNotFound, InvalidIdentifier], destructive=True)
+    async def delete(self, uri: str, scope: Scope) -> MediaRef:
+        """Delete an asset and return the MediaRef it had."""
+        return await anyio.to_thread.run_sync(self.store.delete, scope, uri)
+
+    def _ttl(self, ttl_s: int | None) -> int:
+        ttl = ttl_s if ttl_s is not None else self.settings.presign_ttl_s
+        if not 1 <= ttl <= 7 * 24 * 3600:
+            raise InvalidInput("ttl_s must be between 1 second and 7 days", value=ttl_s)
+        return ttl
+
+
+def _filename_for(name: str, source: str) -> str:
+    try:
+        return validate_filename(Path(name).name if name else "")
+    except InvalidIdentifier:
+        raise InvalidIdentifier(
+            "cannot take a valid file name from the source",
+            value=source,
+            hint="Pass filename= with a name such as clip.mp4.",
+        ) from None

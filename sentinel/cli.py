@@ -1,0 +1,109 @@
+"""``sentinel``: keep every muscle's mcp.py and SKILL.md in step with its service.py."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from sentinel.export import export_skills
+from sentinel.generate import Outcome, check, generate
+from core.discovery import LayoutError, find_services
+from sentinel.watch import watch
+
+__all__ = ["main"]
+
+
+def _report(outcome: Outcome) -> bool:
+    """Print one line per muscle (problems to stderr); True when it went well."""
+    rel = outcome.location.relative_path
+    if outcome.problem is not None:
+        problem = outcome.problem
+        print(f"{problem.path}:{problem.line}: error: {problem.message} (previous files kept)", file=sys.stderr)
+        return False
+    if outcome.written:
+        print(f"{rel}: wrote {', '.join(p.name for p in outcome.written)}")
+    else:
+        print(f"{rel}: up to date")
+    return True
+
+
+def _cmd_generate(path: Path) -> int:
+    ok = all([_report(generate(location)) for location in find_services(path)])
+    return 0 if ok else 1
+
+
+def _cmd_check(path: Path) -> int:
+    failed = 0
+    for location in find_services(path):
+        outcome = check(location)
+        if outcome.problem is not None:
+            _report(outcome)
+            failed += 1
+        elif outcome.diffs:
+            failed += 1
+            print(f"{location.relative_path}: generated files are stale; run `sentinel generate`", file=sys.stderr)
+            for diff in outcome.diffs:
+                sys.stdout.write(diff)
+        else:
+            print(f"{location.relative_path}: ok")
+    return 1 if failed else 0
+
+
+def _cmd_watch(path: Path, quiet_s: float) -> int:
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    _cmd_generate(path)
+    print(f"watching {path.resolve()} for service.py changes (Ctrl-C stops)", flush=True)
+
+    def on_outcome(outcome: Outcome) -> None:
+        _report(outcome)
+        sys.stdout.flush()
+
+    watch(path, on_outcome=on_outcome, stop=stop, quiet_s=quiet_s)
+    return 0
+
+
+def _cmd_export(dest: Path, path: Path) -> int:
+    hand_written = path / "skills" if (path / "skills").is_dir() else None
+    for folder in export_skills(find_services(path), dest, hand_written):
+        print(folder)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sentinel", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    gen = sub.add_parser("generate", help="write mcp.py and SKILL.md for each service.py")
+    gen.add_argument("path", nargs="?", type=Path, default=Path.cwd())
+    chk = sub.add_parser("check", help="exit 1 with a diff when a generated file is stale or missing")
+    chk.add_argument("path", nargs="?", type=Path, default=Path.cwd())
+    wat = sub.add_parser("watch", help="regenerate on every service.py change")
+    wat.add_argument("path", nargs="?", type=Path, default=Path.cwd())
+    wat.add_argument("--quiet-ms", type=int, default=100, help="quiet period that ends a batch of changes")
+    exp = sub.add_parser("export-skills", help="write Agent Skills folders (one per skill) under DEST")
+    exp.add_argument("dest", type=Path)
+    exp.add_argument("--path", type=Path, default=Path.cwd())
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(message)s")
+    try:
+        if args.command == "generate":
+            return _cmd_generate(args.path)
+        if args.command == "check":
+            return _cmd_check(args.path)
+        if args.command == "watch":
+            return _cmd_watch(args.path, args.quiet_ms / 1000)
+        return _cmd_export(args.dest, args.path)
+    except LayoutError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
