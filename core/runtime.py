@@ -70,11 +70,13 @@ class MuscleRuntime:
         self._start_lock = anyio.Lock()
         self._injected: dict[str, dict[str, str]] = {}
 
-    def configure(self, settings: Settings) -> None:
-        """Use ``settings`` (read once at start by the serving entry point)."""
+    def configure(self, settings: Settings, *, clock: Callable[[], float] | None = None) -> None:
+        """Use ``settings`` (read once at start by the serving entry point) and, in tests, a clock."""
         if self._muscle is not None:
             raise RuntimeError("configure() must come before the muscle is created")
         self._settings = settings
+        if clock is not None:
+            self._clock = clock
 
     @property
     def settings(self) -> Settings:

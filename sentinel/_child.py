@@ -10,20 +10,18 @@ import json
 import sys
 from pathlib import Path
 
-from sentinel.introspect import ServiceProblem, introspect_module
 from core.discovery import locate
+from sentinel.introspect import ServiceProblem, introspect_module
 
 
-def main() -> int:
-    service, out = Path(sys.argv[1]), Path(sys.argv[2])
-    location = locate(service)
+def write_result(service: Path, out: Path) -> None:
     try:
-        result = {"ok": True, "spec": introspect_module(location).model_dump(mode="json")}
+        result = {"ok": True, "spec": introspect_module(locate(service)).model_dump(mode="json")}
     except ServiceProblem as problem:
         result = {"ok": False, "path": problem.path, "line": problem.line, "message": problem.message}
     out.write_text(json.dumps(result))
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    write_result(Path(sys.argv[1]), Path(sys.argv[2]))
+    sys.exit(0)

@@ -16,7 +16,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from sentinel.generate import Outcome, generate
+from sentinel.generate import Outcome, WarmIntrospector, generate
 from core.discovery import LayoutError, locate
 
 __all__ = ["watch"]
@@ -53,6 +53,7 @@ def watch(
     observer = Observer()
     observer.schedule(_Collector(changes), str(root), recursive=True)
     observer.start()
+    warm = WarmIntrospector()
     if ready is not None:
         ready.set()
     try:
@@ -75,7 +76,8 @@ def watch(
                 except LayoutError as exc:
                     logger.warning("%s", exc)
                     continue
-                on_outcome(generate(location))
+                on_outcome(generate(location, warm))
     finally:
+        warm.close()
         observer.stop()
         observer.join()

@@ -4,6 +4,11 @@ Each object lives at ``root/<key>``; its description (content type, sha256, meta
 in a hidden sidecar ``.<name>.meta.json`` beside it. Object names never start with '.'
 (:func:`core.identifiers.validate_filename` forbids it), so sidecars and temp files can never
 collide with an object, and listing skips every hidden name.
+
+Object and sidecar are replaced by two renames. The sidecar records the size it describes, so
+a reader that falls between the renames of an overwrite gets "checksum unknown" rather than a
+wrong one (unless old and new are the same size; keys are content-addressed, so an overwrite
+normally carries the same bytes). Inodes would be stricter, but do not survive a backup/restore.
 """
 
 from __future__ import annotations
@@ -91,11 +96,16 @@ class LocalStorage:
                         value=key,
                         details={"expected_sha256": sha256, "actual_sha256": digest},
                     )
-                # Sidecar first: once the object appears under its name, its description is
-                # already there, so a reader never sees a new object without its checksum.
+                # Sidecar first: once a new object appears under its name, its description is
+                # already there, so a reader never sees it without its checksum.
                 _write_json_atomically(
                     _sidecar(target),
-                    {"content_type": content_type, "sha256": sha256, "metadata": meta},
+                    {
+                        "content_type": content_type,
+                        "sha256": sha256,
+                        "metadata": meta,
+                        "size_bytes": size,
+                    },
                 )
                 os.replace(staged, target)
             except BaseException:
@@ -115,7 +125,7 @@ class LocalStorage:
             raise StorageError(f"could not read {key}", value=key) from exc
         if not stat.S_ISREG(status.st_mode):
             return None
-        return self._describe(key, path, status.st_size)
+        return self._describe(key, path, status)
 
     def open_object(self, key: str) -> tuple[BinaryIO, ObjectInfo]:
         """Open ``key`` for reading, with a description that matches the opened file.
@@ -131,7 +141,7 @@ class LocalStorage:
         except OSError as exc:
             raise StorageError(f"could not read {key}", value=key) from exc
         try:
-            return reader, self._describe(key, path, os.fstat(reader.fileno()).st_size)
+            return reader, self._describe(key, path, os.fstat(reader.fileno()))
         except BaseException:
             reader.close()
             raise
@@ -242,14 +252,18 @@ class LocalStorage:
             raise InvalidIdentifier("storage key resolves outside the media root", value=key)
         return path
 
-    def _describe(self, key: str, path: Path, size: int) -> ObjectInfo:
+    def _describe(self, key: str, path: Path, status: os.stat_result) -> ObjectInfo:
         sidecar = _read_sidecar(_sidecar(path))
+        if sidecar.get("size_bytes") != status.st_size:
+            # Written for another file (an overwrite is between its two renames), or missing or
+            # damaged: describing the object without it beats reporting a wrong checksum.
+            sidecar = {}
         content_type = sidecar.get("content_type")
         sha256 = sidecar.get("sha256")
         metadata = sidecar.get("metadata")
         return ObjectInfo(
             key=key,
-            size_bytes=size,
+            size_bytes=status.st_size,
             content_type=content_type if isinstance(content_type, str) else _DEFAULT_CONTENT_TYPE,
             sha256=sha256 if isinstance(sha256, str) else None,
             metadata=(
@@ -279,7 +293,6 @@ def _raise_unless_missing(error: OSError) -> None:
 
 
 def _read_sidecar(path: Path) -> dict[str, Any]:
-    # A missing or damaged sidecar degrades the description (no checksum), not the object.
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -137,12 +137,15 @@ async def _receive(storage: LocalStorage, max_bytes: int, request: Request) -> R
                 digest.update(chunk)
                 await anyio.to_thread.run_sync(writer.write, chunk)
         finally:
-            await anyio.to_thread.run_sync(writer.close)
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(writer.close)
         info = await anyio.to_thread.run_sync(
             partial(storage.put_file, key, staged, content_type=content_type, sha256=digest.hexdigest())
         )
     finally:
-        await anyio.to_thread.run_sync(partial(staged.unlink, missing_ok=True))
+        # Shielded: a cancelled request (client gone) must still remove its temp file.
+        with anyio.CancelScope(shield=True):
+            pass
     return JSONResponse(
         {
             "key": info.key,

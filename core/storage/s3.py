@@ -203,13 +203,15 @@ class S3Storage:
                 raise self._client_error(operation, subject, cause) from exc
             raise self._failure(operation, subject, "UploadFailed", None) from exc
         except (BotoConnectionError, HTTPClientError) as exc:
+            # Not chained: these messages quote the full endpoint URL, user info included, and a
+            # chained cause would print it in any logged traceback.
             raise self._failure(
                 operation,
                 subject,
                 type(exc).__name__,
                 "The S3 endpoint could not be reached; check ATOMS_S3_ENDPOINT_URL or ATOMS_S3_REGION "
                 "and the network, then retry.",
-            ) from exc
+            ) from None
         except (NoCredentialsError, PartialCredentialsError, CredentialRetrievalError) as exc:
             raise self._failure(operation, subject, type(exc).__name__, _CREDENTIALS_HINT) from exc
         except ParamValidationError as exc:
@@ -220,7 +222,8 @@ class S3Storage:
                 "S3 refused the request's parameters; metadata names and values must be ASCII.",
             ) from exc
         except (BotoCoreError, Boto3Error) as exc:
-            raise self._failure(operation, subject, type(exc).__name__, None) from exc
+            # Unknown message contents, so not chained (see above).
+            raise self._failure(operation, subject, type(exc).__name__, None) from None
         except OSError as exc:
             raise self._failure(
                 operation,

@@ -64,13 +64,18 @@ class AssetList(BaseModel):
     count: int
 
 
+# The examples run in the example environment (tenant "local", clock 1800000000, signing key
+# "example-signing-key", public URL http://127.0.0.1:8700) on a 1 s 440 Hz tone made by
+# tests/media_samples.py; tests/muscles/test_examples.py proves every response below.
+TONE_URI = "atoms://media/1dd29ffa8bafa67bac25fac193eeb912/tone.wav"
+TONE_KEY = "tenants/local/local/media_v2/1dd29ffa8bafa67bac25fac193eeb912/tone.wav"
 TONE_REF = {
-    "uri": "atoms://media/3c3ff6c2a6b1c8a7d5c1c5fa0d6c8d3b/tone.wav",
-    "asset_id": "3c3ff6c2a6b1c8a7d5c1c5fa0d6c8d3b",
+    "uri": TONE_URI,
+    "asset_id": "1dd29ffa8bafa67bac25fac193eeb912",
     "filename": "tone.wav",
     "mime_type": "audio/wav",
     "size_bytes": 32044,
-    "sha256": "3c3ff6c2a6b1c8a7d5c1c5fa0d6c8d3b0000000000000000000000000000000",
+    "sha256": "1dd29ffa8bafa67bac25fac193eeb912bdf12d720da59a589f2ccf44458c7c36",
     "duration_s": 1.0,
     "width": None,
     "height": None,
@@ -160,9 +165,7 @@ class MediaV2(Muscle):
     @tool(
         title="Describe an asset",
         examples=[
-            ToolExample(
-                title="Describe the registered tone", request={"uri": TONE_REF["uri"]}, response=TONE_REF
-            )
+            ToolExample(title="Describe the registered tone", request={"uri": TONE_URI}, response=TONE_REF)
         ],
         errors=[AssetNotFound, InvalidIdentifier],
         read_only=True,
@@ -172,14 +175,42 @@ class MediaV2(Muscle):
         """Return the MediaRef of a stored asset (mime type, size, sha256, duration, dimensions)."""
         return await anyio.to_thread.run_sync(self.store.stat, scope, uri)
 
-    @tool(errors=[AssetNotFound, InvalidIdentifier], read_only=True, idempotent=True)
+    @tool(
+        examples=[
+            ToolExample(
+                title="Where the tone is stored",
+                request={"uri": TONE_URI},
+                response={"ref": TONE_REF, "storage": "local", "key": TONE_KEY},
+            )
+        ],
+        errors=[AssetNotFound, InvalidIdentifier],
+        read_only=True,
+        idempotent=True,
+    )
     async def resolve(self, uri: str, scope: Scope) -> ResolvedMedia:
         """Resolve a MediaRef uri to where the asset is stored (backend and object key)."""
         ref = await anyio.to_thread.run_sync(self.store.stat, scope, uri)
         key = await anyio.to_thread.run_sync(self.store.key_of, scope, uri)
         return ResolvedMedia(ref=ref, storage=self.store.storage.name, key=key)
 
-    @tool(errors=[AssetNotFound, InvalidIdentifier], read_only=True)
+    @tool(
+        examples=[
+            ToolExample(
+                title="A 10-minute download link",
+                request={"uri": TONE_URI, "ttl_s": 600},
+                response={
+                    "uri": TONE_URI,
+                    "url": f"http://127.0.0.1:8700/media/{TONE_KEY}?method=GET&expires=1800000600"
+                    "&signature=b754dcdde02b8d20174ccfb3590b4e6d18675c351b60379d6e3de0ba502d3bb8",
+                    "method": "GET",
+                    "expires_at": 1800000600,
+                    "headers": {},
+                },
+            )
+        ],
+        errors=[AssetNotFound, InvalidIdentifier],
+        read_only=True,
+    )
     async def presign_download(self, uri: str, scope: Scope, ttl_s: int | None = None) -> PresignedLink:
         """Return a URL anyone holding it can GET the asset from until it expires (default 15 min)."""
         ttl = self._ttl(ttl_s)
@@ -206,13 +237,22 @@ class MediaV2(Muscle):
             headers=dict(link.headers),
         )
 
-    @tool(title="List assets", read_only=True, idempotent=True)
+    @tool(
+        title="List assets",
+        examples=[ToolExample(title="One stored tone", request={}, response={"assets": [TONE_REF], "count": 1})],
+        read_only=True,
+        idempotent=True,
+    )
     async def list_assets(self, scope: Scope) -> AssetList:
         """List every asset the calling tenant has stored, by asset id."""
         assets = await anyio.to_thread.run_sync(self.store.list, scope)
         return AssetList(assets=assets, count=len(assets))
 
-    @tool(errors=[AssetNotFound, InvalidIdentifier], destructive=True)
+    @tool(
+        examples=[ToolExample(title="Delete the tone", request={"uri": TONE_URI}, response=TONE_REF)],
+        errors=[AssetNotFound, InvalidIdentifier],
+        destructive=True,
+    )
     async def delete(self, uri: str, scope: Scope) -> MediaRef:
         """Delete an asset and return the MediaRef it had."""
         return await anyio.to_thread.run_sync(self.store.delete, scope, uri)

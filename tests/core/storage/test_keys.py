@@ -39,7 +39,9 @@ def test_unsafe_tenant_ids_are_refused(tenant_id: str) -> None:
         tenant_prefix(tenant_id, "local")
 
 
-@pytest.mark.parametrize("filename", ["..", "../x.mp4", "a/b.mp4", "", ".hidden", "x\x01.mp4", "clip.mp4\n", "x."])
+@pytest.mark.parametrize(
+    "filename", ["..", "../x.mp4", "a/b.mp4", "", ".hidden", "x\x01.mp4", "clip.mp4\n", "x."]
+)
 def test_unsafe_filenames_are_refused(filename: str) -> None:
     with pytest.raises(InvalidIdentifier):
         asset_key("acme", "local", "a1", filename)

@@ -1,0 +1,65 @@
+"""Media made at test time: deterministic WAVs from Python, video and audio from ffmpeg lavfi."""
+
+from __future__ import annotations
+
+import math
+import struct
+import subprocess
+import wave
+from pathlib import Path
+
+from core.ffmpeg import ffmpeg_binary
+
+
+def write_tone_wav(path: Path, *, seconds: float = 1.0, rate: int = 16000, freq: float = 440.0) -> Path:
+    """A mono 16-bit sine WAV. Pure Python, so its bytes (and sha256) are the same everywhere."""
+    frames = int(seconds * rate)
+    samples = (round(12000 * math.sin(2 * math.pi * freq * n / rate)) for n in range(frames))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(b"".join(struct.pack("<h", s) for s in samples))
+    return path
+
+
+def write_test_video(path: Path, *, seconds: float = 2.0, size: str = "320x240", fps: int = 25) -> Path:
+    """A small H.264 + AAC MP4 from ffmpeg's testsrc2 and sine sources."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            ffmpeg_binary(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size={size}:rate={fps}:duration={seconds}",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=440:duration={seconds}",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+            str(path),
+        ],
+        check=True,
+    )
+    return path
+
+
+def write_truncated(source: Path, dest: Path, keep: float = 0.5) -> Path:
+    """The first ``keep`` share of ``source``'s bytes: a broken file that still looks like media."""
+    data = source.read_bytes()
+    dest.write_bytes(data[: int(len(data) * keep)])
+    return dest

@@ -1,0 +1,67 @@
+"""Every example a muscle declares is what the tool really returns, over a real MCP client.
+
+Examples run in the example environment: tenant "local", a frozen clock, a fixed signing key
+and public URL, and the sample files a muscle's setup below puts under its import root.
+Tools run in declaration order, so an example may rely on an earlier one (register, then stat).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+
+import anyio
+import pytest
+from mcp import Client
+
+from core.discovery import find_services, mcp_module, project_root
+from core.settings import Settings
+from sentinel.generate import introspect
+from tests.media_samples import write_tone_wav
+
+EXAMPLE_CLOCK = 1_800_000_000.0
+
+
+def _media_v2_samples(import_root: Path) -> None:
+    write_tone_wav(import_root / "samples" / "tone.wav")
+
+
+SAMPLES: dict[str, Callable[[Path], None]] = {"media_v2": _media_v2_samples}
+LOCATIONS = find_services(project_root())
+
+
+def example_settings(tmp: Path) -> Settings:
+    return Settings(
+        env="local",
+        tenant_id="local",
+        data_dir=tmp / "data",
+        import_roots=[tmp / "imports"],
+        signing_key="example-signing-key",  # type: ignore[arg-type]
+        public_base_url="http://127.0.0.1:8700",
+    )
+
+
+@pytest.mark.parametrize("location", LOCATIONS, ids=[loc.name for loc in LOCATIONS])
+def test_every_declared_example_is_the_real_response(location, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    spec = introspect(location)
+    examples = [(tool, example) for tool in spec.tools for example in tool.examples]
+    if not examples:
+        pytest.skip(f"{spec.name} declares no examples")
+    (tmp_path / "imports").mkdir()
+    SAMPLES.get(spec.name, lambda _: None)(tmp_path / "imports")
+    module = importlib.reload(importlib.import_module(mcp_module(location)))
+    module.runtime.configure(example_settings(tmp_path), clock=lambda: EXAMPLE_CLOCK)
+
+    async def run() -> list[tuple[bool, object]]:
+        async with Client(module.server) as client:
+            return [
+                (result.is_error, result.structured_content)
+                for result in [await client.call_tool(tool.name, example.request) for tool, example in examples]
+            ]
+
+    for (tool, example), (is_error, content) in zip(examples, anyio.run(run), strict=True):
+        assert not is_error, f"{spec.name}.{tool.name}: example {example.title!r} failed: {content}"
+        wrapped = tool.output_schema is not None and set(tool.output_schema.get("properties", {})) == {"result"}
+        actual = content["result"] if wrapped else content  # type: ignore[index]
+        assert actual == example.response, f"{spec.name}.{tool.name}: example {example.title!r}"
