@@ -213,12 +213,16 @@ class MediaError(AtomsError):
 
 class MediaUnreadable(MediaError):
     code = "media_unreadable"
-    default_hint = "The file looks like media but cannot be decoded; it may be truncated. Re-export or re-upload it."
+    default_hint = (
+        "The file looks like media but cannot be decoded; it may be truncated. Re-export or re-upload it."
+    )
 
 
 class FfmpegFailed(MediaError):
     code = "ffmpeg_failed"
-    default_hint = "Read ffmpeg's message in details.stderr_tail; the input or the requested settings are at fault."
+    default_hint = (
+        "Read ffmpeg's message in details.stderr_tail; the input or the requested settings are at fault."
+    )
 
 
 class FetchFailed(AtomsError):

@@ -40,7 +40,7 @@ __all__ = [
     "run_ffmpeg_sync",
 ]
 
-STDERR_TAIL_LINES: Final = 40
+_STDERR_TAIL_LINES: Final = 40
 # At most ~10 progress reports a second: enough for a smooth bar, few enough for MCP
 # notifications and job-table writes.
 _MIN_REPORT_INTERVAL_S: Final = 0.1
@@ -106,7 +106,7 @@ def _find_ffmpeg(search_path: str | None) -> str:
 
 # --- parsing shared by both runners ---------------------------------------------------
 
-ProgressReport = tuple[float, str]
+_Report = tuple[float, str]
 
 
 @dataclass
@@ -119,7 +119,7 @@ class _ProgressParser:
     _last_fraction: float = field(default=-1.0, init=False)
     _last_report_at: float = field(default=float("-inf"), init=False)
 
-    def feed(self, line: str) -> ProgressReport | None:
+    def feed(self, line: str) -> _Report | None:
         key, sep, value = line.partition("=")
         if not sep:
             return None
@@ -131,12 +131,12 @@ class _ProgressParser:
         block, self._block = self._block, {}
         return self._report(block)
 
-    def finish(self) -> ProgressReport:
+    def finish(self) -> _Report:
         """The last report, sent once ffmpeg exited with status 0."""
         self._last_fraction = 1.0
         return 1.0, "done"
 
-    def _report(self, block: dict[str, str]) -> ProgressReport | None:
+    def _report(self, block: dict[str, str]) -> _Report | None:
         if not self.duration_s or self.duration_s <= 0:
             return None
         out_s = _out_time_s(block)
@@ -198,10 +198,10 @@ def _finish(argv: list[str], returncode: int, tail: deque[str], started: float) 
     """The result of a run that ended on its own, or FfmpegFailed for a non-zero status."""
     stderr_tail = "\n".join(tail)
     if returncode != 0:
-        if returncode < 0:
-            reason = f"ffmpeg was killed by {signal.Signals(-returncode).name}"
-        else:
-            reason = f"ffmpeg exited with status {returncode}"
+        reason = f"ffmpeg exited with status {returncode}"
+        if returncode < 0:  # Popen's way of saying "killed by signal -returncode"
+            with contextlib.suppress(ValueError):
+                reason = f"ffmpeg was killed by {signal.Signals(-returncode).name}"
         last_line = tail[-1].strip() if tail else ""
         raise FfmpegFailed(
             f"{reason}: {last_line}" if last_line else reason,
@@ -245,7 +245,7 @@ async def run_ffmpeg(
     """
     argv = _build_argv(binary, args)
     parser = _ProgressParser(duration_s)
-    tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
+    tail: deque[str] = deque(maxlen=_STDERR_TAIL_LINES)
     started = time.monotonic()
     try:
         process = await anyio.open_process(
@@ -333,8 +333,8 @@ def run_ffmpeg_sync(
     """
     argv = _build_argv(binary, args)
     parser = _ProgressParser(duration_s)
-    tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
-    reports: queue.Queue[ProgressReport | None] = queue.Queue()
+    tail: deque[str] = deque(maxlen=_STDERR_TAIL_LINES)
+    reports: queue.Queue[_Report | None] = queue.Queue()
     started = time.monotonic()
     try:
         process = subprocess.Popen(
@@ -373,8 +373,8 @@ def run_ffmpeg_sync(
 
 
 def _until_eof(
-    reports: queue.Queue[ProgressReport | None], should_cancel: Callable[[], bool] | None
-) -> Iterator[ProgressReport]:
+    reports: queue.Queue[_Report | None], should_cancel: Callable[[], bool] | None
+) -> Iterator[_Report]:
     """Yield reports until stdout closes, checking ``should_cancel`` between them."""
     while True:
         try:
@@ -397,9 +397,7 @@ def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
         yield chunk
 
 
-def _pump_progress(
-    stream: IO[bytes], parser: _ProgressParser, reports: queue.Queue[ProgressReport | None]
-) -> None:
+def _pump_progress(stream: IO[bytes], parser: _ProgressParser, reports: queue.Queue[_Report | None]) -> None:
     splitter = _LineSplitter()
     try:
         for chunk in _chunks(stream):

@@ -84,7 +84,9 @@ class MediaStore:
         finally:
             staged.path.unlink(missing_ok=True)
 
-    def presign_upload(self, scope: Scope, filename: str, *, content_type: str, ttl_s: int) -> tuple[str, PresignedUrl]:
+    def presign_upload(
+        self, scope: Scope, filename: str, *, content_type: str, ttl_s: int
+    ) -> tuple[str, PresignedUrl]:
         """A fresh upload id and the URL to PUT the file to."""
         upload_id = "up-" + secrets.token_hex(12)
         key = upload_key(scope.tenant_id, self.env, upload_id, validate_filename(filename))

@@ -30,12 +30,12 @@ from typing import Any, Final
 
 import anyio
 
-from core.errors import MediaUnreadable
+from core.errors import ConfigError, MediaUnreadable
 from core.ffmpeg import ffmpeg_binary, ffprobe_binary
 
 __all__ = ["MediaInfo", "probe", "probe_sync"]
 
-PROBE_TIMEOUT_S: Final = 120.0
+_PROBE_TIMEOUT_S: Final = 120.0
 # ffmpeg's text-art demuxers (ANSI, BinText, XBin, ArtWorx, iCEDraw) claim plain text
 # files, .txt and .nfo above all, as "video": a text file is never media here.
 _TEXT_FORMATS: Final = frozenset({"tty", "bin", "xbin", "adf", "idf"})
@@ -54,8 +54,11 @@ _NAMED_LAYOUTS: Final = {
 
 @dataclass(frozen=True)
 class MediaInfo:
-    """What a probe found. Video fields describe the first video stream (cover art aside),
-    audio fields the first audio stream."""
+    """What a probe found about one file.
+
+    Video fields describe its first video stream (cover art does not count), audio fields
+    its first audio stream.
+    """
 
     format_name: str
     duration_s: float | None
@@ -112,19 +115,23 @@ class _Completed:
 
 async def _run_async(argv: list[str], path: Path) -> _Completed:
     try:
-        with anyio.fail_after(PROBE_TIMEOUT_S):
+        with anyio.fail_after(_PROBE_TIMEOUT_S):
             # run_process kills the child if this call is cancelled.
             done = await anyio.run_process(argv, stdin=subprocess.DEVNULL, check=False)
     except TimeoutError:
         raise _timed_out(path) from None
+    except OSError as exc:
+        raise _cannot_run(argv, exc) from exc
     return _Completed(done.returncode, _text(done.stdout), _text(done.stderr))
 
 
 def _run_sync(argv: list[str], path: Path) -> _Completed:
     try:
-        done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=PROBE_TIMEOUT_S)
+        done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=_PROBE_TIMEOUT_S)
     except subprocess.TimeoutExpired:
         raise _timed_out(path) from None
+    except OSError as exc:
+        raise _cannot_run(argv, exc) from exc
     return _Completed(done.returncode, _text(done.stdout), _text(done.stderr))
 
 
@@ -132,9 +139,18 @@ def _text(raw: bytes | None) -> str:
     return (raw or b"").decode("utf-8", errors="replace")
 
 
+def _cannot_run(argv: list[str], exc: OSError) -> ConfigError:
+    # Not the file's fault: the server's ffprobe/ffmpeg is missing or not executable.
+    return ConfigError(
+        f"could not run {Path(argv[0]).name}: {exc.strerror or exc}",
+        value=argv[0],
+        hint="Install ffmpeg (with ffprobe) on PATH, or reinstall the imageio-ffmpeg wheel.",
+    )
+
+
 def _timed_out(path: Path) -> MediaUnreadable:
     return MediaUnreadable(
-        f"probing took longer than {PROBE_TIMEOUT_S:.0f} s",
+        f"probing took longer than {_PROBE_TIMEOUT_S:.0f} s",
         value=path.name,
         hint="Probe a regular file on local disk; pipes and stalled network mounts never finish.",
     )

@@ -159,4 +159,6 @@ class MuscleRuntime:
         except Exception:
             # The only catch-all: log the traceback here, send the client nothing of it.
             logger.exception("tool %s crashed", tool_name)
-            return error_result(AtomsError(f"tool {tool_name} failed unexpectedly; the server log has details"))
+            return error_result(
+                AtomsError(f"tool {tool_name} failed unexpectedly; the server log has details")
+            )

@@ -53,7 +53,9 @@ def check_bind(host: str, settings: Settings) -> None:
         )
 
 
-def build_http_app(muscles: Sequence[MountedMuscle], settings: Settings, *, single: bool = False) -> Starlette:
+def build_http_app(
+    muscles: Sequence[MountedMuscle], settings: Settings, *, single: bool = False
+) -> Starlette:
     """One ASGI app: each muscle at ``/<name>/mcp`` (or ``/mcp`` when ``single``), plus health and /media."""
     storage = open_storage(settings)
     routes: list[BaseRoute] = []
@@ -71,7 +73,9 @@ def build_http_app(muscles: Sequence[MountedMuscle], settings: Settings, *, sing
             if not muscle.runtime.started:
                 problems[muscle.name] = "not started"
         status = 503 if problems else 200
-        return JSONResponse({"status": "ready" if not problems else "not ready", "problems": problems}, status)
+        return JSONResponse(
+            {"status": "ready" if not problems else "not ready", "problems": problems}, status
+        )
 
     routes += [Route("/health/live", live), Route("/health/ready", ready)]
     if isinstance(storage, LocalStorage):
@@ -106,7 +110,9 @@ def serve_http(app: Starlette, settings: Settings, host: str, port: int) -> None
 
 def run_cli(server: MuscleServer, runtime: MuscleRuntime, argv: Sequence[str] | None = None) -> None:
     """The ``main`` of every generated mcp.py: serve over stdio (default) or HTTP."""
-    parser = argparse.ArgumentParser(prog=f"python -m muscles...{server.name}.mcp", description=server.instructions)
+    parser = argparse.ArgumentParser(
+        prog=f"python -m muscles...{server.name}.mcp", description=server.instructions
+    )
     parser.add_argument("--transport", choices=["stdio", "http"], default="stdio")
     parser.add_argument("--host", default=None, help="HTTP bind address (default ATOMS_HTTP_HOST, 127.0.0.1)")
     parser.add_argument("--port", type=int, default=None, help="HTTP port (default ATOMS_HTTP_PORT, 8700)")

@@ -53,8 +53,17 @@ def check_key(key: str) -> str:
     parts = key.split("/")
     if parts[-1] == "":  # a prefix
         parts = parts[:-1]
-    if len(parts) < 4 or parts[0] != "tenants" or parts[2] not in _ENVS or parts[3] not in _NAMESPACES:
-        raise InvalidIdentifier("storage key outside the tenants/{tenant}/{env}/{namespace}/ layout", value=key)
+    is_prefix = key.endswith("/")
+    if (
+        len(parts) < 4
+        or parts[0] != "tenants"
+        or parts[2] not in _ENVS
+        or parts[3] not in _NAMESPACES
+        or (len(parts) == 4 and not is_prefix)  # "…/media_v2" would also match "…/media_v2_uploads"
+    ):
+        raise InvalidIdentifier(
+            "storage key outside the tenants/{tenant}/{env}/{namespace}/ layout", value=key
+        )
     validate_identifier(parts[1], "tenant_id")
     for part in parts[4:-1]:
         validate_identifier(part, "key segment")

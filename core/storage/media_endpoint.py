@@ -145,7 +145,7 @@ async def _receive(storage: LocalStorage, max_bytes: int, request: Request) -> R
     finally:
         # Shielded: a cancelled request (client gone) must still remove its temp file.
         with anyio.CancelScope(shield=True):
-            pass
+            await anyio.to_thread.run_sync(partial(staged.unlink, missing_ok=True))
     return JSONResponse(
         {
             "key": info.key,

@@ -57,11 +57,15 @@ def test_every_declared_example_is_the_real_response(location, tmp_path: Path) -
         async with Client(module.server) as client:
             return [
                 (result.is_error, result.structured_content)
-                for result in [await client.call_tool(tool.name, example.request) for tool, example in examples]
+                for result in [
+                    await client.call_tool(tool.name, example.request) for tool, example in examples
+                ]
             ]
 
     for (tool, example), (is_error, content) in zip(examples, anyio.run(run), strict=True):
         assert not is_error, f"{spec.name}.{tool.name}: example {example.title!r} failed: {content}"
-        wrapped = tool.output_schema is not None and set(tool.output_schema.get("properties", {})) == {"result"}
+        wrapped = tool.output_schema is not None and set(tool.output_schema.get("properties", {})) == {
+            "result"
+        }
         actual = content["result"] if wrapped else content  # type: ignore[index]
         assert actual == example.response, f"{spec.name}.{tool.name}: example {example.title!r}"

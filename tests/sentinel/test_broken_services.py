@@ -18,12 +18,38 @@ GOOD = (CASES / "basic" / "service.py").read_text()
 # (description, edit applied to the good source, the line the report must point at)
 BREAKAGES = [
     ("syntax error", lambda s: s.replace("async def count(", "async def count(("), "async def count"),
-    ("missing docstring on a tool", lambda s: s.replace('        """Return the tenant the call acts for."""\n', ""), "def whoami"),
-    ("parameter without annotation", lambda s: s.replace("def whoami(self, scope: Scope)", "def whoami(self, scope: Scope, tag)"), "def whoami"),
-    ("canvas tool bound to an unknown tool", lambda s: s.replace('tool="count", action', 'tool="counter", action'), "class WordCounter"),
-    ("import error at module level", lambda s: s.replace("from typing import Literal", "from typing import Literal\nimport no_such_module_xyz"), "import no_such_module_xyz"),
-    ("version that is not semantic", lambda s: s.replace('version = "2.1.0"', 'version = "two"'), "class WordCounter"),
-    ("name in a signature that service.py does not define", lambda s: s.replace("-> Counts:", "-> Countz:"), "async def count"),
+    (
+        "missing docstring on a tool",
+        lambda s: s.replace('        """Return the tenant the call acts for."""\n', ""),
+        "def whoami",
+    ),
+    (
+        "parameter without annotation",
+        lambda s: s.replace("def whoami(self, scope: Scope)", "def whoami(self, scope: Scope, tag)"),
+        "def whoami",
+    ),
+    (
+        "canvas tool bound to an unknown tool",
+        lambda s: s.replace('tool="count", action', 'tool="counter", action'),
+        "class WordCounter",
+    ),
+    (
+        "import error at module level",
+        lambda s: s.replace(
+            "from typing import Literal", "from typing import Literal\nimport no_such_module_xyz"
+        ),
+        "import no_such_module_xyz",
+    ),
+    (
+        "version that is not semantic",
+        lambda s: s.replace('version = "2.1.0"', 'version = "two"'),
+        "class WordCounter",
+    ),
+    (
+        "name in a signature that service.py does not define",
+        lambda s: s.replace("-> Counts:", "-> Countz:"),
+        "async def count",
+    ),
 ]
 
 
@@ -58,7 +84,9 @@ def test_broken_service_keeps_previous_files_and_reports_file_line(
 def test_cli_reports_broken_service_as_file_line_and_exits_1(
     scratch_project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    service = add_service(scratch_project, "demo", "basic", GOOD.replace("async def count(", "async def count(("))
+    service = add_service(
+        scratch_project, "demo", "basic", GOOD.replace("async def count(", "async def count((")
+    )
     assert sentinel_main(["generate", str(scratch_project)]) == 1
     err = capsys.readouterr().err
     line = _line_of(service.read_text(), "async def count")
@@ -77,7 +105,7 @@ def test_check_fails_with_a_diff_when_a_generated_file_is_stale(
     assert sentinel_main(["check", str(scratch_project)]) == 1
     out = capsys.readouterr().out
     assert "--- muscles/demo/basic/mcp.py (on disk)" in out
-    assert "+    description=\"Count words and characters" in out
+    assert '+    description="Count words and characters' in out
 
 
 def test_check_fails_when_a_generated_file_is_missing(

@@ -142,6 +142,8 @@ class MediaV2(Muscle):
         return await anyio.to_thread.run_sync(self.store.register_staged, scope, staged, name)
 
     def _stage(self, source: str, filename: str | None, scope: Scope) -> tuple[StagedFile, str]:
+        if filename is not None:
+            validate_filename(filename)
         if source.startswith("upload://"):
             staged, uploaded_name = self.store.stage_upload(scope, source.removeprefix("upload://"))
             return staged, validate_filename(filename or uploaded_name)

@@ -17,7 +17,8 @@ from pydantic import SecretStr
 from core.errors import InvalidIdentifier, StorageError
 from core.settings import Settings
 from core.storage import S3Storage, Storage, asset_key, open_storage, tenant_prefix, upload_key
-from tests.core.storage.conftest import free_port, write_source
+from tests.conftest import free_port
+from tests.core.storage.conftest import write_source
 
 FAKE_ACCESS_KEY_ID = "AKIAFAKEACCESSKEY4242"
 FAKE_SECRET = "FAKE-secret-that-must-never-be-shown-9d1c7e"

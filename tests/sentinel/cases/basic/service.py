@@ -43,7 +43,9 @@ class WordCounter(Muscle):
         read_only=True,
         idempotent=True,
     )
-    async def count(self, text: str, progress: Progress, unit: Literal["words", "characters"] = "words") -> Counts:
+    async def count(
+        self, text: str, progress: Progress, unit: Literal["words", "characters"] = "words"
+    ) -> Counts:
         """Count the words and characters of `text`.
 
         Empty text is refused: there is nothing to count.
