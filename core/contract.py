@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar, overload
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
@@ -69,8 +69,12 @@ class ToolOptions(BaseModel):
         return value
 
 
+@overload
+def tool(fn: _F, /) -> _F: ...
+
+
+@overload
 def tool(
-    fn: _F | None = None,
     *,
     title: str | None = None,
     examples: Sequence[ToolExample] = (),
@@ -79,12 +83,26 @@ def tool(
     destructive: bool = False,
     idempotent: bool = False,
     open_world: bool = False,
-) -> Any:
+) -> Callable[[_F], _F]: ...
+
+
+def tool(
+    fn: _F | None = None,
+    /,
+    *,
+    title: str | None = None,
+    examples: Sequence[ToolExample] = (),
+    errors: Sequence[type[AtomsError] | str] = (),
+    read_only: bool = False,
+    destructive: bool = False,
+    idempotent: bool = False,
+    open_world: bool = False,
+) -> _F | Callable[[_F], _F]:
     """Mark a muscle method as an MCP tool. Works bare (``@tool``) or with options."""
     options = ToolOptions(
         title=title,
         examples=tuple(examples),
-        errors=tuple(errors),  # type: ignore[arg-type]
+        errors=tuple(errors),
         read_only=read_only,
         destructive=destructive,
         idempotent=idempotent,

@@ -68,7 +68,7 @@ def find_services(path: Path) -> list[ServiceLocation]:
 
 def project_root() -> Path:
     """The root that holds the installed ``muscles`` package (this checkout, in development)."""
-    import muscles  # noqa: PLC0415 - resolved at call time; core never imports muscles at import time
+    import muscles
 
     return Path(muscles.__file__).resolve().parent.parent
 

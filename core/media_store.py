@@ -49,7 +49,7 @@ def _ref_from(info: ObjectInfo, asset_id: str, filename: str) -> MediaRef:
         mime_type=info.content_type,
         size_bytes=info.size_bytes,
         sha256=info.sha256 or "",
-        **numbers,  # type: ignore[arg-type]
+        **numbers,
     )
 
 

@@ -127,7 +127,7 @@ def run_cli(server: MuscleServer, runtime: MuscleRuntime, argv: Sequence[str] | 
             app = build_http_app([MountedMuscle(server.name, server, runtime)], settings, single=True)
             serve_http(app, settings, settings.http_host, settings.http_port)
     except AtomsError as error:
-        print(f"error: {error}", file=sys.stderr)
+        sys.stderr.write(f"error: {error}\n")
         raise SystemExit(2) from None
 
 

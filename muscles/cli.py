@@ -41,7 +41,9 @@ def _cmd_list(as_json: bool) -> int:
     for name, loc in sorted(_muscles().items()):
         module = _load(loc)
         tools = sorted(t.name for t in module.server._tool_manager.list_tools())
-        rows.append({"name": name, "category": loc.category, "version": module.server.version, "tools": tools})
+        rows.append(
+            {"name": name, "category": loc.category, "version": module.server.version, "tools": tools}
+        )
     if as_json:
         print(json.dumps(rows, indent=2))
     else:
@@ -84,7 +86,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 async def _call(location: ServiceLocation, tool: str, arguments: dict[str, Any], url: str | None) -> int:
-    from mcp import Client, StdioServerParameters  # noqa: PLC0415 - only the call command needs the client
+    from mcp import Client, StdioServerParameters
 
     async def on_progress(progress: float, total: float | None, message: str | None) -> None:
         share = f"{progress / total:.0%}" if total else f"{progress:g}"

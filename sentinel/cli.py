@@ -10,9 +10,9 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from core.discovery import LayoutError, find_services
 from sentinel.export import export_skills
 from sentinel.generate import Outcome, check, generate
-from core.discovery import LayoutError, find_services
 from sentinel.watch import watch
 
 __all__ = ["main"]
@@ -23,7 +23,9 @@ def _report(outcome: Outcome) -> bool:
     rel = outcome.location.relative_path
     if outcome.problem is not None:
         problem = outcome.problem
-        print(f"{problem.path}:{problem.line}: error: {problem.message} (previous files kept)", file=sys.stderr)
+        print(
+            f"{problem.path}:{problem.line}: error: {problem.message} (previous files kept)", file=sys.stderr
+        )
         return False
     if outcome.written:
         print(f"{rel}: wrote {', '.join(p.name for p in outcome.written)}")
@@ -46,7 +48,10 @@ def _cmd_check(path: Path) -> int:
             failed += 1
         elif outcome.diffs:
             failed += 1
-            print(f"{location.relative_path}: generated files are stale; run `sentinel generate`", file=sys.stderr)
+            print(
+                f"{location.relative_path}: generated files are stale; run `sentinel generate`",
+                file=sys.stderr,
+            )
             for diff in outcome.diffs:
                 sys.stdout.write(diff)
         else:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sentinel.generate import write_atomic
 from core.discovery import ServiceLocation
+from sentinel.generate import write_atomic
 
 __all__ = ["export_skills"]
 

@@ -11,9 +11,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.discovery import ServiceLocation
 from core.spec import MuscleSpec
 from sentinel.introspect import ServiceProblem
-from core.discovery import ServiceLocation
 from sentinel.render import render_mcp, render_skill
 
 __all__ = ["Outcome", "WarmIntrospector", "check", "generate", "introspect", "render_all", "write_atomic"]

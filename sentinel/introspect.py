@@ -22,10 +22,10 @@ from mcp.server.mcpserver.tools import Tool
 from pydantic import ValidationError
 
 from core.contract import CAPABILITY_PATTERN, Muscle, tool_options
+from core.discovery import ServiceLocation
 from core.errors import AtomsError
 from core.runtime import injected_parameters
 from core.spec import ErrorSpec, MuscleSpec, ParamSpec, ToolSpec
-from core.discovery import ServiceLocation
 
 __all__ = ["ServiceProblem", "introspect_module"]
 
@@ -62,7 +62,7 @@ def _import(location: ServiceLocation, rel: str) -> Any:
         return importlib.import_module(location.module)
     except SyntaxError as exc:
         raise ServiceProblem(rel, exc.lineno or 1, f"syntax error: {exc.msg}") from None
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure of user code becomes a located report
         line = 1
         for frame in traceback.extract_tb(exc.__traceback__):
             if Path(frame.filename).resolve() == location.service_path.resolve():
@@ -130,7 +130,9 @@ class _Builder:
         cls, line = self.cls, self.class_node.lineno
         description = inspect.getdoc(cls)
         if not description or cls.__doc__ is None:
-            raise self.fail(line, f"class {cls.__name__} needs a docstring: it becomes the muscle's description")
+            raise self.fail(
+                line, f"class {cls.__name__} needs a docstring: it becomes the muscle's description"
+            )
         if not _SEMVER.fullmatch(cls.version):
             raise self.fail(line, f"version {cls.version!r} is not semantic (MAJOR.MINOR.PATCH)")
         for cap in cls.capabilities:
@@ -143,7 +145,9 @@ class _Builder:
         canvas_ids: set[str] = set()
         for canvas_tool in cls.canvas_tools:
             if canvas_tool.tool not in names:
-                raise self.fail(line, f"canvas tool {canvas_tool.id!r} is bound to unknown tool {canvas_tool.tool!r}")
+                raise self.fail(
+                    line, f"canvas tool {canvas_tool.id!r} is bound to unknown tool {canvas_tool.tool!r}"
+                )
             if canvas_tool.id in canvas_ids:
                 raise self.fail(line, f"canvas tool id {canvas_tool.id!r} is declared twice")
             canvas_ids.add(canvas_tool.id)
@@ -188,16 +192,20 @@ class _Builder:
             raise self.fail(line, f"tool {name} needs a docstring: it becomes the tool's description")
         args = node.args
         if args.vararg or args.kwarg or args.posonlyargs:
-            raise self.fail(line, f"tool {name}: *args, **kwargs and positional-only parameters are not allowed")
+            raise self.fail(
+                line, f"tool {name}: *args, **kwargs and positional-only parameters are not allowed"
+            )
         if node.returns is None:
             raise self.fail(line, f"tool {name} needs a return annotation")
         try:
             injected = injected_parameters(method)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure of user code becomes a located report
             raise self.fail(line, f"tool {name}: annotations do not resolve: {exc}") from None
 
         positional = args.args[1:]  # drop self
-        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(
+            args.defaults
+        )
         all_args = list(zip(positional, defaults, strict=True)) + list(
             zip(args.kwonlyargs, args.kw_defaults, strict=True)
         )
@@ -209,7 +217,9 @@ class _Builder:
                 raise self.fail(arg.lineno, f"tool {name}: parameter {arg.arg!r} needs a type annotation")
             if arg.arg in injected:
                 if default is not None:
-                    raise self.fail(arg.lineno, f"tool {name}: injected parameter {arg.arg!r} takes no default")
+                    raise self.fail(
+                        arg.lineno, f"tool {name}: injected parameter {arg.arg!r} takes no default"
+                    )
                 continue
             for node_ in (arg.annotation, default):
                 if node_ is not None:
@@ -235,7 +245,7 @@ class _Builder:
             description=description,
             is_async=inspect.iscoroutinefunction(method),
             params=tuple(params),
-            injected=dict(sorted(injected.items())),  # type: ignore[arg-type]
+            injected=dict(sorted(injected.items())),
             returns=self.segment(node.returns),
             input_schema=sdk_tool.parameters,
             output_schema=sdk_tool.output_schema,
@@ -263,7 +273,11 @@ class _Builder:
         home = getattr(obj, "__module__", None)
         if isinstance(home, str) and home != self.module.__name__:
             home_module = sys.modules.get(home)
-            if home_module is not None and getattr(home_module, ident, None) is obj and not home.startswith("_"):
+            if (
+                home_module is not None
+                and getattr(home_module, ident, None) is obj
+                and not home.startswith("_")
+            ):
                 return home
         return ".service"
 
@@ -283,7 +297,7 @@ class _Builder:
         stand_in.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
         try:
             return Tool.from_function(stand_in, name=name, description=description)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure of user code becomes a located report
             raise self.fail(0, f"tool {name}: the MCP SDK cannot build a schema: {exc}") from None
 
     def check_examples(self, name: str, line: int, examples: tuple[Any, ...], sdk_tool: Tool) -> None:
@@ -291,7 +305,9 @@ class _Builder:
             try:
                 sdk_tool.fn_metadata.arg_model.model_validate(example.request)
             except ValidationError as exc:
-                raise self.fail(line, f"tool {name}: example {example.title!r} request is invalid: {exc}") from None
+                raise self.fail(
+                    line, f"tool {name}: example {example.title!r} request is invalid: {exc}"
+                ) from None
             schema = sdk_tool.output_schema
             if schema is not None:
                 response = example.response
@@ -301,5 +317,6 @@ class _Builder:
                     jsonschema.validate(response, schema)
                 except jsonschema.ValidationError as exc:
                     raise self.fail(
-                        line, f"tool {name}: example {example.title!r} response breaks the output schema: {exc.message}"
+                        line,
+                        f"tool {name}: example {example.title!r} response breaks the output schema: {exc.message}",
                     ) from None

@@ -14,7 +14,9 @@ from core.spec import MuscleSpec, ToolSpec
 __all__ = ["render_mcp", "render_skill"]
 
 _LINE = 110
-_REGENERATE = "Regenerate with `uv run sentinel generate`; `sentinel check` fails in CI when this file is stale."
+_REGENERATE = (
+    "Regenerate with `uv run sentinel generate`; `sentinel check` fails in CI when this file is stale."
+)
 
 _env = jinja2.Environment(
     loader=jinja2.PackageLoader("sentinel", "templates"),
@@ -113,11 +115,19 @@ def _import_block(spec: MuscleSpec) -> str:
     groups: dict[int, list[str]] = {}
     for module in sorted(merged):
         top = module.split(".")[0]
-        rank = 3 if module.startswith(".") else 2 if top in _FIRST_PARTY else 0 if top in sys.stdlib_module_names else 1
-        names = sorted(merged[module], key=_name_order)
-        line = _wrap(f"from {module} import ", names, "", "")
+        rank = (
+            3
+            if module.startswith(".")
+            else 2
+            if top in _FIRST_PARTY
+            else 0
+            if top in sys.stdlib_module_names
+            else 1
+        )
+        ordered = sorted(merged[module], key=_name_order)
+        line = _wrap(f"from {module} import ", ordered, "", "")
         if "\n" in line:
-            line = _wrap(f"from {module} import (", names, ")", "")
+            line = _wrap(f"from {module} import (", ordered, ")", "")
         groups.setdefault(rank, []).append(line)
     return "\n\n".join("\n".join(groups[rank]) for rank in sorted(groups))
 

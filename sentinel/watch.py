@@ -16,8 +16,8 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from sentinel.generate import Outcome, WarmIntrospector, generate
 from core.discovery import LayoutError, locate
+from sentinel.generate import Outcome, WarmIntrospector, generate
 
 __all__ = ["watch"]
 

@@ -54,7 +54,13 @@ def _process_table() -> list[tuple[int, int, int, str]]:
 
 
 def _child_groups() -> set[int]:
-    return {pgrp for _, ppid, pgrp, _ in _process_table() if ppid == os.getpid()}
+    """Process groups led by a direct child: the runner starts ffmpeg as a group leader.
+
+    Children sharing the test process's own group (a moto server, a sentinel fork server
+    started by other tests in the same session) are not the runner's and are left out.
+    """
+    own = os.getpgrp()
+    return {pgrp for pid, ppid, pgrp, _ in _process_table() if ppid == os.getpid() and pgrp == pid != own}
 
 
 async def _assert_groups_gone(groups: set[int]) -> None:

@@ -97,7 +97,9 @@ class MediaV2(Muscle):
     version = "1.0.0"
     capabilities = ("cap.media.register", "cap.media.resolve", "cap.media.presign")
     canvas_tools = (
-        CanvasTool(id="import_media", icon="upload", type="panel_pop", tool="register", action="Import media"),
+        CanvasTool(
+            id="import_media", icon="upload", type="panel_pop", tool="register", action="Import media"
+        ),
         CanvasTool(id="share_link", icon="link", type="trigger", tool="presign_download", action="Copy link"),
     )
 
@@ -151,7 +153,9 @@ class MediaV2(Muscle):
             name = filename or unquote(urlsplit(source).path.rsplit("/", 1)[-1])
             name = _filename_for(name, source)
             chunks = fetch_url(
-                source, allow_private=self.settings.allow_private_urls, timeout_s=self.settings.fetch_timeout_s
+                source,
+                allow_private=self.settings.allow_private_urls,
+                timeout_s=self.settings.fetch_timeout_s,
             )
             staged = stage_chunks(chunks, self.store.work_dir, max_bytes=self.store.max_bytes, what=source)
             return staged, name
@@ -223,7 +227,11 @@ class MediaV2(Muscle):
 
     @tool(errors=[InvalidIdentifier])
     async def presign_upload(
-        self, filename: str, scope: Scope, mime_type: str = "application/octet-stream", ttl_s: int | None = None
+        self,
+        filename: str,
+        scope: Scope,
+        mime_type: str = "application/octet-stream",
+        ttl_s: int | None = None,
     ) -> UploadTicket:
         """Return a URL to PUT one file to; then call register with the ticket's `source`."""
         ttl = self._ttl(ttl_s)
@@ -241,7 +249,9 @@ class MediaV2(Muscle):
 
     @tool(
         title="List assets",
-        examples=[ToolExample(title="One stored tone", request={}, response={"assets": [TONE_REF], "count": 1})],
+        examples=[
+            ToolExample(title="One stored tone", request={}, response={"assets": [TONE_REF], "count": 1})
+        ],
         read_only=True,
         idempotent=True,
     )
