@@ -16,7 +16,7 @@ lands on both. Target: ratio <= 1.05.
 
 Run it with::
 
-    uv run python bench/mcp_roundtrip.py [--calls 300] [--transport stdio|http|both] [--rounds 10]
+    uv run python bench/mcp_roundtrip.py [--calls 300] [--transport stdio|http|both] [--rounds 50]
 """
 
 from __future__ import annotations
@@ -177,7 +177,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=300, help="measured calls per server and transport")
     parser.add_argument("--transport", choices=["stdio", "http", "both"], default="both")
-    parser.add_argument("--rounds", type=int, default=10, help="interleaved rounds the calls are split into")
+    parser.add_argument("--rounds", type=int, default=50, help="interleaved rounds the calls are split into")
     parser.add_argument("--warmup", type=int, default=30, help="unmeasured calls per server first")
     parser.add_argument("--log-dir", type=Path, default=None, help="keep the servers' logs here")
     args = parser.parse_args()

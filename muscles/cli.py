@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import shutil
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -40,7 +42,7 @@ def _cmd_list(as_json: bool) -> int:
     rows = []
     for name, loc in sorted(_muscles().items()):
         module = _load(loc)
-        tools = sorted(t.name for t in module.server._tool_manager.list_tools())
+        tools = sorted(t.name for t in anyio.run(module.server.list_tools))
         rows.append(
             {"name": name, "category": loc.category, "version": module.server.version, "tools": tools}
         )
@@ -85,16 +87,32 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _call(location: ServiceLocation, tool: str, arguments: dict[str, Any], url: str | None) -> int:
+async def _call(
+    location: ServiceLocation, tool: str, arguments: dict[str, Any], url: str | None, token: str | None
+) -> int:
+    import httpx2
     from mcp import Client, StdioServerParameters
+    from mcp.client.streamable_http import streamable_http_client
 
     async def on_progress(progress: float, total: float | None, message: str | None) -> None:
         share = f"{progress / total:.0%}" if total else f"{progress:g}"
         print(f"progress {share} {message or ''}".rstrip(), file=sys.stderr, flush=True)
 
-    target: Any = url or StdioServerParameters(command=sys.executable, args=["-m", mcp_module(location)])
-    async with Client(target) as client:
-        result = await client.call_tool(tool, arguments, progress_callback=on_progress)
+    # The SDK passes a stdio server only a minimal environment; forward ours so the server
+    # sees the same ATOMS_* configuration, and keep its INFO logs out of the command's output.
+    env = {"ATOMS_LOG_LEVEL": "WARNING", **os.environ}
+    target: Any = StdioServerParameters(command=sys.executable, args=["-m", mcp_module(location)], env=env)
+    http: httpx2.AsyncClient | None = None
+    if url:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        http = httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(30.0, read=None))
+        target = streamable_http_client(url, http_client=http)
+    try:
+        async with Client(target) as client:
+            result = await client.call_tool(tool, arguments, progress_callback=on_progress)
+    finally:
+        if http is not None:
+            await http.aclose()
     payload = result.structured_content
     if payload is None:
         payload = [block.model_dump(mode="json") for block in result.content]
@@ -110,7 +128,8 @@ def _cmd_call(args: argparse.Namespace) -> int:
     if not isinstance(arguments, dict):
         raise SystemExit("error: --json must be a JSON object of tool arguments")
     location = _location(args.name)
-    return anyio.run(_call, location, args.tool, arguments, args.url)
+    token = Path(args.token_file).read_text().strip() if args.token_file else None
+    return anyio.run(_call, location, args.tool, arguments, args.url, token)
 
 
 def _cmd_config(client: str) -> int:
@@ -140,6 +159,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     call.add_argument("tool")
     call.add_argument("--json", default="{}", help="tool arguments as a JSON object")
     call.add_argument("--url", help="call a running HTTP server (e.g. http://127.0.0.1:8700/media_v2/mcp)")
+    call.add_argument(
+        "--token-file", help="file holding the bearer token for --url (kept out of argv and history)"
+    )
     cfg = sub.add_parser("config", help="print client configuration for every muscle")
     cfg.add_argument("client", choices=["claude-desktop"])
     args = parser.parse_args(argv)
