@@ -67,10 +67,8 @@ def find_services(path: Path) -> list[ServiceLocation]:
 
 
 def project_root() -> Path:
-    """The root that holds the installed ``muscles`` package (this checkout, in development)."""
-    import muscles
-
-    return Path(muscles.__file__).resolve().parent.parent
+    """The root holding the ``muscles`` folder: packages are installed side by side from it."""
+    return Path(__file__).resolve().parent.parent
 
 
 def mcp_module(location: ServiceLocation) -> str:

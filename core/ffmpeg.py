@@ -6,7 +6,8 @@ SIGKILL after a grace period, and no ffmpeg outlives the call that started it.
 
 Progress comes from ``-progress pipe:1`` (key=value blocks on stdout); stderr is drained
 concurrently into a bounded tail so neither pipe can fill and stall ffmpeg. The async and
-the blocking runner share the parsing below and differ only in how they wait.
+the blocking runner share the pipe parsing (:mod:`core._ffmpeg_progress`) and the shape of
+their errors (:mod:`core._ffmpeg_failure`), and differ only in how they wait.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import functools
+import logging
 import os
 import queue
-import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -24,12 +26,14 @@ import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Final
 
 import anyio
 import anyio.abc
 
+from core._ffmpeg_failure import exit_failure, start_failure
+from core._ffmpeg_progress import LineSplitter, ProgressParser, Report
 from core.errors import ConfigError, FfmpegFailed
 
 __all__ = [
@@ -40,18 +44,11 @@ __all__ = [
     "run_ffmpeg_sync",
 ]
 
+logger = logging.getLogger(__name__)
+
 _STDERR_TAIL_LINES: Final = 40
-# At most ~10 progress reports a second: enough for a smooth bar, few enough for MCP
-# notifications and job-table writes.
-_MIN_REPORT_INTERVAL_S: Final = 0.1
-# ffmpeg still writes the trailer (an MP4's moov index, for one) after its clock reaches
-# the end, so 1.0 is kept for "exited successfully" and running reports stop just below.
-_RUNNING_CAP: Final = 0.99
 _TERMINATE_GRACE_S: Final = 2.0
 _CANCEL_POLL_S: Final = 0.2
-# A line longer than this is cut rather than buffered without bound.
-_MAX_LINE_BYTES: Final = 64 * 1024
-_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -104,90 +101,7 @@ def _find_ffmpeg(search_path: str | None) -> str:
         ) from exc
 
 
-# --- parsing shared by both runners ---------------------------------------------------
-
-_Report = tuple[float, str]
-
-
-@dataclass
-class _ProgressParser:
-    """Turns ``-progress`` key=value blocks into monotonic, throttled (fraction, message)."""
-
-    duration_s: float | None
-    clock: Callable[[], float] = time.monotonic
-    _block: dict[str, str] = field(default_factory=dict, init=False)
-    _last_fraction: float = field(default=-1.0, init=False)
-    _last_report_at: float = field(default=float("-inf"), init=False)
-
-    def feed(self, line: str) -> _Report | None:
-        key, sep, value = line.partition("=")
-        if not sep:
-            return None
-        key, value = key.strip(), value.strip()
-        if key != "progress":
-            self._block[key] = value
-            return None
-        # "progress=continue|end" closes a block: only now are its fields consistent.
-        block, self._block = self._block, {}
-        return self._report(block)
-
-    def finish(self) -> _Report:
-        """The last report, sent once ffmpeg exited with status 0."""
-        self._last_fraction = 1.0
-        return 1.0, "done"
-
-    def _report(self, block: dict[str, str]) -> _Report | None:
-        if not self.duration_s or self.duration_s <= 0:
-            return None
-        out_s = _out_time_s(block)
-        if out_s is None:
-            return None
-        fraction = min(max(out_s / self.duration_s, 0.0), _RUNNING_CAP)
-        now = self.clock()
-        if fraction <= self._last_fraction or now - self._last_report_at < _MIN_REPORT_INTERVAL_S:
-            return None
-        self._last_fraction, self._last_report_at = fraction, now
-        message = f"{out_s:.1f}s of {self.duration_s:.1f}s"
-        speed = block.get("speed", "N/A")
-        return fraction, message if speed in ("", "N/A") else f"{message} at {speed}"
-
-
-def _out_time_s(block: dict[str, str]) -> float | None:
-    # out_time_ms is in microseconds too (a long-standing ffmpeg quirk); out_time is the
-    # last resort for builds that print neither.
-    for key in ("out_time_us", "out_time_ms"):
-        raw = block.get(key, "")
-        if raw.lstrip("-").isdigit():
-            micros = int(raw)
-            return micros / 1_000_000 if micros >= 0 else None
-    match = re.fullmatch(r"(\d+):(\d{2}):(\d{2}(?:\.\d+)?)", block.get("out_time", ""))
-    if match is None:
-        return None
-    hours, minutes, seconds = match.groups()
-    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
-
-
-class _LineSplitter:
-    """Reassembles lines from pipe chunks; ``\\r`` counts as a break (ffmpeg's stats use it)."""
-
-    def __init__(self) -> None:
-        self._pending = b""
-
-    def feed(self, chunk: bytes) -> list[str]:
-        parts = _LINE_BREAK.split(self._pending + chunk)
-        self._pending = parts.pop()
-        if len(self._pending) > _MAX_LINE_BYTES:
-            parts.append(self._pending)
-            self._pending = b""
-        return [_decode(part) for part in parts if part]
-
-    def flush(self) -> list[str]:
-        rest, self._pending = self._pending, b""
-        return [_decode(rest)] if rest else []
-
-
-def _decode(raw: bytes) -> str:
-    return raw.decode("utf-8", errors="replace")
+# --- shared by both runners -----------------------------------------------------------
 
 
 def _build_argv(binary: str | None, args: Sequence[str]) -> list[str]:
@@ -196,34 +110,23 @@ def _build_argv(binary: str | None, args: Sequence[str]) -> list[str]:
 
 def _finish(argv: list[str], returncode: int, tail: deque[str], started: float) -> FfmpegResult:
     """The result of a run that ended on its own, or FfmpegFailed for a non-zero status."""
-    stderr_tail = "\n".join(tail)
     if returncode != 0:
-        reason = f"ffmpeg exited with status {returncode}"
-        if returncode < 0:  # Popen's way of saying "killed by signal -returncode"
-            with contextlib.suppress(ValueError):
-                reason = f"ffmpeg was killed by {signal.Signals(-returncode).name}"
-        last_line = tail[-1].strip() if tail else ""
-        raise FfmpegFailed(
-            f"{reason}: {last_line}" if last_line else reason,
-            value=returncode,
-            details={"stderr_tail": stderr_tail, "argv": argv},
-        )
-    return FfmpegResult(returncode=returncode, stderr_tail=stderr_tail, elapsed_s=time.monotonic() - started)
+        logger.debug("ffmpeg exited with status %d: %s", returncode, shlex.join(argv))
+        raise exit_failure(argv, returncode, tail)
+    return FfmpegResult(
+        returncode=returncode, stderr_tail="\n".join(tail), elapsed_s=time.monotonic() - started
+    )
+
+
+def _start_failed(argv: list[str], exc: OSError) -> FfmpegFailed:
+    logger.debug("could not start ffmpeg: %s", shlex.join(argv))
+    return start_failure(argv, exc)
 
 
 def _signal_group(pgid: int, signum: signal.Signals) -> None:
     # The group is gone once every member has been reaped: nothing left to signal.
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pgid, signum)
-
-
-def _start_failed(argv: list[str], exc: OSError) -> FfmpegFailed:
-    return FfmpegFailed(
-        f"could not start ffmpeg: {exc.strerror or exc}",
-        value=argv[0],
-        hint="Check that the ffmpeg binary exists and is executable.",
-        details={"argv": argv},
-    )
 
 
 # --- async runner ---------------------------------------------------------------------
@@ -244,7 +147,7 @@ async def run_ffmpeg(
     Raises FfmpegFailed for a non-zero exit; re-raises cancellation after the group is dead.
     """
     argv = _build_argv(binary, args)
-    parser = _ProgressParser(duration_s)
+    parser = ProgressParser(duration_s)
     tail: deque[str] = deque(maxlen=_STDERR_TAIL_LINES)
     started = time.monotonic()
     try:
@@ -273,7 +176,7 @@ async def run_ffmpeg(
 
 async def _supervise(
     process: anyio.abc.Process,
-    parser: _ProgressParser,
+    parser: ProgressParser,
     tail: deque[str],
     on_progress: Callable[[float, str], Awaitable[None]] | None,
 ) -> int:
@@ -281,7 +184,7 @@ async def _supervise(
     try:
         async with anyio.create_task_group() as tg:
             tg.start_soon(_drain_into, process.stderr, tail)
-            splitter = _LineSplitter()
+            splitter = LineSplitter()
             async for chunk in process.stdout:
                 for line in splitter.feed(chunk):
                     report = parser.feed(line)
@@ -296,7 +199,7 @@ async def _supervise(
 
 
 async def _drain_into(stream: anyio.abc.ByteReceiveStream, tail: deque[str]) -> None:
-    splitter = _LineSplitter()
+    splitter = LineSplitter()
     async for chunk in stream:
         tail.extend(splitter.feed(chunk))
     tail.extend(splitter.flush())
@@ -332,9 +235,9 @@ def run_ffmpeg_sync(
     calling thread, so thread-bound APIs (Dask's ``get_worker()``) work inside them.
     """
     argv = _build_argv(binary, args)
-    parser = _ProgressParser(duration_s)
+    parser = ProgressParser(duration_s)
     tail: deque[str] = deque(maxlen=_STDERR_TAIL_LINES)
-    reports: queue.Queue[_Report | None] = queue.Queue()
+    reports: queue.Queue[Report | None] = queue.Queue()
     started = time.monotonic()
     try:
         process = subprocess.Popen(
@@ -373,8 +276,8 @@ def run_ffmpeg_sync(
 
 
 def _until_eof(
-    reports: queue.Queue[_Report | None], should_cancel: Callable[[], bool] | None
-) -> Iterator[_Report]:
+    reports: queue.Queue[Report | None], should_cancel: Callable[[], bool] | None
+) -> Iterator[Report]:
     """Yield reports until stdout closes, checking ``should_cancel`` between them."""
     while True:
         try:
@@ -397,8 +300,8 @@ def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
         yield chunk
 
 
-def _pump_progress(stream: IO[bytes], parser: _ProgressParser, reports: queue.Queue[_Report | None]) -> None:
-    splitter = _LineSplitter()
+def _pump_progress(stream: IO[bytes], parser: ProgressParser, reports: queue.Queue[Report | None]) -> None:
+    splitter = LineSplitter()
     try:
         for chunk in _chunks(stream):
             for line in splitter.feed(chunk):
@@ -410,7 +313,7 @@ def _pump_progress(stream: IO[bytes], parser: _ProgressParser, reports: queue.Qu
 
 
 def _pump_tail(stream: IO[bytes], tail: deque[str]) -> None:
-    splitter = _LineSplitter()
+    splitter = LineSplitter()
     for chunk in _chunks(stream):
         tail.extend(splitter.feed(chunk))
     tail.extend(splitter.flush())

@@ -13,23 +13,26 @@ for the same file; to make that hold, values are normalised to what both can see
 - a still image (image2 and ``*_pipe`` formats) has no duration, fps or frame count.
 
 Both paths run the same steps (:func:`_probe_steps`, a generator that yields each command
-it needs and receives its output); :func:`probe` and :func:`probe_sync` only run them.
+it needs and receives its output); :func:`probe` and :func:`probe_sync` only run them. The
+outputs are read by :mod:`core._probe_ffprobe` and :mod:`core._probe_banner` into one
+parsed form (:mod:`core._probe_model`).
 """
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 from collections.abc import Generator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from fractions import Fraction
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import anyio
 
+from core._probe_banner import last_frame_counter, parse_banner
+from core._probe_ffprobe import counted_packets, parse_ffprobe
+from core._probe_model import Parsed, Stream
+from core._scrub import scrub_paths
 from core.errors import ConfigError, MediaUnreadable
 from core.ffmpeg import ffmpeg_binary, ffprobe_binary
 
@@ -39,17 +42,6 @@ _PROBE_TIMEOUT_S: Final = 120.0
 # ffmpeg's text-art demuxers (ANSI, BinText, XBin, ArtWorx, iCEDraw) claim plain text
 # files, .txt and .nfo above all, as "video": a text file is never media here.
 _TEXT_FORMATS: Final = frozenset({"tty", "bin", "xbin", "adf", "idf"})
-_NAMED_LAYOUTS: Final = {
-    "mono": 1,
-    "stereo": 2,
-    "downmix": 2,
-    "binaural": 2,
-    "quad": 4,
-    "hexagonal": 6,
-    "octagonal": 8,
-    "cube": 8,
-    "hexadecagonal": 16,
-}
 
 
 @dataclass(frozen=True)
@@ -159,26 +151,6 @@ def _timed_out(path: Path) -> MediaUnreadable:
 # --- the steps both runners share -------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Stream:
-    kind: str
-    codec: str | None
-    width: int | None = None
-    height: int | None = None
-    fps: float | None = None
-    sample_rate: int | None = None
-    channels: int | None = None
-    attached_pic: bool = False
-    declared_frames: int | None = None
-
-
-@dataclass(frozen=True)
-class _Parsed:
-    format_name: str
-    duration_centis: int | None
-    streams: list[_Stream]
-
-
 _Steps = Generator[list[str], _Completed, MediaInfo]
 
 
@@ -193,19 +165,24 @@ def _probe_steps(path: Path, search_path: str | None) -> _Steps:
         # stream (V: cover art excluded) to the null muxer counts its frames.
         ffmpeg = [ffmpeg_binary(search_path), "-hide_banner", "-nostdin", "-i", target]
         done = yield [*ffmpeg, "-map", "0:V:0?", "-c", "copy", "-f", "null", "-"]
-        parsed = _checked(_parse_banner(done.stderr, path), path)
-        return _assemble(parsed, _last_frame_counter(done.stderr))
+        banner = parse_banner(done.stderr)
+        if banner is None:
+            raise _unreadable(done.stderr, path)
+        return _assemble(_checked(banner, path), last_frame_counter(done.stderr))
     done = yield [ffprobe, "-v", "error", "-print_format", "json", "-show_format", "-show_streams", target]
     if done.returncode != 0:
         raise _unreadable(done.stderr, path)
-    parsed = _checked(_parse_ffprobe(done.stdout, path), path)
+    found = parse_ffprobe(done.stdout)
+    if found is None:
+        raise _unreadable("", path)
+    parsed = _checked(found, path)
     counted = None
     if _needs_count(parsed):
         done = yield [
             *(ffprobe, "-v", "error", "-select_streams", "V:0", "-count_packets"),
             *("-show_entries", "stream=nb_read_packets", "-print_format", "json", target),
         ]
-        counted = _int((_json(done.stdout).get("streams") or [{}])[0].get("nb_read_packets"))
+        counted = counted_packets(done.stdout)
     return _assemble(parsed, counted)
 
 
@@ -220,7 +197,7 @@ def _check_file(path: Path) -> None:
         )
 
 
-def _checked(parsed: _Parsed, path: Path) -> _Parsed:
+def _checked(parsed: Parsed, path: Path) -> Parsed:
     """``parsed`` unless ffmpeg's guess is no media at all (text, subtitles, data)."""
     details = {"format_name": parsed.format_name}
     if set(parsed.format_name.split(",")) & _TEXT_FORMATS:
@@ -240,7 +217,7 @@ def _checked(parsed: _Parsed, path: Path) -> _Parsed:
     return parsed
 
 
-def _assemble(parsed: _Parsed, counted_frames: int | None) -> MediaInfo:
+def _assemble(parsed: Parsed, counted_frames: int | None) -> MediaInfo:
     video = _first_video(parsed)
     audio = next((s for s in parsed.streams if s.kind == "audio"), None)
     moving = video is not None and not _is_still(parsed)
@@ -262,182 +239,17 @@ def _assemble(parsed: _Parsed, counted_frames: int | None) -> MediaInfo:
     )
 
 
-def _first_video(parsed: _Parsed) -> _Stream | None:
+def _first_video(parsed: Parsed) -> Stream | None:
     return next((s for s in parsed.streams if s.kind == "video" and not s.attached_pic), None)
 
 
-def _is_still(parsed: _Parsed) -> bool:
+def _is_still(parsed: Parsed) -> bool:
     return any(name == "image2" or name.endswith("_pipe") for name in parsed.format_name.split(","))
 
 
-def _needs_count(parsed: _Parsed) -> bool:
+def _needs_count(parsed: Parsed) -> bool:
     video = _first_video(parsed)
     return video is not None and video.declared_frames is None and not _is_still(parsed)
-
-
-def _normalise_fps(rate: float) -> float | None:
-    """Two decimals, as ffmpeg's banner prints them; NTSC rates (n*1000/1001) stay exact."""
-    if rate <= 0:
-        return None
-    rounded = round(rate, 2)
-    ntsc = round(rounded * 1.001) * 1000 / 1001
-    return ntsc if rounded != int(rounded) and abs(ntsc - rounded) < 0.005 else rounded
-
-
-def _centis(microseconds: int) -> int:
-    # ffmpeg's banner adds 5000 us and truncates: round half up to 10 ms.
-    return (microseconds + 5000) // 10_000
-
-
-def _int(raw: object) -> int | None:
-    try:
-        value = int(str(raw))
-    except ValueError:
-        return None
-    return value if value > 0 else None
-
-
-# --- ffprobe's JSON ---------------------------------------------------------------------
-
-
-def _json(stdout: str) -> dict[str, Any]:
-    try:
-        data = json.loads(stdout)
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _parse_ffprobe(stdout: str, path: Path) -> _Parsed:
-    data = _json(stdout)
-    fmt = data.get("format") or {}
-    if not fmt.get("format_name"):
-        raise _unreadable("", path)
-    try:
-        duration = _centis(int(Decimal(fmt["duration"]) * 1_000_000))
-    except (KeyError, InvalidOperation):  # "N/A" or absent (still images, raw streams)
-        duration = None
-    return _Parsed(fmt["format_name"], duration, [_ffprobe_stream(s) for s in data.get("streams") or []])
-
-
-def _ffprobe_stream(raw: dict[str, Any]) -> _Stream:
-    rate = _fraction(raw.get("avg_frame_rate")) or _fraction(raw.get("r_frame_rate"))
-    return _Stream(
-        kind=str(raw.get("codec_type", "")),
-        codec=raw.get("codec_name"),
-        width=_int(raw.get("width")),
-        height=_int(raw.get("height")),
-        fps=_normalise_fps(float(rate)) if rate else None,
-        sample_rate=_int(raw.get("sample_rate")),
-        channels=_int(raw.get("channels")),
-        attached_pic=(raw.get("disposition") or {}).get("attached_pic") == 1,
-        declared_frames=_int(raw.get("nb_frames")),
-    )
-
-
-def _fraction(raw: object) -> Fraction | None:
-    # ffprobe writes "0/0" for an unknown rate.
-    num, _, den = str(raw).partition("/")
-    if not (num.isdigit() and den.isdigit()) or int(num) == 0 or int(den) == 0:
-        return None
-    return Fraction(int(num), int(den))
-
-
-# --- ffmpeg's banner (no ffprobe) -------------------------------------------------------
-
-_INPUT = re.compile(r"Input #0, (.+?), from '")
-_DURATION = re.compile(r"\s+Duration: (?:N/A|(\d+):(\d{2}):(\d{2})\.(\d{2}))")
-_STREAM = re.compile(r"\s+Stream #0:(\d+)(?:\[\w+\])?(?:\([^)]*\))?: (\w+): (.*)")
-_RATE = re.compile(r"(\d+(?:\.\d+)?)(k?) (fps|tbr)")
-_FRAME_COUNTER = re.compile(r"frame=\s*(\d+)")
-
-
-def _parse_banner(stderr: str, path: Path) -> _Parsed:
-    lines = re.split(r"\r\n|\r|\n", stderr)
-    start = next((i for i, line in enumerate(lines) if _INPUT.match(line)), None)
-    if start is None:
-        raise _unreadable(stderr, path)
-    match = _INPUT.match(lines[start])
-    assert match is not None
-    duration: int | None = None
-    streams: dict[int, _Stream] = {}
-    # The input's section is the indented block under "Input #0"; what follows (Output #0,
-    # Stream mapping) describes the null output and must not be mistaken for it.
-    for line in lines[start + 1 :]:
-        if not line.startswith(" "):
-            break
-        if found := _DURATION.match(line):
-            duration = _banner_centis(found.groups())
-        elif found := _STREAM.match(line):
-            # Programs (MPEG-TS) may list a stream twice: the first mention is enough.
-            streams.setdefault(int(found.group(1)), _banner_stream(found.group(2).lower(), found.group(3)))
-    return _Parsed(match.group(1), duration, [streams[index] for index in sorted(streams)])
-
-
-def _banner_centis(groups: tuple[str | None, ...]) -> int | None:
-    if groups[0] is None:  # "Duration: N/A"
-        return None
-    hours, minutes, seconds, centis = (int(g or 0) for g in groups)
-    return ((hours * 60 + minutes) * 60 + seconds) * 100 + centis
-
-
-def _banner_stream(kind: str, description: str) -> _Stream:
-    """One ``Stream #0:N: Kind: codec (profile), pix_fmt, WxH [SAR], 25 fps, ...`` line."""
-    segments = _split_top_level(description)
-    codec = segments[0].split()[0] if segments and segments[0] else None
-    width = height = sample_rate = channels = None
-    rates: dict[str, float] = {}
-    for index, segment in enumerate(segments[1:], start=1):
-        if width is None and (size := re.match(r"(\d+)x(\d+)(?:\s|$)", segment)):
-            width, height = int(size.group(1)), int(size.group(2))
-        elif found := _RATE.fullmatch(segment.split(" (")[0]):
-            rates.setdefault(found.group(3), float(found.group(1)) * (1000 if found.group(2) else 1))
-        elif hz := re.fullmatch(r"(\d+) Hz", segment):
-            sample_rate = int(hz.group(1))
-            # The channel layout always follows the sample rate.
-            channels = _layout_channels(segments[index + 1]) if index + 1 < len(segments) else None
-    rate = rates.get("fps") or rates.get("tbr")
-    return _Stream(
-        kind=kind,
-        codec=codec,
-        width=width,
-        height=height,
-        fps=_normalise_fps(rate) if rate else None,
-        sample_rate=sample_rate,
-        channels=channels,
-        attached_pic="(attached pic)" in description,
-    )
-
-
-def _split_top_level(description: str) -> list[str]:
-    """Split on ", " outside brackets: "yuv420p(tv, bt709)" is one segment."""
-    segments, depth, current = [], 0, ""
-    for char in description:
-        depth += (char in "([") - (char in ")]")
-        if char == "," and depth == 0:
-            segments.append(current.strip())
-            current = ""
-        else:
-            current += char
-    segments.append(current.strip())
-    return segments
-
-
-def _layout_channels(layout: str) -> int | None:
-    """Channels of a layout name as ffmpeg prints it: "stereo", "5.1(side)", "7.1.4", "3 channels"."""
-    name = layout.split("(")[0].strip()
-    if count := re.fullmatch(r"(\d+) channels", layout.split(" (")[0]):
-        return int(count.group(1))
-    if re.fullmatch(r"\d+(?:\.\d+)+", name):
-        return sum(int(part) for part in name.split("."))
-    if "+" in name:  # a custom order such as "FL+FR+LFE"
-        return len(name.split("+"))
-    return _NAMED_LAYOUTS.get(name)
-
-
-def _last_frame_counter(stderr: str) -> int | None:
-    counters = _FRAME_COUNTER.findall(stderr)
-    return _int(counters[-1]) if counters else None
 
 
 def _unreadable(stderr: str, path: Path) -> MediaUnreadable:
@@ -445,8 +257,7 @@ def _unreadable(stderr: str, path: Path) -> MediaUnreadable:
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     # Pointer values ("[mov,mp4 @ 0x55d1...]") differ on every run and mean nothing to a client.
     text = re.sub(r" @ 0x[0-9a-f]+\]", "]", "\n".join(lines[-5:]))
-    for shown in (f"file:{path.absolute()}", str(path.absolute()), str(path)):
-        text = text.replace(shown, path.name)
+    text = scrub_paths(text, [path])
     details = {"ffmpeg_message": text} if text else None
     if "moov atom not found" in stderr:
         return MediaUnreadable(
