@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import os
 import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,10 +33,10 @@ from pathlib import Path
 from typing import TextIO
 
 import anyio
+from _timing import Summary, ratio_line
+from anyio.abc import Process
 from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
-
-from _timing import Summary, ratio_line
 
 ROOT = Path(__file__).resolve().parent.parent
 ANCHOR_SCRIPT = ROOT / "bench" / "anchors" / "handwritten_media_server.py"
@@ -54,7 +53,11 @@ def server_args(which: str, port: int | None) -> list[str]:
     base = [str(ANCHOR_SCRIPT)] if which == "anchor" else ["-m", OURS_MODULE]
     if port is None:
         return base
-    return [*base, "--port", str(port)] if which == "anchor" else [*base, "--transport", "http", "--port", str(port)]
+    return (
+        [*base, "--port", str(port)]
+        if which == "anchor"
+        else [*base, "--transport", "http", "--port", str(port)]
+    )
 
 
 def make_env(tmp: Path) -> dict[str, str]:
@@ -72,36 +75,40 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for_port(port: int, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode} before listening on {port}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listened on port {port} within {START_TIMEOUT_S} s")
+async def wait_for_port(port: int, proc: Process) -> None:
+    with anyio.fail_after(START_TIMEOUT_S):
+        while True:
+            if proc.returncode is not None:
+                raise RuntimeError(f"server exited with {proc.returncode} before listening on {port}")
+            try:
+                await (await anyio.connect_tcp("127.0.0.1", port)).aclose()
+                return
+            except OSError:
+                await anyio.sleep(0.05)
 
 
 @asynccontextmanager
 async def connect(which: str, transport: str, env: dict[str, str], log: TextIO) -> AsyncIterator[Client]:
     """A connected client for the anchor or ours; the server's logs go to ``log``."""
     if transport == "stdio":
-        params = StdioServerParameters(command=sys.executable, args=server_args(which, None), env=env, cwd=ROOT)
+        params = StdioServerParameters(
+            command=sys.executable, args=server_args(which, None), env=env, cwd=ROOT
+        )
         async with Client(stdio_client(params, errlog=log)) as client:
             yield client
         return
     port = free_port()
-    proc = subprocess.Popen([sys.executable, *server_args(which, port)], env=env, cwd=ROOT, stdout=log, stderr=log)
+    proc = await anyio.open_process(
+        [sys.executable, *server_args(which, port)], env=env, cwd=ROOT, stdout=log, stderr=log
+    )
     try:
-        await anyio.to_thread.run_sync(wait_for_port, port, proc)
+        await wait_for_port(port, proc)
         async with Client(f"http://127.0.0.1:{port}/mcp") as client:
             yield client
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        with anyio.fail_after(10):
+            await proc.wait()
 
 
 async def time_calls(client: Client, uri: str, n: int) -> list[float]:
@@ -135,12 +142,14 @@ async def bench_transport(
     """(anchor, ours) for one transport, from interleaved rounds of ``calls // rounds`` calls."""
     per_round = max(1, calls // rounds)
     samples: dict[str, list[float]] = {"anchor": [], "ours": []}
-    with (log_dir / f"anchor-{transport}.log").open("w") as anchor_log, (
-        log_dir / f"ours-{transport}.log"
-    ).open("w") as ours_log:
-        async with connect("anchor", transport, env, anchor_log) as anchor, connect(
-            "ours", transport, env, ours_log
-        ) as ours:
+    with (
+        (log_dir / f"anchor-{transport}.log").open("w") as anchor_log,
+        (log_dir / f"ours-{transport}.log").open("w") as ours_log,
+    ):
+        async with (
+            connect("anchor", transport, env, anchor_log) as anchor,
+            connect("ours", transport, env, ours_log) as ours,
+        ):
             clients = {"anchor": anchor, "ours": ours}
             for client in clients.values():
                 await time_calls(client, uri, warmup)

@@ -46,7 +46,9 @@ def build_server(settings: Settings) -> MCPServer:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=None, help="serve streamable HTTP on this port (else stdio)")
+    parser.add_argument(
+        "--port", type=int, default=None, help="serve streamable HTTP on this port (else stdio)"
+    )
     args = parser.parse_args()
     settings = load_settings()
     server = build_server(settings)

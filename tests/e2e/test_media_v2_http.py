@@ -27,7 +27,9 @@ async def _call(client: Client, tool: str, args: dict[str, Any]) -> tuple[bool, 
     return bool(result.is_error), result.structured_content
 
 
-def test_http_lists_tools_and_round_trips_an_upload(all_muscles: tuple[RunningServer, Path], tmp_path: Path) -> None:
+def test_http_lists_tools_and_round_trips_an_upload(
+    all_muscles: tuple[RunningServer, Path], tmp_path: Path
+) -> None:
     server, imports = all_muscles
     clip = write_test_video(tmp_path / "upload-me.mp4")
     url = f"{server.base_url}/media_v2/mcp"
@@ -37,7 +39,9 @@ def test_http_lists_tools_and_round_trips_an_upload(all_muscles: tuple[RunningSe
         async with Client(url) as client:
             tools = (await client.list_tools()).tools
             out["tools"] = {t.name: t.output_schema is not None for t in tools}
-            _, ticket = await _call(client, "presign_upload", {"filename": "clip.mp4", "mime_type": "video/mp4"})
+            _, ticket = await _call(
+                client, "presign_upload", {"filename": "clip.mp4", "mime_type": "video/mp4"}
+            )
             async with httpx.AsyncClient(trust_env=False) as http:
                 put = await http.put(ticket["url"], content=clip.read_bytes(), headers=ticket["headers"])
                 out["put_status"] = put.status_code
@@ -77,7 +81,7 @@ def test_health_endpoints_answer(all_muscles: tuple[RunningServer, Path]) -> Non
 def test_beyond_loopback_calls_need_a_bearer_token_and_the_token_picks_the_tenant(tmp_path: Path) -> None:
     env = muscle_env(tmp_path, ATOMS_AUTH_TOKENS=TOKENS)
     write_tone_wav(tmp_path / "imports" / "tone.wav")
-    server = start_http(["serve", "--all"], env, tmp_path / "server.log", host="0.0.0.0")  # noqa: S104
+    server = start_http(["serve", "--all"], env, tmp_path / "server.log", host="0.0.0.0")
     url = f"{server.base_url}/media_v2/mcp"
     try:
         with httpx.Client(trust_env=False) as http:
@@ -115,7 +119,7 @@ def test_beyond_loopback_calls_need_a_bearer_token_and_the_token_picks_the_tenan
 
 def test_binding_beyond_loopback_without_tokens_refuses_to_start(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "muscles", "serve", "--all", "--host", "0.0.0.0"],  # noqa: S104
+        [sys.executable, "-m", "muscles", "serve", "--all", "--host", "0.0.0.0"],
         env=muscle_env(tmp_path),
         capture_output=True,
         text=True,

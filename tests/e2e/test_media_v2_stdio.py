@@ -15,7 +15,15 @@ from mcp import Client, StdioServerParameters
 from tests.e2e.conftest import muscle_env
 from tests.media_samples import write_test_video, write_tone_wav
 
-EXPECTED_TOOLS = {"register", "stat", "resolve", "presign_download", "presign_upload", "list_assets", "delete"}
+EXPECTED_TOOLS = {
+    "register",
+    "stat",
+    "resolve",
+    "presign_download",
+    "presign_upload",
+    "list_assets",
+    "delete",
+}
 
 
 def _server(tmp: Path) -> StdioServerParameters:
@@ -44,7 +52,9 @@ def test_stdio_lists_every_tool_with_schemas_and_calls_each(tmp_path: Path) -> N
 
             video = await call("register", {"source": "clip.mp4"})
             seen["video"] = video
-            await call("register", {"source": str(tmp_path / "imports" / "tone.wav"), "filename": "a tone.wav"})
+            await call(
+                "register", {"source": str(tmp_path / "imports" / "tone.wav"), "filename": "a tone.wav"}
+            )
             await call("stat", {"uri": video["uri"]})
             await call("resolve", {"uri": video["uri"]})
             await call("presign_download", {"uri": video["uri"], "ttl_s": 60})
