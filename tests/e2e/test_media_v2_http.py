@@ -30,7 +30,7 @@ async def _call(client: Client, tool: str, args: dict[str, Any]) -> tuple[bool, 
 def test_http_lists_tools_and_round_trips_an_upload(
     all_muscles: tuple[RunningServer, Path], tmp_path: Path
 ) -> None:
-    server, imports = all_muscles
+    server, _imports = all_muscles
     clip = write_test_video(tmp_path / "upload-me.mp4")
     url = f"{server.base_url}/media_v2/mcp"
 
@@ -91,9 +91,11 @@ def test_beyond_loopback_calls_need_a_bearer_token_and_the_token_picks_the_tenan
 
         async def as_tenant(token: str, tool: str, args: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
             headers = {"Authorization": f"Bearer {token}"}
-            async with httpx2.AsyncClient(headers=headers, trust_env=False, timeout=30) as http:
-                async with Client(streamable_http_client(url, http_client=http)) as client:
-                    return await _call(client, tool, args)
+            async with (
+                httpx2.AsyncClient(headers=headers, trust_env=False, timeout=30) as http,
+                Client(streamable_http_client(url, http_client=http)) as client,
+            ):
+                return await _call(client, tool, args)
 
         async def run() -> list[tuple[bool, dict[str, Any]]]:
             a_ref = await as_tenant("token-for-a-0123456789", "register", {"source": "tone.wav"})
@@ -104,7 +106,7 @@ def test_beyond_loopback_calls_need_a_bearer_token_and_the_token_picks_the_tenan
                 await as_tenant("token-for-a-0123456789", "list_assets", {}),
             ]
 
-        (a_err, a_ref), (_, b_list), (b_err, b_stat), (_, a_list) = anyio.run(run)
+        (a_err, _a_ref), (_, b_list), (b_err, b_stat), (_, a_list) = anyio.run(run)
     finally:
         stop(server)
     for response in (anonymous, wrong):
