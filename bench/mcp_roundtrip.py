@@ -12,7 +12,8 @@ stdio and over streamable HTTP (stateful, SSE responses: the defaults of both se
 
 Both servers run at once against the same data directory; calls are made in interleaved
 rounds (anchor first on even rounds, ours first on odd ones) after a warm-up, so machine noise
-lands on both. Target: ratio <= 1.05.
+lands on both. Target: ratio <= 1.05 (p50; the mean is printed too, and shows single long
+pauses such as a full garbage collection in either server).
 
 Run it with::
 
@@ -125,8 +126,8 @@ async def time_calls(client: Client, uri: str, n: int) -> list[float]:
 async def register_tone(env: dict[str, str], log_dir: Path) -> str:
     """Register ``tone.wav`` through a short-lived server of ours; return its uri.
 
-    A separate process, so neither measured server carries the allocations of a register
-    (which otherwise bring a full garbage collection into ours' measured calls).
+    A separate process, so both measured servers start alike: only ``stat`` calls, no
+    leftovers of a register.
     """
     with (log_dir / "register.log").open("w") as log:
         async with connect("ours", "stdio", env, log) as client:

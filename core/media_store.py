@@ -8,18 +8,35 @@ tenant's objects. media_v2 exposes this as tools; other muscles register their o
 from __future__ import annotations
 
 import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
-from core.errors import AssetNotFound, NotMedia, UploadNotFound
+from core.errors import AssetNotFound, InvalidIdentifier, InvalidInput, NotMedia, StorageError, UploadNotFound
 from core.identifiers import validate_filename, validate_identifier
 from core.media import MediaRef, media_uri, parse_media_uri
 from core.mime import detect_mime, is_media_mime
 from core.probe import MediaInfo, probe_sync
 from core.scope import Scope
+from core.settings import Settings
+from core.sources import check_local_path, fetch_url
 from core.staging import StagedFile, file_chunks, stage_chunks
-from core.storage import ObjectInfo, PresignedUrl, Storage, asset_key, tenant_prefix, upload_key
+from core.storage import (
+    ObjectInfo,
+    PresignedUrl,
+    Storage,
+    asset_key,
+    open_storage,
+    tenant_prefix,
+    upload_key,
+    upload_prefix,
+)
 
-__all__ = ["MediaStore"]
+__all__ = ["MediaStore", "SourcePolicy"]
+
+UPLOAD_SCHEME = "upload://"
 
 _META_FIELDS = ("duration_s", "width", "height", "fps", "sample_rate", "channels")
 
@@ -37,6 +54,9 @@ def _metadata(info: MediaInfo) -> dict[str, str]:
 
 
 def _ref_from(info: ObjectInfo, asset_id: str, filename: str) -> MediaRef:
+    if info.sha256 is None:
+        # Only an object changed behind the store's back lacks its checksum; never guess one.
+        raise StorageError("the stored asset has no verifiable checksum", value=f"{asset_id}/{filename}")
     meta = info.metadata
     numbers: dict[str, float | int] = {}
     for name in _META_FIELDS:
@@ -48,21 +68,81 @@ def _ref_from(info: ObjectInfo, asset_id: str, filename: str) -> MediaRef:
         filename=filename,
         mime_type=info.content_type,
         size_bytes=info.size_bytes,
-        sha256=info.sha256 or "",
+        sha256=info.sha256,
         **numbers,
     )
+
+
+@dataclass(frozen=True)
+class SourcePolicy:
+    """Where :meth:`MediaStore.register_source` may read from."""
+
+    import_roots: tuple[Path, ...] = ()
+    allow_private_urls: bool = False
+    fetch_timeout_s: float = 60.0
 
 
 class MediaStore:
     """Register, describe, list, presign and delete a tenant's media assets."""
 
-    def __init__(self, storage: Storage, *, env: str, work_dir: Path, max_bytes: int) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        *,
+        env: str,
+        work_dir: Path,
+        max_bytes: int,
+        sources: SourcePolicy | None = None,
+    ) -> None:
         self.storage = storage
         self.env = env
         self.work_dir = work_dir
         self.max_bytes = max_bytes
+        self.sources = sources or SourcePolicy()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, clock: Callable[[], float] = time.time) -> MediaStore:
+        return cls(
+            open_storage(settings, clock=clock),
+            env=settings.env,
+            work_dir=settings.data_dir / "staging",
+            max_bytes=settings.max_asset_bytes,
+            sources=SourcePolicy(
+                import_roots=settings.resolved_import_roots,
+                allow_private_urls=settings.allow_private_urls,
+                fetch_timeout_s=settings.fetch_timeout_s,
+            ),
+        )
 
     # --- bringing bytes in -------------------------------------------------------------
+
+    def register_source(self, scope: Scope, source: str, filename: str | None = None) -> MediaRef:
+        """Register ``source``: a path under the import roots, an http(s) URL, or upload://<id>."""
+        staged, name = self.stage_source(scope, source, filename)
+        return self.register_staged(scope, staged, name)
+
+    def stage_source(self, scope: Scope, source: str, filename: str | None) -> tuple[StagedFile, str]:
+        """Bring ``source`` into a staged file; return it and the filename to store it under."""
+        if filename is not None:
+            validate_filename(filename)
+        if source.startswith(UPLOAD_SCHEME):
+            staged, uploaded_name = self.stage_upload(scope, source.removeprefix(UPLOAD_SCHEME))
+            return staged, filename or uploaded_name
+        if source.startswith(("http://", "https://")):
+            name = _filename_for(filename or unquote(urlsplit(source).path.rsplit("/", 1)[-1]), source)
+            policy = self.sources
+            chunks = fetch_url(
+                source, allow_private=policy.allow_private_urls, timeout_s=policy.fetch_timeout_s
+            )
+            return stage_chunks(chunks, self.work_dir, max_bytes=self.max_bytes, what=source), name
+        if "://" in source:
+            raise InvalidInput(
+                "unsupported source",
+                value=source,
+                hint="Use a path under the import roots, an http(s) URL or upload://<upload_id>.",
+            )
+        path = check_local_path(source, self.sources.import_roots)
+        return self.stage_local(path), _filename_for(filename or path.name, source)
 
     def stage_local(self, path: Path) -> StagedFile:
         return stage_chunks(file_chunks(path), self.work_dir, max_bytes=self.max_bytes, what=path.name)
@@ -95,8 +175,7 @@ class MediaStore:
     def stage_upload(self, scope: Scope, upload_id: str) -> tuple[StagedFile, str]:
         """Pull a finished presigned upload into a staged file; return it and its filename."""
         validate_identifier(upload_id, "upload_id")
-        prefix = upload_key(scope.tenant_id, self.env, upload_id, "x")[: -len("x")]
-        found = list(self.storage.list(prefix))
+        found = list(self.storage.list(upload_prefix(scope.tenant_id, self.env, upload_id)))
         if not found:
             raise UploadNotFound("no upload arrived under this id", value=upload_id)
         obj = found[0]
@@ -149,3 +228,14 @@ class MediaStore:
         ref = self.stat(scope, uri)
         self.storage.delete(self._locate(scope, uri)[2])
         return ref
+
+
+def _filename_for(name: str, source: str) -> str:
+    try:
+        return validate_filename(Path(name).name if name else "")
+    except InvalidIdentifier:
+        raise InvalidIdentifier(
+            "cannot take a valid file name from the source",
+            value=source,
+            hint="Pass filename= with a name such as clip.mp4.",
+        ) from None

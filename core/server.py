@@ -35,9 +35,10 @@ class MuscleServer(MCPServer[Any]):
             logger.exception("tool %s crashed outside the runtime", name)
             return error_result(AtomsError(f"tool {name} failed unexpectedly; the server log has details"))
         except ToolError as exc:
-            return self._tool_error(name, exc)
+            known = {tool.name for tool in await self.list_tools()}
+            return self._tool_error(name, exc, known)
 
-    def _tool_error(self, name: str, exc: ToolError) -> CallToolResult:
+    def _tool_error(self, name: str, exc: ToolError, known: set[str]) -> CallToolResult:
         cause = exc.__cause__
         if isinstance(cause, ValidationError):
             problems = [
@@ -53,7 +54,7 @@ class MuscleServer(MCPServer[Any]):
                     details={"errors": problems},
                 )
             )
-        if name not in {tool.name for tool in self._tool_manager.list_tools()}:
+        if name not in known:
             return error_result(UnknownTool(f"no tool named {name!r}", value=name))
         logger.info("tool %s failed: %s", name, exc)
         return error_result(AtomsError(f"tool {name} failed"))

@@ -70,7 +70,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             mounted.append(MountedMuscle(name, module.server, module.runtime))
         app = build_http_app(mounted, settings)
         print(
-            f"serving {len(mounted)} muscles on http://{settings.http_host}:{settings.http_port}/<name>/mcp",
+            f"serving {', '.join(m.name for m in mounted)} on "
+            f"http://{settings.http_host}:{settings.http_port}/<name>/mcp",
             file=sys.stderr,
         )
         serve_http(app, settings, settings.http_host, settings.http_port)

@@ -63,6 +63,7 @@ def test_core_public_surface_is_deliberate() -> None:
         "open_storage",
         "tenant_prefix",
         "upload_key",
+        "upload_prefix",
     ]
     assert sorted(sentinel.__all__) == [
         "ServiceLocation",

@@ -6,7 +6,7 @@ Pick a backend with :func:`open_storage`; build keys only with :func:`asset_key`
 
 from core.storage.base import ObjectInfo, PresignedUrl, Storage
 from core.storage.factory import open_storage
-from core.storage.keys import asset_key, check_key, tenant_prefix, upload_key
+from core.storage.keys import asset_key, check_key, tenant_prefix, upload_key, upload_prefix
 from core.storage.local import LocalStorage
 from core.storage.media_endpoint import media_routes
 from core.storage.s3 import S3Storage
@@ -23,4 +23,5 @@ __all__ = [
     "open_storage",
     "tenant_prefix",
     "upload_key",
+    "upload_prefix",
 ]

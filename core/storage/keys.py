@@ -16,6 +16,7 @@ __all__ = [
     "check_key",
     "tenant_prefix",
     "upload_key",
+    "upload_prefix",
 ]
 
 ASSETS_NAMESPACE = "media_v2"
@@ -41,11 +42,15 @@ def asset_key(tenant_id: str, env: str, asset_id: str, filename: str) -> str:
     )
 
 
-def upload_key(tenant_id: str, env: str, upload_id: str, filename: str) -> str:
+def upload_prefix(tenant_id: str, env: str, upload_id: str) -> str:
+    """The prefix (ending in '/') of one presigned upload; it holds a single object."""
     return (
-        tenant_prefix(tenant_id, env, UPLOADS_NAMESPACE)
-        + f"{validate_identifier(upload_id, 'upload_id')}/{validate_filename(filename)}"
+        tenant_prefix(tenant_id, env, UPLOADS_NAMESPACE) + f"{validate_identifier(upload_id, 'upload_id')}/"
     )
+
+
+def upload_key(tenant_id: str, env: str, upload_id: str, filename: str) -> str:
+    return upload_prefix(tenant_id, env, upload_id) + validate_filename(filename)
 
 
 def check_key(key: str) -> str:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
-
 import anyio
 from pydantic import BaseModel, Field
 
@@ -21,13 +18,9 @@ from core.errors import (
     UploadNotFound,
     UrlNotAllowed,
 )
-from core.identifiers import validate_filename
 from core.media import MediaRef
 from core.media_store import MediaStore
 from core.scope import Scope
-from core.sources import check_local_path, fetch_url
-from core.staging import StagedFile, stage_chunks
-from core.storage import open_storage
 
 
 class PresignedLink(BaseModel):
@@ -104,13 +97,7 @@ class MediaV2(Muscle):
     )
 
     async def startup(self) -> None:
-        settings = self.settings
-        self.store = MediaStore(
-            open_storage(settings, clock=self.clock),
-            env=settings.env,
-            work_dir=settings.data_dir / "staging",
-            max_bytes=settings.max_asset_bytes,
-        )
+        self.store = MediaStore.from_settings(self.settings, clock=self.clock)
 
     @tool(
         examples=[
@@ -140,33 +127,7 @@ class MediaV2(Muscle):
         root), an http(s) URL, or `upload://<upload_id>` from presign_upload after the PUT.
         The same bytes under the same filename always give the same MediaRef.
         """
-        staged, name = await anyio.to_thread.run_sync(self._stage, source, filename, scope)
-        return await anyio.to_thread.run_sync(self.store.register_staged, scope, staged, name)
-
-    def _stage(self, source: str, filename: str | None, scope: Scope) -> tuple[StagedFile, str]:
-        if filename is not None:
-            validate_filename(filename)
-        if source.startswith("upload://"):
-            staged, uploaded_name = self.store.stage_upload(scope, source.removeprefix("upload://"))
-            return staged, validate_filename(filename or uploaded_name)
-        if source.startswith(("http://", "https://")):
-            name = filename or unquote(urlsplit(source).path.rsplit("/", 1)[-1])
-            name = _filename_for(name, source)
-            chunks = fetch_url(
-                source,
-                allow_private=self.settings.allow_private_urls,
-                timeout_s=self.settings.fetch_timeout_s,
-            )
-            staged = stage_chunks(chunks, self.store.work_dir, max_bytes=self.store.max_bytes, what=source)
-            return staged, name
-        if "://" in source:
-            raise InvalidInput(
-                "unsupported source",
-                value=source,
-                hint="Use a path under the import roots, an http(s) URL or upload://<upload_id>.",
-            )
-        path = check_local_path(source, self.settings.resolved_import_roots)
-        return self.store.stage_local(path), _filename_for(filename or path.name, source)
+        return await anyio.to_thread.run_sync(self.store.register_source, scope, source, filename)
 
     @tool(
         title="Describe an asset",
@@ -274,14 +235,3 @@ class MediaV2(Muscle):
         if not 1 <= ttl <= 7 * 24 * 3600:
             raise InvalidInput("ttl_s must be between 1 second and 7 days", value=ttl_s)
         return ttl
-
-
-def _filename_for(name: str, source: str) -> str:
-    try:
-        return validate_filename(Path(name).name if name else "")
-    except InvalidIdentifier:
-        raise InvalidIdentifier(
-            "cannot take a valid file name from the source",
-            value=source,
-            hint="Pass filename= with a name such as clip.mp4.",
-        ) from None
