@@ -12,7 +12,7 @@ from pathlib import Path
 
 from core.discovery import LayoutError, find_services
 from sentinel.export import export_skills
-from sentinel.generate import Outcome, check, generate
+from sentinel.generate import Outcome, check, generate, warm_introspector
 from sentinel.watch import watch
 
 __all__ = ["main"]
@@ -35,14 +35,17 @@ def _report(outcome: Outcome) -> bool:
 
 
 def _cmd_generate(path: Path) -> int:
-    ok = all([_report(generate(location)) for location in find_services(path)])
+    with warm_introspector() as warm:
+        ok = all([_report(generate(location, warm)) for location in find_services(path)])
     return 0 if ok else 1
 
 
 def _cmd_check(path: Path) -> int:
     failed = 0
-    for location in find_services(path):
-        outcome = check(location)
+    with warm_introspector() as warm:
+        outcomes = [check(location, warm) for location in find_services(path)]
+    for outcome in outcomes:
+        location = outcome.location
         if outcome.problem is not None:
             _report(outcome)
             failed += 1

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +18,16 @@ from core.spec import MuscleSpec
 from sentinel.introspect import ServiceProblem
 from sentinel.render import render_mcp, render_skill
 
-__all__ = ["Outcome", "WarmIntrospector", "check", "generate", "introspect", "render_all", "write_atomic"]
+__all__ = [
+    "Outcome",
+    "WarmIntrospector",
+    "check",
+    "generate",
+    "introspect",
+    "render_all",
+    "warm_introspector",
+    "write_atomic",
+]
 
 _CHILD_TIMEOUT_S = 120
 
@@ -47,6 +58,19 @@ class WarmIntrospector:
         if self._proc.stdin is not None:
             self._proc.stdin.close()
         self._proc.wait(timeout=_CHILD_TIMEOUT_S)
+
+
+@contextlib.contextmanager
+def warm_introspector() -> Iterator[WarmIntrospector | None]:
+    """A warm introspector where the OS can fork (POSIX), else None (a fresh child per service)."""
+    if not hasattr(os, "fork"):
+        yield None
+        return
+    warm = WarmIntrospector()
+    try:
+        yield warm
+    finally:
+        warm.close()
 
 
 def _run_child(location: ServiceLocation, out: Path) -> str:
@@ -122,11 +146,11 @@ def generate(location: ServiceLocation, warm: WarmIntrospector | None = None) ->
     return outcome
 
 
-def check(location: ServiceLocation) -> Outcome:
+def check(location: ServiceLocation, warm: WarmIntrospector | None = None) -> Outcome:
     """Compare the files on disk with what generate would write; collect unified diffs."""
     outcome = Outcome(location)
     try:
-        outcome.spec = introspect(location)
+        outcome.spec = introspect(location, warm)
     except ServiceProblem as problem:
         outcome.problem = problem
         return outcome

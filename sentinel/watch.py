@@ -17,7 +17,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from core.discovery import LayoutError, locate
-from sentinel.generate import Outcome, WarmIntrospector, generate
+from sentinel.generate import Outcome, WarmIntrospector, generate, warm_introspector
 
 __all__ = ["watch"]
 
@@ -53,31 +53,40 @@ def watch(
     observer = Observer()
     observer.schedule(_Collector(changes), str(root), recursive=True)
     observer.start()
-    warm = WarmIntrospector()
-    if ready is not None:
-        ready.set()
-    try:
-        while not stop.is_set():
+    with warm_introspector() as warm:
+        if ready is not None:
+            ready.set()
+        try:
+            _loop(changes, stop, quiet_s, warm, on_outcome)
+        finally:
+            observer.stop()
+            observer.join()
+
+
+def _loop(
+    changes: queue.Queue[Path],
+    stop: threading.Event,
+    quiet_s: float,
+    warm: WarmIntrospector | None,
+    on_outcome: Callable[[Outcome], None],
+) -> None:
+    while not stop.is_set():
+        try:
+            first = changes.get(timeout=0.2)
+        except queue.Empty:
+            continue
+        batch = {first}
+        while True:  # wait for a quiet period, so an editor's write-rename burst is one change
             try:
-                first = changes.get(timeout=0.2)
+                batch.add(changes.get(timeout=quiet_s))
             except queue.Empty:
+                break
+        for path in sorted(batch):
+            if not path.exists():
                 continue
-            batch = {first}
-            while True:  # wait for a quiet period, so an editor's write-rename burst is one change
-                try:
-                    batch.add(changes.get(timeout=quiet_s))
-                except queue.Empty:
-                    break
-            for path in sorted(batch):
-                if not path.exists():
-                    continue
-                try:
-                    location = locate(path)
-                except LayoutError as exc:
-                    logger.warning("%s", exc)
-                    continue
-                on_outcome(generate(location, warm))
-    finally:
-        warm.close()
-        observer.stop()
-        observer.join()
+            try:
+                location = locate(path)
+            except LayoutError as exc:
+                logger.warning("%s", exc)
+                continue
+            on_outcome(generate(location, warm))
