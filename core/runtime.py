@@ -96,6 +96,8 @@ class MuscleRuntime:
 
     async def start(self) -> None:
         """Run the muscle's startup hook once per process, however many sessions ask."""
+        if self._started:  # the per-call fast path: no lock once started
+            return
         async with self._start_lock:
             if not self._started:
                 await self.muscle.startup()

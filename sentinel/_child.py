@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 from core.discovery import locate
-from sentinel.introspect import ServiceProblem, introspect_module
+from sentinel.introspect import introspect_module
+from sentinel.problem import ServiceProblem
 
 
 def write_result(service: Path, out: Path) -> None:

@@ -67,13 +67,19 @@ def _cmd_watch(path: Path, quiet_s: float) -> int:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     _cmd_generate(path)
-    print(f"watching {path.resolve()} for service.py changes (Ctrl-C stops)", flush=True)
+    ready = threading.Event()
 
     def on_outcome(outcome: Outcome) -> None:
         _report(outcome)
         sys.stdout.flush()
 
-    watch(path, on_outcome=on_outcome, stop=stop, quiet_s=quiet_s)
+    def announce() -> None:
+        # Only once the observer runs: a change made after this line is never missed.
+        if ready.wait(timeout=60):
+            print(f"watching {path.resolve()} for service.py changes (Ctrl-C stops)", flush=True)
+
+    threading.Thread(target=announce, daemon=True).start()
+    watch(path, on_outcome=on_outcome, stop=stop, quiet_s=quiet_s, ready=ready)
     return 0
 
 

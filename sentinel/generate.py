@@ -15,7 +15,7 @@ from pathlib import Path
 
 from core.discovery import ServiceLocation
 from core.spec import MuscleSpec
-from sentinel.introspect import ServiceProblem
+from sentinel.problem import ServiceProblem
 from sentinel.render import render_mcp, render_skill
 
 __all__ = [

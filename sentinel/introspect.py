@@ -26,22 +26,13 @@ from core.discovery import ServiceLocation
 from core.errors import AtomsError
 from core.runtime import injected_parameters
 from core.spec import ErrorSpec, MuscleSpec, ParamSpec, ToolSpec
+from sentinel.problem import ServiceProblem
 
 __all__ = ["ServiceProblem", "introspect_module"]
 
 _SEMVER = re.compile(r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?")
 _TOOL_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _RESERVED_PARAMS = {"ctx", "self"}
-
-
-class ServiceProblem(Exception):
-    """A service that does not import or breaks the contract, located at file:line."""
-
-    def __init__(self, path: str, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
-        self.path = path
-        self.line = line
-        self.message = message
 
 
 def introspect_module(location: ServiceLocation) -> MuscleSpec:
@@ -89,6 +80,11 @@ def _class_node(tree: ast.Module, name: str) -> ast.ClassDef:
     raise ServiceProblem("service.py", 1, f"class {name} must be defined at module level")
 
 
+def _utf8_slice(line: str, start: int, end: int | None) -> str:
+    # ast column offsets count UTF-8 bytes, not characters.
+    return line.encode()[start:end].decode()
+
+
 def _names_in(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
@@ -118,6 +114,7 @@ class _Builder:
         self.class_node = class_node
         self.source = source
         self.text = source.decode()
+        self.lines = self.text.splitlines(keepends=True)
         self.rel = location.relative_path
         # module -> names mcp.py imports from it ("." + "service" for the service itself).
         self.imports: dict[str, set[str]] = {".service": {muscle_class.__name__}}
@@ -175,10 +172,21 @@ class _Builder:
                     nodes.append(node)
         return nodes
 
-    def segment(self, node: ast.AST) -> str:
-        text = ast.get_source_segment(self.text, node)
-        assert text is not None
-        return " ".join(text.split())  # one line, whatever the author's wrapping
+    def segment(self, node: ast.expr) -> str:
+        """The source text of ``node`` on one line, whatever the author's wrapping.
+
+        Slices the pre-split lines (ast.get_source_segment re-splits the whole file per call).
+        """
+        assert node.end_lineno is not None and node.end_col_offset is not None
+        first, last = node.lineno - 1, node.end_lineno - 1
+        if first == last:
+            text = _utf8_slice(self.lines[first], node.col_offset, node.end_col_offset)
+        else:
+            parts = [_utf8_slice(self.lines[first], node.col_offset, None)]
+            parts += self.lines[first + 1 : last]
+            parts.append(_utf8_slice(self.lines[last], 0, node.end_col_offset))
+            text = "".join(parts)
+        return " ".join(text.split())
 
     def tool(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> ToolSpec:
         name, line = node.name, node.lineno
@@ -301,6 +309,9 @@ class _Builder:
             raise self.fail(0, f"tool {name}: the MCP SDK cannot build a schema: {exc}") from None
 
     def check_examples(self, name: str, line: int, examples: tuple[Any, ...], sdk_tool: Tool) -> None:
+        schema = sdk_tool.output_schema
+        # One validator per schema: jsonschema.validate() re-checks the meta-schema every call.
+        validator = jsonschema.Draft202012Validator(schema) if schema is not None and examples else None
         for example in examples:
             try:
                 sdk_tool.fn_metadata.arg_model.model_validate(example.request)
@@ -308,13 +319,12 @@ class _Builder:
                 raise self.fail(
                     line, f"tool {name}: example {example.title!r} request is invalid: {exc}"
                 ) from None
-            schema = sdk_tool.output_schema
-            if schema is not None:
+            if validator is not None:
                 response = example.response
                 if sdk_tool.fn_metadata.wrap_output:
                     response = {"result": response}
                 try:
-                    jsonschema.validate(response, schema)
+                    validator.validate(response)
                 except jsonschema.ValidationError as exc:
                     raise self.fail(
                         line,
