@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import signal
 import sys
@@ -12,7 +13,8 @@ from pathlib import Path
 
 from core.discovery import LayoutError, find_services
 from sentinel.export import export_skills
-from sentinel.generate import Outcome, check, generate, warm_introspector
+from sentinel.generate import Outcome, check, generate, introspect, warm_introspector
+from sentinel.problem import ServiceProblem
 from sentinel.watch import watch
 
 __all__ = ["main"]
@@ -83,6 +85,17 @@ def _cmd_watch(path: Path, quiet_s: float) -> int:
     return 0
 
 
+def _cmd_spec(path: Path) -> int:
+    """Print every muscle's MuscleSpec as one JSON array (what registry-sync reads)."""
+    specs = []
+    with warm_introspector() as warm:
+        for location in find_services(path):
+            outcome_spec = introspect(location, warm)
+            specs.append(outcome_spec.model_dump(mode="json"))
+    print(json.dumps(specs, indent=2, sort_keys=True))
+    return 0
+
+
 def _cmd_export(dest: Path, path: Path) -> int:
     hand_written = path / "skills" if (path / "skills").is_dir() else None
     for folder in export_skills(find_services(path), dest, hand_written):
@@ -100,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     wat = sub.add_parser("watch", help="regenerate on every service.py change")
     wat.add_argument("path", nargs="?", type=Path, default=Path.cwd())
     wat.add_argument("--quiet-ms", type=int, default=100, help="quiet period that ends a batch of changes")
+    spc = sub.add_parser("spec", help="print every muscle's MuscleSpec as JSON")
+    spc.add_argument("path", nargs="?", type=Path, default=Path.cwd())
     exp = sub.add_parser("export-skills", help="write Agent Skills folders (one per skill) under DEST")
     exp.add_argument("dest", type=Path)
     exp.add_argument("--path", type=Path, default=Path.cwd())
@@ -112,8 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_check(args.path)
         if args.command == "watch":
             return _cmd_watch(args.path, args.quiet_ms / 1000)
+        if args.command == "spec":
+            return _cmd_spec(args.path)
         return _cmd_export(args.dest, args.path)
-    except LayoutError as exc:
+    except (LayoutError, ServiceProblem) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

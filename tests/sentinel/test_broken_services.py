@@ -3,6 +3,7 @@ reported at file:line."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,14 @@ def test_check_fails_when_a_generated_file_is_missing(
     capsys.readouterr()
     assert sentinel_main(["check", str(scratch_project)]) == 1
     assert "SKILL.md (missing)" in capsys.readouterr().out
+
+
+def test_spec_prints_each_muscle_spec_as_json(
+    scratch_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_service(scratch_project, "demo", "basic", GOOD)
+    assert sentinel_main(["spec", str(scratch_project)]) == 0
+    (spec,) = json.loads(capsys.readouterr().out)
+    assert spec["name"] == "basic" and spec["version"] == "2.1.0"
+    assert [t["name"] for t in spec["tools"]] == ["count", "whoami"]
+    assert spec["tools"][0]["input_schema"]["required"] == ["text"]
