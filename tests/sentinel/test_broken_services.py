@@ -10,7 +10,7 @@ import pytest
 
 from core.discovery import locate
 from sentinel.cli import main as sentinel_main
-from sentinel.generate import generate
+from sentinel.generate import WarmIntrospector, generate
 from tests.conftest import add_service
 
 CASES = Path(__file__).parent / "cases"
@@ -63,16 +63,16 @@ def _line_of(source: str, needle: str) -> int:
 
 @pytest.mark.parametrize(("what", "edit", "needle"), BREAKAGES, ids=[b[0] for b in BREAKAGES])
 def test_broken_service_keeps_previous_files_and_reports_file_line(
-    scratch_project: Path, what: str, edit: object, needle: str
+    scratch_project: Path, what: str, edit: object, needle: str, warm: WarmIntrospector | None
 ) -> None:
     service = add_service(scratch_project, "demo", "basic", GOOD)
-    assert generate(locate(service)).problem is None
+    assert generate(locate(service), warm).problem is None
     previous = {n: (service.parent / n).read_bytes() for n in ("mcp.py", "SKILL.md")}
 
     broken = edit(GOOD)  # type: ignore[operator]
     assert broken != GOOD, f"the edit for {what!r} changed nothing"
     service.write_text(broken)
-    outcome = generate(locate(service))
+    outcome = generate(locate(service), warm)
 
     assert outcome.problem is not None, what
     assert outcome.problem.path == "muscles/demo/basic/service.py"
