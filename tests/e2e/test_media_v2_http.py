@@ -54,6 +54,11 @@ def test_http_lists_tools_and_round_trips_an_upload(
                 bad = await http.get(tampered)
                 out["tampered"] = (bad.status_code, bad.json())
             out["again"] = await _call(client, "register", {"source": ticket["source"]})
+            out["stat"] = await _call(client, "stat", {"uri": ref["uri"]})
+            out["resolve"] = await _call(client, "resolve", {"uri": ref["uri"]})
+            out["list"] = await _call(client, "list_assets", {})
+            out["delete"] = await _call(client, "delete", {"uri": ref["uri"]})
+            out["list_after"] = await _call(client, "list_assets", {})
         return out
 
     out = anyio.run(run)
@@ -68,6 +73,11 @@ def test_http_lists_tools_and_round_trips_an_upload(
     # The upload was consumed by the first register: a second one is a coded error.
     is_error, again = out["again"]
     assert is_error and again["error"]["code"] == "upload_not_found"
+    for name in ("stat", "resolve", "list", "delete", "list_after"):
+        assert out[name][0] is False, (name, out[name])
+    assert out["stat"][1] == out["delete"][1] == out["resolve"][1]["ref"] == ref
+    assert out["list"][1] == {"assets": [ref], "count": 1}
+    assert out["list_after"][1] == {"assets": [], "count": 0}
 
 
 def test_health_endpoints_answer(all_muscles: tuple[RunningServer, Path]) -> None:
