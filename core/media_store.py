@@ -22,7 +22,7 @@ from core.probe import MediaInfo, probe_sync
 from core.scope import Scope
 from core.settings import Settings
 from core.sources import check_local_path, fetch_url
-from core.staging import StagedFile, file_chunks, stage_chunks
+from core.staging import StagedFile, adopt, file_chunks, stage_chunks
 from core.storage import (
     ObjectInfo,
     PresignedUrl,
@@ -184,9 +184,11 @@ class MediaStore:
         downloaded = self.work_dir / f"upload-{secrets.token_hex(8)}.part"
         try:
             self.storage.download(obj.key, downloaded)
-            staged = self.stage_local(downloaded)
-        finally:
+        except BaseException:
             downloaded.unlink(missing_ok=True)
+            raise
+        # The download is already a private file: hash it where it lies instead of copying it.
+        staged = adopt(downloaded, max_bytes=self.max_bytes, what=upload_id)
         self.storage.delete(obj.key)
         return staged, filename
 
@@ -196,17 +198,20 @@ class MediaStore:
         asset_id, filename = parse_media_uri(uri)
         return asset_id, filename, asset_key(scope.tenant_id, self.env, asset_id, filename)
 
-    def stat(self, scope: Scope, uri: str) -> MediaRef:
+    def resolve(self, scope: Scope, uri: str) -> tuple[MediaRef, str]:
+        """An existing asset's MediaRef and storage key, from one lookup (raises AssetNotFound)."""
         asset_id, filename, key = self._locate(scope, uri)
         info = self.storage.head(key)
         if info is None:
             raise AssetNotFound("no such asset for this tenant", value=uri)
-        return _ref_from(info, asset_id, filename)
+        return _ref_from(info, asset_id, filename), key
+
+    def stat(self, scope: Scope, uri: str) -> MediaRef:
+        return self.resolve(scope, uri)[0]
 
     def key_of(self, scope: Scope, uri: str) -> str:
         """The storage key of an existing asset (raises AssetNotFound)."""
-        self.stat(scope, uri)
-        return self._locate(scope, uri)[2]
+        return self.resolve(scope, uri)[1]
 
     def list(self, scope: Scope) -> list[MediaRef]:
         prefix = tenant_prefix(scope.tenant_id, self.env)
@@ -225,8 +230,8 @@ class MediaStore:
         return dest
 
     def delete(self, scope: Scope, uri: str) -> MediaRef:
-        ref = self.stat(scope, uri)
-        self.storage.delete(self._locate(scope, uri)[2])
+        ref, key = self.resolve(scope, uri)
+        self.storage.delete(key)
         return ref
 
 

@@ -35,17 +35,17 @@ class MuscleServer(MCPServer[Any]):
             logger.exception("tool %s crashed outside the runtime", name)
             return error_result(AtomsError(f"tool {name} failed unexpectedly; the server log has details"))
         except ToolError as exc:
-            known = {tool.name for tool in await self.list_tools()}
-            return self._tool_error(name, exc, known)
+            return await self._tool_error(name, exc)
 
-    def _tool_error(self, name: str, exc: ToolError, known: set[str]) -> CallToolResult:
+    async def _tool_error(self, name: str, exc: ToolError) -> CallToolResult:
         cause = exc.__cause__
         if isinstance(cause, ValidationError):
+            errors = cause.errors(include_url=False)
             problems = [
                 {"field": ".".join(str(p) for p in err["loc"]) or "(arguments)", "problem": err["msg"]}
-                for err in cause.errors(include_url=False)
+                for err in errors
             ]
-            first = cause.errors(include_url=False)[0]
+            first = errors[0]
             return error_result(
                 InvalidArguments(
                     f"arguments of {name} do not match its input schema: "
@@ -54,7 +54,7 @@ class MuscleServer(MCPServer[Any]):
                     details={"errors": problems},
                 )
             )
-        if name not in known:
+        if name not in {tool.name for tool in await self.list_tools()}:
             return error_result(UnknownTool(f"no tool named {name!r}", value=name))
         logger.info("tool %s failed: %s", name, exc)
         return error_result(AtomsError(f"tool {name} failed"))

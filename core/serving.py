@@ -25,7 +25,16 @@ from core.server import MuscleServer
 from core.settings import Settings, is_loopback, load_settings
 from core.storage import LocalStorage, media_routes, open_storage
 
-__all__ = ["MountedMuscle", "build_http_app", "check_bind", "configure_logging", "run_cli", "serve_http"]
+__all__ = [
+    "MountedMuscle",
+    "build_http_app",
+    "check_bind",
+    "configure_logging",
+    "load_serving_settings",
+    "run_cli",
+    "serve_http",
+    "serve_stdio",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -114,42 +123,58 @@ def build_http_app(
     return app
 
 
-def serve_http(app: Starlette, settings: Settings, host: str, port: int) -> None:
-    check_bind(host, settings)
-    logger.info("serving on http://%s:%s", host, port)
-    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), log_config=None)
-
-
-def run_cli(server: MuscleServer, runtime: MuscleRuntime, argv: Sequence[str] | None = None) -> None:
-    """The ``main`` of every generated mcp.py: serve over stdio (default) or HTTP."""
-    parser = argparse.ArgumentParser(
-        prog=f"python -m muscles...{server.name}.mcp", description=server.instructions
-    )
-    parser.add_argument("--transport", choices=["stdio", "http"], default="stdio")
-    parser.add_argument("--host", default=None, help="HTTP bind address (default ATOMS_HTTP_HOST, 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=None, help="HTTP port (default ATOMS_HTTP_PORT, 8700)")
-    args = parser.parse_args(argv)
-    try:
-        settings = load_settings(**_bind_overrides(args.host, args.port))
-        runtime.configure(settings)
-        configure_logging(settings.log_level)
-        if args.transport == "stdio":
-            serve_stdio(server, runtime)
-        else:
-            app = build_http_app([MountedMuscle(server.name, server, runtime)], settings, single=True)
-            serve_http(app, settings, settings.http_host, settings.http_port)
-    except AtomsError as error:
-        sys.stderr.write(f"error: {error}\n")
-        raise SystemExit(2) from None
-
-
-def _bind_overrides(host: str | None, port: int | None) -> dict[str, Any]:
+def load_serving_settings(host: str | None = None, port: int | None = None) -> Settings:
+    """Settings for a serving process (command-line bind options win), with logging set up."""
     overrides: dict[str, Any] = {}
     if host is not None:
         overrides["http_host"] = host
     if port is not None:
         overrides["http_port"] = port
-    return overrides
+    settings = load_settings(**overrides)
+    configure_logging(settings.log_level)
+    return settings
+
+
+def serve_http(muscles: Sequence[MountedMuscle], settings: Settings, *, single: bool = False) -> None:
+    """Serve ``muscles`` over streamable HTTP until interrupted; refuses an unsafe bind first."""
+    check_bind(settings.http_host, settings)
+    for muscle in muscles:
+        muscle.runtime.configure(settings)
+    app = build_http_app(muscles, settings, single=single)
+    paths = "/mcp" if single else "/<name>/mcp"
+    logger.info(
+        "serving %s on http://%s:%s%s",
+        ", ".join(m.name for m in muscles),
+        settings.http_host,
+        settings.http_port,
+        paths,
+    )
+    uvicorn.run(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_level=settings.log_level.lower(),
+        log_config=None,
+    )
+
+
+def run_cli(server: MuscleServer, runtime: MuscleRuntime, argv: Sequence[str] | None = None) -> None:
+    """The ``main`` of every generated mcp.py: serve over stdio (default) or HTTP."""
+    parser = argparse.ArgumentParser(prog=f"{server.name} (MCP server)", description=server.instructions)
+    parser.add_argument("--transport", choices=["stdio", "http"], default="stdio")
+    parser.add_argument("--host", default=None, help="HTTP bind address (default ATOMS_HTTP_HOST, 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="HTTP port (default ATOMS_HTTP_PORT, 8700)")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_serving_settings(args.host, args.port)
+        if args.transport == "stdio":
+            runtime.configure(settings)
+            serve_stdio(server, runtime)
+        else:
+            serve_http([MountedMuscle(server.name, server, runtime)], settings, single=True)
+    except AtomsError as error:
+        sys.stderr.write(f"error: {error}\n")
+        raise SystemExit(2) from None
 
 
 def serve_stdio(server: MuscleServer, runtime: MuscleRuntime) -> None:

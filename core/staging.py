@@ -15,7 +15,7 @@ from pathlib import Path
 
 from core.errors import TooLarge
 
-__all__ = ["StagedFile", "file_chunks", "stage_chunks"]
+__all__ = ["StagedFile", "adopt", "file_chunks", "stage_chunks"]
 
 _CHUNK = 1024 * 1024
 
@@ -44,6 +44,22 @@ def stage_chunks(chunks: Iterable[bytes], directory: Path, *, max_bytes: int, wh
         Path(name).unlink(missing_ok=True)
         raise
     return StagedFile(Path(name), digest.hexdigest(), size)
+
+
+def adopt(path: Path, *, max_bytes: int, what: str) -> StagedFile:
+    """Stage a file that is already private to us (e.g. a download) without copying it again;
+    it is deleted when it breaks the size limit, as a staged file would be."""
+    digest, size = hashlib.sha256(), 0
+    try:
+        for chunk in file_chunks(path):
+            size += len(chunk)
+            if size > max_bytes:
+                raise TooLarge(f"{what} is larger than the limit of {max_bytes} bytes", value=size)
+            digest.update(chunk)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return StagedFile(path, digest.hexdigest(), size)
 
 
 def file_chunks(path: Path) -> Iterable[bytes]:

@@ -16,8 +16,7 @@ import anyio
 
 from core.discovery import ServiceLocation, find_services, mcp_module, project_root
 from core.errors import AtomsError
-from core.serving import MountedMuscle, build_http_app, configure_logging, run_cli, serve_http
-from core.settings import load_settings
+from core.serving import MountedMuscle, load_serving_settings, run_cli, serve_http
 
 __all__ = ["main"]
 
@@ -56,25 +55,12 @@ def _cmd_list(as_json: bool) -> int:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     if args.all:
-        overrides: dict[str, Any] = {}
-        if args.host:
-            overrides["http_host"] = args.host
-        if args.port is not None:
-            overrides["http_port"] = args.port
-        settings = load_settings(**overrides)
-        configure_logging(settings.log_level)
+        settings = load_serving_settings(args.host, args.port)
         mounted = []
         for name, loc in sorted(_muscles().items()):
             module = _load(loc)
-            module.runtime.configure(settings)
             mounted.append(MountedMuscle(name, module.server, module.runtime))
-        app = build_http_app(mounted, settings)
-        print(
-            f"serving {', '.join(m.name for m in mounted)} on "
-            f"http://{settings.http_host}:{settings.http_port}/<name>/mcp",
-            file=sys.stderr,
-        )
-        serve_http(app, settings, settings.http_host, settings.http_port)
+        serve_http(mounted, settings)
         return 0
     if not args.name:
         raise SystemExit("error: name a muscle, or pass --all")

@@ -156,8 +156,7 @@ class MediaV2(Muscle):
     )
     async def resolve(self, uri: str, scope: Scope) -> ResolvedMedia:
         """Resolve a MediaRef uri to where the asset is stored (backend and object key)."""
-        ref = await anyio.to_thread.run_sync(self.store.stat, scope, uri)
-        key = await anyio.to_thread.run_sync(self.store.key_of, scope, uri)
+        ref, key = await anyio.to_thread.run_sync(self.store.resolve, scope, uri)
         return ResolvedMedia(ref=ref, storage=self.store.storage.name, key=key)
 
     @tool(
