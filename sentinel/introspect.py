@@ -33,6 +33,9 @@ __all__ = ["ServiceProblem", "introspect_module"]
 _SEMVER = re.compile(r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?")
 _TOOL_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _RESERVED_PARAMS = {"ctx", "self"}
+_MCP_PY_GLOBALS = frozenset(
+    {"main", "server", "runtime", "Context", "ToolAnnotations", "MuscleRuntime", "MuscleServer", "run_cli"}
+)
 
 
 def introspect_module(location: ServiceLocation) -> MuscleSpec:
@@ -41,7 +44,7 @@ def introspect_module(location: ServiceLocation) -> MuscleSpec:
     rel = location.relative_path
     module = _import(location, rel)
     muscle_class = _the_muscle_class(module, rel)
-    class_node = _class_node(ast.parse(source), muscle_class.__name__)
+    class_node = _class_node(ast.parse(source), muscle_class.__name__, rel)
     return _Builder(location, module, muscle_class, class_node, source).build()
 
 
@@ -73,11 +76,11 @@ def _the_muscle_class(module: Any, rel: str) -> type[Muscle]:
     return found[0]
 
 
-def _class_node(tree: ast.Module, name: str) -> ast.ClassDef:
+def _class_node(tree: ast.Module, name: str, rel: str) -> ast.ClassDef:
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name == name:
             return node
-    raise ServiceProblem("service.py", 1, f"class {name} must be defined at module level")
+    raise ServiceProblem(rel, 1, f"class {name} must be defined at module level")
 
 
 def _utf8_slice(line: str, start: int, end: int | None) -> str:
@@ -135,10 +138,16 @@ class _Builder:
         for cap in cls.capabilities:
             if not CAPABILITY_PATTERN.fullmatch(cap):
                 raise self.fail(line, f"capability {cap!r} must look like cap.<domain>.<verb>")
-        tools = [self.tool(node) for node in self.tool_nodes()]
+        nodes = self.tool_nodes()
+        tools = [self.tool(node) for node in nodes]
         if not tools:
             raise self.fail(line, f"{cls.__name__} declares no @tool methods")
         names = {t.name for t in tools}
+        # mcp.py defines one function per tool beside its own globals and the imported names.
+        taken = _MCP_PY_GLOBALS | {name for imported in self.imports.values() for name in imported}
+        for node in nodes:
+            if node.name in taken:
+                raise self.fail(node.lineno, f"tool name {node.name!r} clashes with a name mcp.py needs")
         canvas_ids: set[str] = set()
         for canvas_tool in cls.canvas_tools:
             if canvas_tool.tool not in names:
@@ -240,7 +249,7 @@ class _Builder:
                 )
             )
         self.need_names(node.returns, line)
-        sdk_tool = self.sdk_tool(name, method, injected, description)
+        sdk_tool = self.sdk_tool(name, line, method, injected, description)
         self.check_examples(name, line, options.examples, sdk_tool)
         errors = []
         for code in options.errors:
@@ -289,7 +298,7 @@ class _Builder:
                 return home
         return ".service"
 
-    def sdk_tool(self, name: str, method: Any, injected: dict[str, str], description: str) -> Tool:
+    def sdk_tool(self, name: str, line: int, method: Any, injected: dict[str, str], description: str) -> Tool:
         """Let the SDK derive the schemas from the same signature mcp.py will have."""
         signature = inspect.signature(method, eval_str=True)
         params = [
@@ -306,7 +315,7 @@ class _Builder:
         try:
             return Tool.from_function(stand_in, name=name, description=description)
         except Exception as exc:  # noqa: BLE001 - any failure of user code becomes a located report
-            raise self.fail(0, f"tool {name}: the MCP SDK cannot build a schema: {exc}") from None
+            raise self.fail(line, f"tool {name}: the MCP SDK cannot build a schema: {exc}") from None
 
     def check_examples(self, name: str, line: int, examples: tuple[Any, ...], sdk_tool: Tool) -> None:
         schema = sdk_tool.output_schema

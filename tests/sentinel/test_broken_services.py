@@ -47,6 +47,11 @@ BREAKAGES = [
         "class WordCounter",
     ),
     (
+        "tool name that clashes with a global of mcp.py",
+        lambda s: s.replace("def whoami(", "def server("),
+        "def server(",
+    ),
+    (
         "name in a signature that service.py does not define",
         lambda s: s.replace("-> Counts:", "-> Countz:"),
         "async def count",
