@@ -75,6 +75,24 @@ class Settings(BaseSettings):
         default_factory=dict, description="tenant_id -> bearer token, as JSON"
     )
 
+    # Jobs (core.jobs): an embedded Dask LocalCluster unless a scheduler address is given.
+    dask_address: str | None = Field(default=None, description="tcp://scheduler:8786; unset = LocalCluster")
+    dask_workers: int = Field(default=2, ge=1, le=256, description="LocalCluster worker processes")
+    jobs_db: Path | None = Field(default=None, description="SQLite job table; default data_dir/jobs.sqlite3")
+
+    # Speech (transcriber): a faster-whisper model name or a CTranslate2 model directory.
+    whisper_model: str = "tiny.en"
+    whisper_models_dir: Path | None = None
+    whisper_device: Literal["cpu", "cuda", "auto"] = "cpu"
+    whisper_compute_type: str = "int8"
+
+    # Gateway: the event spine (SQLite under data_dir unless a PostgreSQL URL is given) and
+    # the JWT verification the callers' tokens need (an HS256 secret or a JWKS URL).
+    database_url: SecretStr | None = None
+    jwt_secret: SecretStr | None = None
+    jwks_url: str | None = None
+    gateway_port: int = Field(default=8800, ge=0, le=65535)
+
     def model_post_init(self, __context: object) -> None:
         validate_identifier(self.tenant_id, "ATOMS_TENANT_ID")
         for tenant in self.auth_tokens:
@@ -84,6 +102,10 @@ class Settings(BaseSettings):
     @classmethod
     def _split_import_roots(cls, value: object) -> object:
         return _split_paths(value)
+
+    @property
+    def jobs_db_path(self) -> Path:
+        return self.jobs_db if self.jobs_db is not None else self.data_dir / "jobs.sqlite3"
 
     @cached_property
     def resolved_import_roots(self) -> tuple[Path, ...]:
