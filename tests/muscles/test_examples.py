@@ -1,7 +1,7 @@
 """Every example a muscle declares is what the tool really returns, over a real MCP client.
 
 Examples run in the example environment: tenant "local", a frozen clock, a fixed signing key
-and public URL, and the sample files a muscle's setup below puts under its import root.
+and public URL, and the sample files ``tests/muscles/<muscle>/samples.py`` puts under its import root.
 Tools run in declaration order, so an example may rely on an earlier one (register, then stat).
 """
 
@@ -18,16 +18,20 @@ from mcp import Client
 from core.discovery import find_services, mcp_module, project_root
 from core.settings import Settings
 from sentinel.generate import introspect
-from tests.media_samples import write_tone_wav
 
 EXAMPLE_CLOCK = 1_800_000_000.0
 
 
-def _media_v2_samples(import_root: Path) -> None:
-    write_tone_wav(import_root / "samples" / "tone.wav")
+def write_samples(muscle: str, import_root: Path) -> None:
+    """Run ``tests/muscles/<muscle>/samples.py:write_samples`` when the muscle has one."""
+    try:
+        samples = importlib.import_module(f"tests.muscles.{muscle}.samples")
+    except ModuleNotFoundError:
+        return
+    writer: Callable[[Path], None] = samples.write_samples
+    writer(import_root)
 
 
-SAMPLES: dict[str, Callable[[Path], None]] = {"media_v2": _media_v2_samples}
 LOCATIONS = find_services(project_root())
 
 
@@ -49,7 +53,7 @@ def test_every_declared_example_is_the_real_response(location, tmp_path: Path) -
     if not examples:
         pytest.skip(f"{spec.name} declares no examples")
     (tmp_path / "imports").mkdir()
-    SAMPLES.get(spec.name, lambda _: None)(tmp_path / "imports")
+    write_samples(spec.name, tmp_path / "imports")
     module = importlib.reload(importlib.import_module(mcp_module(location)))
     module.runtime.configure(example_settings(tmp_path), clock=lambda: EXAMPLE_CLOCK)
 
