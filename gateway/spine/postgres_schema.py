@@ -13,7 +13,7 @@ import psycopg
 
 from core.errors import ConfigError
 
-MIGRATION_NAME = "20261122000200_gateway_event_spine.sql"
+MIGRATION_NAME = "20261122000300_gateway_event_spine.sql"
 MIGRATION_PATH = Path(__file__).resolve().parents[2] / "supabase" / "migrations" / MIGRATION_NAME
 
 # Any stable 64-bit number: serialises replicas that start together on an empty database.
