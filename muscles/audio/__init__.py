@@ -1,0 +1,1 @@
+"""Audio muscles: speech to text (transcriber) and loudness normalisation (audio_capture_normalize)."""

@@ -1,0 +1,117 @@
+"""A stored asset as a local file ffmpeg can read, inside a private work folder.
+
+Both audio muscles take a media_v2 uri, need the bytes on disk, and must leave nothing behind:
+the work folder (input copy, intermediate audio, outputs before registration) is removed when
+the call ends, whether it succeeds, fails or is cancelled.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import anyio
+
+from core.errors import MediaError, NotMedia
+from core.media import MediaRef, media_uri
+from core.media_store import MediaStore
+from core.mime import detect_mime, is_media_mime
+from core.probe import MediaInfo, probe_sync
+from core.scope import Scope
+from core.staging import StagedFile, stage_chunks
+from core.storage import asset_key
+
+__all__ = ["LocalMedia", "NoAudioStream", "local_media", "store_text"]
+
+
+class NoAudioStream(MediaError):
+    code = "no_audio_stream"
+    default_hint = "Pass a video or audio file that has a sound track; this one holds pictures only."
+
+
+@dataclass(frozen=True)
+class LocalMedia:
+    """An input asset copied into ``work_dir``, with its audio's duration and sample rate."""
+
+    ref: MediaRef
+    path: Path
+    duration_s: float | None
+    sample_rate: int | None
+    work_dir: Path
+
+    @property
+    def stem(self) -> str:
+        return Path(self.ref.filename).stem or "audio"
+
+
+@asynccontextmanager
+async def local_media(store: MediaStore, scope: Scope, uri: str) -> AsyncIterator[LocalMedia]:
+    """Copy ``uri`` into a fresh work folder, check it holds decodable audio, and yield it.
+
+    Raises AssetNotFound, NotMedia, MediaUnreadable (e.g. truncated) or NoAudioStream.
+    """
+    store.work_dir.mkdir(parents=True, exist_ok=True)
+    work_dir = Path(tempfile.mkdtemp(dir=store.work_dir, prefix="audio-"))
+    try:
+        local = await anyio.to_thread.run_sync(_fetch_and_check, store, scope, uri, work_dir)
+        yield local
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def _fetch_and_check(store: MediaStore, scope: Scope, uri: str, work_dir: Path) -> LocalMedia:
+    ref = store.stat(scope, uri)
+    path = store.materialize(scope, uri, work_dir / f"input-{ref.filename}")
+    mime = detect_mime(path)
+    if not is_media_mime(mime):
+        raise NotMedia("the asset is not audio or video", value=uri)
+    info = _stream_facts(ref, path)
+    if not info.has_audio:
+        raise NoAudioStream("the asset has no audio stream", value=uri)
+    return LocalMedia(
+        ref=ref, path=path, duration_s=info.duration_s, sample_rate=info.sample_rate, work_dir=work_dir
+    )
+
+
+def _stream_facts(ref: MediaRef, path: Path) -> MediaInfo:
+    """What media_v2's probe recorded at registration; probe again only when it recorded
+    nothing (an object that reached storage by another path): a probe costs a process."""
+    if ref.duration_s is None:
+        return probe_sync(path)  # MediaUnreadable for a truncated or broken file
+    return MediaInfo(
+        format_name="",
+        duration_s=ref.duration_s,
+        has_video=ref.width is not None,
+        has_audio=ref.sample_rate is not None,
+        sample_rate=ref.sample_rate,
+        channels=ref.channels,
+    )
+
+
+def store_text(store: MediaStore, scope: Scope, text: str, filename: str, mime_type: str) -> MediaRef:
+    """Store a text sidecar (subtitles) beside the media assets and return its MediaRef.
+
+    ``MediaStore.register_staged`` accepts audio, video and images only, so text goes to the
+    same storage under the same key scheme (content-addressed, tenant-scoped) directly; the
+    storage backends write temp-then-rename, so readers never see a partial file.
+    """
+    data = text.encode("utf-8")
+    staged: StagedFile = stage_chunks([data], store.work_dir, max_bytes=store.max_bytes, what=filename)
+    try:
+        asset_id = staged.sha256[:32]
+        key = asset_key(scope.tenant_id, store.env, asset_id, filename)
+        stored = store.storage.put_file(key, staged.path, content_type=mime_type, sha256=staged.sha256)
+    finally:
+        staged.path.unlink(missing_ok=True)
+    return MediaRef(
+        uri=media_uri(asset_id, filename),
+        asset_id=asset_id,
+        filename=filename,
+        mime_type=stored.content_type,
+        size_bytes=stored.size_bytes,
+        sha256=staged.sha256,
+    )

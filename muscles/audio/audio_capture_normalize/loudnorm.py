@@ -1,0 +1,150 @@
+"""ffmpeg's loudnorm filter, two passes: its arguments, and the JSON report it prints.
+
+Pass 1 only measures (``print_format=json``). Pass 2 feeds the measurements back with
+``linear=true``, so the whole file gets one gain and its dynamics stay intact. loudnorm falls
+back to its dynamic mode, silently, when one gain cannot meet the targets (the gain would push
+the true peak over its limit, or the input's loudness range exceeds the target range); the
+pass-2 report's ``normalization_type`` says which mode ran, and the caller warns on dynamic.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, Literal
+
+from pydantic import BaseModel, Field
+
+from core.errors import FfmpegFailed, InvalidInput, MediaError
+
+__all__ = [
+    "Loudness",
+    "LoudnessTarget",
+    "SilentAudio",
+    "measure_args",
+    "normalize_args",
+    "parse_report",
+]
+
+# loudnorm's own option ranges (ffmpeg -h filter=loudnorm).
+_I_RANGE: Final = (-70.0, -5.0)
+_TP_RANGE: Final = (-9.0, 0.0)
+_LRA_RANGE: Final = (1.0, 50.0)
+_CODECS: Final = {"wav": ("pcm_s16le", "wav"), "flac": ("flac", "flac")}
+
+
+class SilentAudio(MediaError):
+    code = "silent_audio"
+    default_hint = (
+        "The audio is silent (no measurable loudness), so it cannot be normalised; send audio with sound."
+    )
+
+
+class Loudness(BaseModel):
+    """EBU R128 figures of one signal, as loudnorm measured them."""
+
+    integrated_lufs: float = Field(description="Integrated loudness (LUFS)")
+    true_peak_dbtp: float = Field(description="True peak (dBTP)")
+    lra_lu: float = Field(description="Loudness range (LU)")
+    threshold_lufs: float = Field(description="Gating threshold (LUFS)")
+
+
+@dataclass(frozen=True)
+class LoudnessTarget:
+    integrated_lufs: float
+    true_peak_db: float
+    lra: float
+
+    def check(self) -> LoudnessTarget:
+        for name, value, (low, high) in (
+            ("integrated_lufs", self.integrated_lufs, _I_RANGE),
+            ("true_peak_db", self.true_peak_db, _TP_RANGE),
+            ("lra", self.lra, _LRA_RANGE),
+        ):
+            if not (math.isfinite(value) and low <= value <= high):
+                raise InvalidInput(
+                    f"{name} must be between {low:g} and {high:g}",
+                    value=value,
+                    hint="EBU R128 broadcast is -23 LUFS, true peak -1 dBTP; podcasts often use -16 LUFS.",
+                )
+        return self
+
+    def filter(self) -> str:
+        return f"loudnorm=I={self.integrated_lufs:g}:TP={self.true_peak_db:g}:LRA={self.lra:g}"
+
+
+def measure_args(source: Path, target: LoudnessTarget) -> list[str]:
+    """Pass 1: decode the first audio stream through loudnorm, keep nothing but its report."""
+    return [
+        *("-i", str(source), "-map", "0:a:0", "-vn", "-sn", "-dn"),
+        *("-af", f"{target.filter()}:print_format=json", "-f", "null", "-"),
+    ]
+
+
+def normalize_args(
+    source: Path,
+    dest: Path,
+    target: LoudnessTarget,
+    measured: Loudness,
+    *,
+    offset: float,
+    sample_rate: int,
+    channels: int | None,
+    file_format: Literal["wav", "flac"],
+) -> list[str]:
+    """Pass 2: one linear gain from the measurements (loudnorm may still fall back to dynamic)."""
+    codec, muxer = _CODECS[file_format]
+    measured_opts = (
+        f"measured_I={measured.integrated_lufs:g}:measured_TP={measured.true_peak_dbtp:g}"
+        f":measured_LRA={measured.lra_lu:g}:measured_thresh={measured.threshold_lufs:g}"
+        f":offset={offset:g}:linear=true:print_format=json"
+    )
+    # loudnorm works at 192 kHz internally; -ar always brings the output back down.
+    layout = ["-ac", str(channels)] if channels is not None else []
+    return [
+        *("-y", "-i", str(source), "-map", "0:a:0", "-vn", "-sn", "-dn"),
+        *("-af", f"{target.filter()}:{measured_opts}", "-ar", str(sample_rate), *layout),
+        *("-c:a", codec, "-f", muxer, str(dest)),
+    ]
+
+
+@dataclass(frozen=True)
+class Report:
+    input: Loudness
+    output: Loudness
+    normalization_type: str
+    target_offset: float
+
+
+def parse_report(stderr_tail: str, *, uri: str) -> Report:
+    """The last JSON block loudnorm printed on stderr (``uri`` names the input in errors)."""
+    text = stderr_tail[stderr_tail.rfind("{") : stderr_tail.rfind("}") + 1]
+    try:
+        raw = json.loads(text)
+        values = {key: float(value) for key, value in raw.items() if key != "normalization_type"}
+        report = Report(
+            input=_loudness(values, "input"),
+            output=_loudness(values, "output"),
+            normalization_type=str(raw["normalization_type"]),
+            target_offset=values["target_offset"],
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise FfmpegFailed(
+            "ffmpeg's loudnorm printed no readable report",
+            value=uri,
+            details={"stderr_tail": stderr_tail[-2000:]},
+        ) from exc
+    if not math.isfinite(report.input.integrated_lufs):
+        raise SilentAudio("the audio has no measurable loudness", value=uri)
+    return report
+
+
+def _loudness(values: dict[str, float], prefix: str) -> Loudness:
+    return Loudness(
+        integrated_lufs=values[f"{prefix}_i"],
+        true_peak_dbtp=values[f"{prefix}_tp"],
+        lra_lu=values[f"{prefix}_lra"],
+        threshold_lufs=values[f"{prefix}_thresh"],
+    )

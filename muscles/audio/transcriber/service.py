@@ -1,0 +1,176 @@
+"""transcriber: speech to text with faster-whisper, offline, subtitles stored in media_v2."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Final
+
+import anyio
+import anyio.from_thread
+
+from core.contract import CanvasTool, Muscle, tool
+from core.errors import (
+    AssetNotFound,
+    FfmpegFailed,
+    InvalidIdentifier,
+    InvalidInput,
+    MediaUnreadable,
+    NotMedia,
+)
+from core.ffmpeg import run_ffmpeg
+from core.media_store import MediaStore
+from core.progress import Progress
+from core.scope import Scope
+
+from .._local_media import LocalMedia, NoAudioStream, local_media, store_text
+from .decode import Audio, Decoded, NoSpeech, UnsupportedLanguage, decode, extraction_args, load_pcm
+from .model import MODELS, ModelChoice, ModelLoadFailed, ModelNotFound, choose_model
+from .transcript import Segment, Transcript, render_srt, render_vtt
+
+# Share of the progress bar for getting the audio out; decoding fills the rest.
+_EXTRACT_SHARE: Final = 0.05
+_MAX_BEAM: Final = 20
+
+
+class Transcriber(Muscle):
+    """Turns the speech in an audio or video asset into text, with word timings and subtitles.
+
+    Use it to get a transcript of a recording, the time of each word (for cutting and
+    captions), or SRT and WebVTT subtitle files. It runs a Whisper model locally with
+    faster-whisper (by default the bundled English tiny.en; never downloads), reads any
+    media_v2 audio or video, and stores the subtitles in media_v2 beside the input.
+    """
+
+    version = "1.0.0"
+    capabilities = ("cap.audio.transcribe", "cap.audio.subtitles")
+    canvas_tools = (
+        CanvasTool(id="transcribe", icon="captions", type="trigger", tool="transcribe", action="Transcribe"),
+    )
+
+    async def startup(self) -> None:
+        self.store = MediaStore.from_settings(self.settings, clock=self.clock)
+
+    @tool(
+        errors=[
+            AssetNotFound,
+            InvalidIdentifier,
+            InvalidInput,
+            NotMedia,
+            MediaUnreadable,
+            NoAudioStream,
+            NoSpeech,
+            UnsupportedLanguage,
+            FfmpegFailed,
+            ModelNotFound,
+            ModelLoadFailed,
+        ],
+        idempotent=True,
+    )
+    async def transcribe(
+        self,
+        uri: str,
+        scope: Scope,
+        progress: Progress,
+        language: str | None = None,
+        beam_size: int = 5,
+        word_timestamps: bool = True,
+        vad_filter: bool = False,
+    ) -> Transcript:
+        """Transcribe the speech in an audio or video asset.
+
+        `uri` is a media_v2 MediaRef uri. `language` is an ISO 639-1 code such as `en` (default:
+        detected; English-only models accept only `en`). `beam_size` 1-20 (default 5: greedy
+        decoding, 1, is faster and much less accurate). `word_timestamps` adds each word's start,
+        end and probability. `vad_filter` skips non-speech with Silero VAD first (faster on long
+        recordings with pauses). Progress is reported by decoded time over the audio's duration.
+        Returns the segments (seconds) and the SRT and VTT subtitles as MediaRefs.
+        """
+        if not 1 <= beam_size <= _MAX_BEAM:
+            raise InvalidInput(f"beam_size must be between 1 and {_MAX_BEAM}", value=beam_size)
+        choice = choose_model(self.settings)  # a misconfigured model fails before any work
+        async with local_media(self.store, scope, uri) as media:
+            audio = await self._extract(media, uri, progress)
+            await progress.report(_EXTRACT_SHARE, "transcribing")
+            decoded = await anyio.to_thread.run_sync(
+                lambda: self._decode(
+                    choice,
+                    audio,
+                    uri=uri,
+                    language=language,
+                    beam_size=beam_size,
+                    word_timestamps=word_timestamps,
+                    vad_filter=vad_filter,
+                    progress=progress,
+                )
+            )
+            transcript = await anyio.to_thread.run_sync(
+                self._store_transcript, scope, media.stem, decoded, choice.name
+            )
+        await progress.report(1.0, "done")
+        return transcript
+
+    async def _extract(self, media: LocalMedia, uri: str, progress: Progress) -> Audio:
+        pcm = media.work_dir / "audio.f32"
+        await run_ffmpeg(
+            extraction_args(media.path, pcm),
+            duration_s=media.duration_s,
+            on_progress=_scaled(progress, 0.0, _EXTRACT_SHARE),
+        )
+        return await anyio.to_thread.run_sync(lambda: load_pcm(pcm, uri=uri))
+
+    def _decode(
+        self,
+        choice: ModelChoice,
+        audio: Audio,
+        *,
+        uri: str,
+        language: str | None,
+        beam_size: int,
+        word_timestamps: bool,
+        vad_filter: bool,
+        progress: Progress,
+    ) -> Decoded:
+        """Runs on a worker thread: the event loop stays free while the model works."""
+        model = MODELS.get(choice)
+        anyio.from_thread.check_cancelled()
+
+        def on_segment(segment: Segment, duration_s: float) -> None:
+            # The one place a cancelled call can stop between windows of decoding.
+            anyio.from_thread.check_cancelled()
+            done = min(1.0, segment.end / duration_s) if duration_s > 0 else 1.0
+            message = f"transcribed {segment.end:.1f} of {duration_s:.1f} s"
+            anyio.from_thread.run(progress.report, _EXTRACT_SHARE + (1 - _EXTRACT_SHARE) * done, message)
+
+        return decode(
+            model,
+            audio,
+            language=language,
+            beam_size=beam_size,
+            word_timestamps=word_timestamps,
+            vad_filter=vad_filter,
+            on_segment=on_segment,
+            uri=uri,
+        )
+
+    def _store_transcript(self, scope: Scope, stem: str, decoded: Decoded, model_name: str) -> Transcript:
+        anyio.from_thread.check_cancelled()  # a call cancelled by now stores nothing
+        srt = store_text(
+            self.store, scope, render_srt(decoded.segments), f"{stem}.srt", "application/x-subrip"
+        )
+        vtt = store_text(self.store, scope, render_vtt(decoded.segments), f"{stem}.vtt", "text/vtt")
+        return Transcript(
+            text=" ".join(segment.text for segment in decoded.segments),
+            language=decoded.language,
+            duration_s=decoded.duration_s,
+            model=model_name,
+            segments=decoded.segments,
+            srt=srt,
+            vtt=vtt,
+        )
+
+
+def _scaled(progress: Progress, start: float, share: float) -> Callable[[float, str], Awaitable[None]]:
+    async def report(fraction: float, message: str) -> None:
+        await progress.report(start + share * fraction, f"extracting audio: {message}")
+
+    return report
