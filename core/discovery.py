@@ -59,11 +59,13 @@ def find_services(path: Path) -> list[ServiceLocation]:
     path = path.resolve()
     if path.is_file():
         return [locate(path)]
-    base = path / "muscles" if (path / "muscles").is_dir() else path
-    return sorted(
-        (locate(p) for p in base.glob("*/*/service.py")),
-        key=lambda loc: (loc.category, loc.name),
-    )
+    if (path / "muscles").is_dir():
+        found = (path / "muscles").glob("*/*/service.py")
+    elif path.name == "muscles":
+        found = path.glob("*/*/service.py")
+    else:  # a category or a muscle folder
+        found = path.rglob("service.py")
+    return sorted((locate(p) for p in found), key=lambda loc: (loc.category, loc.name))
 
 
 def project_root() -> Path:
