@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from core.discovery import find_services
-from tests.conftest import add_service, scratch_project
+from tests.conftest import add_service
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = scratch_project(tmp_path)
+def project(scratch_project: Path) -> Path:
+    root = scratch_project
     for category, name in [("audio", "a1"), ("audio", "a2"), ("video", "v1")]:
         add_service(root, category, name, "")
     return root
