@@ -29,13 +29,18 @@ _env = jinja2.Environment(
 
 
 def py_str(text: str) -> str:
-    """A Python string literal as ruff format writes it: double quotes unless that costs escapes."""
-    if '"' in text and "'" not in text:
-        return repr(text)  # repr chooses single quotes here, as the formatter would
-    body = repr(text)
-    if body.startswith("'"):
-        body = '"' + body[1:-1].replace("\\'", "'").replace('"', '\\"') + '"'
-    return body
+    """A Python string literal as ruff format writes it: double quotes unless the text holds
+    more double than single quotes (the formatter's rule, so generated files stay format-clean)."""
+    quote = "'" if text.count('"') > text.count("'") else '"'
+    out: list[str] = []
+    for char in text:
+        if char in (quote, "\\"):
+            out.append("\\" + char)
+        elif char.isprintable():
+            out.append(char)
+        else:
+            out.append(repr(char)[1:-1])
+    return quote + "".join(out) + quote
 
 
 def _wrap(head: str, items: list[str], tail: str, indent: str) -> str:
