@@ -1,1 +1,18 @@
-"""Placeholder package: built in its own issue."""
+"""The realtime canvas gateway: SSE downstream (durable, resumable), idempotent HTTP commands,
+a ticketed gesture WebSocket, permission lenses, the agent client and the reference router."""
+
+from gateway.app import create_app
+from gateway.client import GatewayClient, GatewayError, SseEvent, canvas_path, run_path
+from gateway.settings import GatewayConfig, GatewayOptions, load_gateway_config
+
+__all__ = [
+    "GatewayClient",
+    "GatewayConfig",
+    "GatewayError",
+    "GatewayOptions",
+    "SseEvent",
+    "canvas_path",
+    "create_app",
+    "load_gateway_config",
+    "run_path",
+]

@@ -1,0 +1,68 @@
+"""The Dask client the engine talks through: an embedded LocalCluster, or a remote scheduler."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import distributed
+
+from core.errors import ConfigError
+from core.settings import Settings
+
+__all__ = ["DaskConnection", "connect"]
+
+# Dask's stubs describe the blocking API; with asynchronous=True the same calls return
+# awaitables, so the client and the cluster are handled as Any at this one seam.
+_Client: Any = distributed.Client
+_LocalCluster: Any = distributed.LocalCluster
+
+
+@dataclass
+class DaskConnection:
+    client: Any  # distributed.Client(asynchronous=True)
+    cluster: Any  # distributed.LocalCluster(asynchronous=True); None when the scheduler is remote
+
+    @property
+    def embedded(self) -> bool:
+        return self.cluster is not None
+
+    async def close(self) -> None:
+        await self.client.close()
+        if self.cluster is not None:
+            await self.cluster.close()
+
+
+async def connect(settings: Settings, *, processes: bool) -> DaskConnection:
+    """A client for ``settings.dask_address``, or for a new loopback LocalCluster.
+
+    The embedded cluster runs ``settings.dask_workers`` worker processes of one thread each
+    (one job per process), under nannies that restart a killed worker; no dashboard.
+    ``processes=False`` runs the workers as threads of this process: it starts in
+    milliseconds, for callers (tests) that need no process isolation.
+    """
+    if settings.dask_address:
+        try:
+            # The connect timeout is Dask's own setting (distributed.comm.timeouts.connect, 30 s).
+            client = await _Client(settings.dask_address, asynchronous=True)
+        except (OSError, TimeoutError) as exc:
+            raise ConfigError(
+                f"cannot reach the Dask scheduler at {settings.dask_address}",
+                value=settings.dask_address,
+                hint="Start it (`dask scheduler`) or fix ATOMS_DASK_ADDRESS (tcp://host:8786); "
+                "unset it to run jobs on an embedded cluster.",
+            ) from exc
+        return DaskConnection(client, None)
+    cluster = await _LocalCluster(
+        n_workers=settings.dask_workers,
+        threads_per_worker=1,
+        processes=processes,
+        # Worker processes talk TCP on loopback; thread workers talk in-process (no socket).
+        **({"host": "127.0.0.1"} if processes else {}),
+        dashboard_address=None,
+        asynchronous=True,
+        silence_logs=logging.WARNING,
+    )
+    client = await _Client(cluster, asynchronous=True)
+    return DaskConnection(client, cluster)

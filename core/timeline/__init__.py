@@ -1,0 +1,78 @@
+"""The timeline model every video muscle shares, with its validation and edits.
+
+A :class:`Timeline` holds tracks of clips (media_v2 uris with in/out, start, speed, volume
+and keyframe automation), crossfades, text overlays, the audio mix and output settings.
+:func:`find_issues` / :func:`check` validate it (against probed media when facts are given),
+:func:`split` and :func:`apply_automation` edit it, :func:`describe` measures it.
+"""
+
+from core.timeline.automation import value_at
+from core.timeline.describe import (
+    ClipSpan,
+    TimelineDescription,
+    describe,
+    fps_fraction,
+    frame_count,
+    output_fps,
+    timeline_duration,
+)
+from core.timeline.edit import apply_automation, split
+from core.timeline.errors import AutomationInvalid, SplitOutOfRange, TimelineInvalid, UnknownClip
+from core.timeline.facts import MediaFacts, clip_duration, clip_end, facts_from_info, facts_from_ref
+from core.timeline.lookup import stored_facts
+from core.timeline.model import (
+    AudioMix,
+    AutomationPayload,
+    CameraKey,
+    Clip,
+    ClipAutomation,
+    Crossfade,
+    Keyframe,
+    OutputSettings,
+    ParameterLane,
+    TextOverlay,
+    Timeline,
+    Track,
+    Vec3,
+)
+from core.timeline.validate import Issue, check, find_issues, issue_error
+
+__all__ = [
+    "AudioMix",
+    "AutomationInvalid",
+    "AutomationPayload",
+    "CameraKey",
+    "Clip",
+    "ClipAutomation",
+    "ClipSpan",
+    "Crossfade",
+    "Issue",
+    "Keyframe",
+    "MediaFacts",
+    "OutputSettings",
+    "ParameterLane",
+    "SplitOutOfRange",
+    "TextOverlay",
+    "Timeline",
+    "TimelineDescription",
+    "TimelineInvalid",
+    "Track",
+    "UnknownClip",
+    "Vec3",
+    "apply_automation",
+    "check",
+    "clip_duration",
+    "clip_end",
+    "describe",
+    "facts_from_info",
+    "facts_from_ref",
+    "find_issues",
+    "fps_fraction",
+    "frame_count",
+    "issue_error",
+    "output_fps",
+    "split",
+    "stored_facts",
+    "timeline_duration",
+    "value_at",
+]

@@ -1,0 +1,108 @@
+"""How long a timeline runs and how many frames it renders to."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+
+from pydantic import BaseModel, Field
+
+from core.timeline.errors import TimelineInvalid
+from core.timeline.facts import MediaFacts, clip_end
+from core.timeline.model import Timeline
+
+__all__ = [
+    "DEFAULT_FPS",
+    "ClipSpan",
+    "TimelineDescription",
+    "describe",
+    "fps_fraction",
+    "frame_count",
+    "output_fps",
+    "timeline_duration",
+]
+
+DEFAULT_FPS = 25.0
+
+
+class ClipSpan(BaseModel):
+    clip_id: str
+    track_id: str
+    start_s: float
+    end_s: float
+
+
+class TimelineDescription(BaseModel):
+    duration_s: float = Field(description="End of the last clip, seconds")
+    fps: float = Field(description="Output frame rate (set, else the first video clip's)")
+    frame_count: int = Field(description="Frames the render holds: round(duration_s * fps)")
+    track_count: int
+    clip_count: int
+    transition_count: int
+    overlay_count: int
+    clips: list[ClipSpan]
+
+
+def fps_fraction(fps: float) -> Fraction:
+    """``fps`` as an exact rate (29.97 -> 30000/1001) for ffmpeg and frame arithmetic."""
+    return Fraction(fps).limit_denominator(1001)
+
+
+def output_fps(timeline: Timeline, facts: Mapping[str, MediaFacts]) -> float:
+    if timeline.output.fps is not None:
+        return timeline.output.fps
+    track = timeline.video_track()
+    if track is not None and track.clips:
+        first = min(track.clips, key=lambda clip: clip.start_s)
+        found = facts.get(first.uri)
+        if found is not None and found.fps:
+            return found.fps
+    return DEFAULT_FPS
+
+
+def timeline_duration(timeline: Timeline, facts: Mapping[str, MediaFacts]) -> float:
+    """End of the last clip; raises when a clip's end is unknown (no out point, no media facts)."""
+    ends = []
+    for clip in timeline.clips():
+        end = clip_end(clip, facts)
+        if end is None:
+            raise TimelineInvalid(
+                "source_out_s is unset and the media's duration is unknown",
+                item_id=clip.id,
+                field="source_out_s",
+                hint="Set source_out_s, or describe the timeline with its media registered in media_v2.",
+            )
+        ends.append(end)
+    return max(ends, default=0.0)
+
+
+def frame_count(duration_s: float, fps: float | Fraction) -> int:
+    """Frames in ``duration_s`` at ``fps``, from exact fractions (2.1 s is 21/10 s, not the float)."""
+    rate = fps if isinstance(fps, Fraction) else fps_fraction(fps)
+    return round(Fraction(duration_s).limit_denominator(1_000_000) * rate)
+
+
+def describe(timeline: Timeline, facts: Mapping[str, MediaFacts] | None = None) -> TimelineDescription:
+    known = facts or {}
+    duration = timeline_duration(timeline, known)
+    fps = output_fps(timeline, known)
+    spans = [
+        ClipSpan(
+            clip_id=clip.id,
+            track_id=track.id,
+            start_s=clip.start_s,
+            end_s=round(clip_end(clip, known) or 0, 6),
+        )
+        for track in timeline.tracks
+        for clip in track.clips
+    ]
+    return TimelineDescription(
+        duration_s=round(duration, 6),
+        fps=fps,
+        frame_count=frame_count(duration, fps),
+        track_count=len(timeline.tracks),
+        clip_count=len(spans),
+        transition_count=len(timeline.transitions),
+        overlay_count=len(timeline.overlays),
+        clips=spans,
+    )

@@ -1,0 +1,97 @@
+"""``gateway serve`` (the relay) and ``gateway route`` (the reference tool-router agent)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import anyio
+import uvicorn
+
+from core.errors import AtomsError, InvalidInput
+from core.serving import configure_logging
+from gateway.app import create_app
+from gateway.settings import load_gateway_config
+
+__all__ = ["main", "run"]
+
+logger = logging.getLogger("gateway")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    options = {"host": args.host} if args.host else {}
+    settings = {"gateway_port": args.port} if args.port is not None else {}
+    config = load_gateway_config(settings, options)
+    configure_logging(config.settings.log_level)
+    host, port = config.options.host, config.settings.gateway_port
+    spine = "postgresql" if config.settings.database_url is not None else "sqlite"
+    auth = "jwt" if config.authenticated else "none (loopback)"
+    logger.info("gateway on http://%s:%s (spine %s, auth %s)", host, port, spine, auth)
+    uvicorn.run(
+        create_app(config),
+        host=host,
+        port=port,
+        log_level=config.settings.log_level.lower(),
+        log_config=None,
+        timeout_graceful_shutdown=int(config.options.shutdown_grace_s) + 1,
+    )
+    return 0
+
+
+def _route(args: argparse.Namespace) -> int:
+    from gateway.router import MuscleEndpoint, RouterConfig, load_specs, run_router
+
+    configure_logging(args.log_level)
+    endpoints = []
+    for item in args.muscle:
+        name, sep, url = item.partition("=")
+        if not sep or not url:
+            raise InvalidInput("--muscle takes NAME=URL", value=item)
+        endpoints.append(MuscleEndpoint(name=name, url=url))
+    token = args.token_file.read_text().strip() if args.token_file else None
+    muscle_token = args.muscle_token_file.read_text().strip() if args.muscle_token_file else None
+    config = RouterConfig(
+        gateway_url=args.gateway.rstrip("/"),
+        canvas_path=args.canvas,
+        token=token,
+        specs=load_specs(args.spec),
+        endpoints={e.name: e for e in endpoints},
+        muscle_token=muscle_token,
+        last_event_id=args.last_event_id,
+    )
+    anyio.run(run_router, config)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="gateway", description="The realtime canvas relay.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the gateway (SSE, commands, WebSocket) on uvicorn")
+    serve.add_argument("--host", default=None, help="bind address (default ATOMS_GATEWAY_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default ATOMS_GATEWAY_PORT, 8800)")
+    route = sub.add_parser("route", help="run the reference tool-router agent on one canvas")
+    route.add_argument("--gateway", required=True, help="gateway base URL, e.g. http://127.0.0.1:8800")
+    route.add_argument(
+        "--canvas",
+        required=True,
+        help="canvas path: /v1/<tenant>/<mode>/<project>/<surface>/<app>/canvases/<id>",
+    )
+    route.add_argument("--spec", required=True, type=Path, help="MuscleSpec JSON (`sentinel spec` output)")
+    route.add_argument("--muscle", action="append", default=[], help="NAME=MCP_URL (repeatable)")
+    route.add_argument("--token-file", type=Path, default=None, help="file holding the router's gateway JWT")
+    route.add_argument("--muscle-token-file", type=Path, default=None, help="file holding the muscles' token")
+    route.add_argument("--last-event-id", type=int, default=None, help="resume after this event id")
+    route.add_argument("--log-level", default="INFO")
+    args = parser.parse_args(argv)
+    try:
+        return _serve(args) if args.command == "serve" else _route(args)
+    except AtomsError as error:
+        sys.stderr.write(f"error: {error}\n")
+        return 2
+
+
+def run() -> None:
+    raise SystemExit(main())

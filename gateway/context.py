@@ -1,0 +1,113 @@
+"""What every route shares: configuration, the spine, hubs, metrics, identity and lenses."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from starlette.requests import HTTPConnection, Request
+
+from core.errors import InvalidInput, Unauthenticated
+from core.media_store import MediaStore
+from gateway.envelopes import Model, parse_envelope
+from gateway.errors import EnvelopeTooLarge
+from gateway.hub import HubRegistry
+from gateway.identity import Actor, TokenVerifier, local_actor
+from gateway.lenses import DEFAULT_LENSES, Lens, lens_for
+from gateway.metrics import GatewayMetrics
+from gateway.settings import GatewayConfig
+from gateway.spine import Spine
+from gateway.streams import StreamAddress, StreamKind, authorize
+from gateway.tickets import TicketBook
+
+__all__ = ["GatewayContext"]
+
+TOKEN_COOKIE = "atoms_gateway_token"  # noqa: S105 -- a cookie name, not a secret
+_HUB_POLL_S = 1.0
+
+
+@dataclass
+class GatewayContext:
+    config: GatewayConfig
+    spine: Spine
+    clock: Callable[[], float] = time.monotonic
+    metrics: GatewayMetrics = field(default_factory=GatewayMetrics)
+    lenses: dict[str, Lens] = field(default_factory=lambda: dict(DEFAULT_LENSES))
+    hubs: HubRegistry = field(init=False)
+    tickets: TicketBook = field(init=False)
+    verifier: TokenVerifier | None = field(init=False)
+    _store: MediaStore | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        settings, options = self.config.settings, self.config.options
+        self.hubs = HubRegistry(self.spine, poll_s=_HUB_POLL_S, on_drop=self.metrics.drops.inc)
+        self.tickets = TicketBook(ttl_s=options.ws_ticket_ttl_s, clock=self.clock)
+        if settings.jwt_secret is not None:
+            self.verifier = TokenVerifier(
+                secret=settings.jwt_secret.get_secret_value(), audience=options.jwt_audience
+            )
+        elif settings.jwks_url:
+            self.verifier = TokenVerifier(jwks_url=settings.jwks_url, audience=options.jwt_audience)
+        else:
+            self.verifier = None
+
+    @property
+    def store(self) -> MediaStore:
+        """Core storage, for turning sidecars into presigned URLs (opened on first use)."""
+        if self._store is None:
+            self._store = MediaStore.from_settings(self.config.settings)
+        return self._store
+
+    async def authenticate(self, conn: HTTPConnection) -> Actor:
+        if self.verifier is None:
+            return local_actor(self.config.settings.tenant_id)
+        header = conn.headers.get("authorization", "")
+        token = header[7:].strip() if header.lower().startswith("bearer ") else conn.cookies.get(TOKEN_COOKIE)
+        if not token:
+            raise Unauthenticated(
+                "missing bearer token",
+                hint="Send 'Authorization: Bearer <JWT>' (or the atoms_gateway_token cookie for EventSource).",
+            )
+        return await self.verifier.verify(token)
+
+    def lens(self, actor: Actor) -> Lens:
+        return lens_for(actor.role, self.lenses)
+
+    async def caller(self, conn: HTTPConnection, kind: StreamKind) -> tuple[Actor, StreamAddress]:
+        """Authenticate, address the stream from the path, and check the scope (401/403)."""
+        actor = await self.authenticate(conn)
+        address = StreamAddress.from_path(kind, conn.path_params)
+        authorize(actor, address)
+        return actor, address
+
+    async def envelope(
+        self, request: Request, model: type[Model], defaults: dict[str, str] | None = None
+    ) -> Model:
+        body = await read_limited(request, self.config.options.max_envelope_bytes)
+        options = self.config.options
+        return parse_envelope(
+            model,
+            body,
+            max_bytes=options.max_envelope_bytes,
+            base64_run_min=options.base64_run_min,
+            defaults=defaults,
+        )
+
+
+async def read_limited(request: Request, limit: int) -> bytes:
+    """The body, refusing (413) as soon as it passes ``limit`` instead of buffering it all."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise InvalidInput("Content-Length is not a number", value=declared)
+        if int(declared) > limit:
+            raise EnvelopeTooLarge(f"the envelope is {declared} bytes, over the limit", value=limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise EnvelopeTooLarge("the envelope is over the limit", value=limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
