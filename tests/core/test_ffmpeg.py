@@ -54,14 +54,30 @@ def _process_table() -> list[tuple[int, int, int, str]]:
     return table
 
 
+def _group_leaders() -> set[int]:
+    own = os.getpgrp()
+    return {pgrp for pid, ppid, pgrp, _ in _process_table() if ppid == os.getpid() and pgrp == pid != own}
+
+
+# Group leaders already running when a test starts (a job watchdog beside a thread-mode Dask
+# worker of an earlier test, say): a runner's ffmpeg is always a new one.
+_earlier_leaders: set[int] = set()
+
+
+@pytest.fixture(autouse=True)
+def _note_earlier_leaders() -> None:
+    _earlier_leaders.clear()
+    _earlier_leaders.update(_group_leaders())
+
+
 def _child_groups() -> set[int]:
     """Process groups led by a direct child: the runner starts ffmpeg as a group leader.
 
     Children sharing the test process's own group (a moto server, a sentinel fork server
-    started by other tests in the same session) are not the runner's and are left out.
+    started by other tests in the same session) are not the runner's and are left out, and
+    so are group leaders that were already running when the test started.
     """
-    own = os.getpgrp()
-    return {pgrp for pid, ppid, pgrp, _ in _process_table() if ppid == os.getpid() and pgrp == pid != own}
+    return _group_leaders() - _earlier_leaders
 
 
 async def _assert_groups_gone(groups: set[int]) -> None:
