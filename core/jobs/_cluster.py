@@ -61,6 +61,9 @@ async def connect(settings: Settings, *, processes: bool) -> DaskConnection:
         # Worker processes talk TCP on loopback; thread workers talk in-process (no socket).
         **({"host": "127.0.0.1"} if processes else {}),
         dashboard_address=None,
+        # The scheduler serves health and metrics over HTTP even without a dashboard, on :8787
+        # unless told otherwise: keep it on loopback, on a free port, so two servers never clash.
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
         asynchronous=True,
         silence_logs=logging.WARNING,
     )
