@@ -7,14 +7,27 @@ tenant's objects. media_v2 exposes this as tools; other muscles register their o
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 from urllib.parse import unquote, urlsplit
 
-from core.errors import AssetNotFound, InvalidIdentifier, InvalidInput, NotMedia, StorageError, UploadNotFound
+from pydantic import TypeAdapter, ValidationError
+
+from core.errors import (
+    AssetNotFound,
+    InvalidIdentifier,
+    InvalidInput,
+    NotFound,
+    NotMedia,
+    StorageError,
+    UploadNotFound,
+)
 from core.identifiers import validate_filename, validate_identifier
 from core.media import MediaRef, media_uri, parse_media_uri
 from core.mime import detect_mime, is_media_mime
@@ -39,6 +52,10 @@ __all__ = ["MediaStore", "SourcePolicy"]
 UPLOAD_SCHEME = "upload://"
 
 _META_FIELDS = ("duration_s", "width", "height", "fps", "sample_rate", "channels")
+# The whole probe made at registration, kept so that tools reading the asset later (a render's
+# inputs) need not run ffprobe on it again. Absent on objects stored before it existed.
+_PROBE_META = "probe"
+_PROBE_INFO = TypeAdapter(MediaInfo)
 
 
 def _metadata(info: MediaInfo) -> dict[str, str]:
@@ -50,7 +67,38 @@ def _metadata(info: MediaInfo) -> dict[str, str]:
         "sample_rate": info.sample_rate,
         "channels": info.channels,
     }
-    return {k: repr(round(v, 6) if isinstance(v, float) else v) for k, v in values.items() if v is not None}
+    meta = {k: repr(round(v, 6) if isinstance(v, float) else v) for k, v in values.items() if v is not None}
+    meta[_PROBE_META] = json.dumps(dataclasses.asdict(info), sort_keys=True, separators=(",", ":"))
+    return meta
+
+
+def _probe_from(metadata: Mapping[str, str]) -> MediaInfo | None:
+    recorded = metadata.get(_PROBE_META)
+    if recorded is None:
+        return None
+    try:
+        return _PROBE_INFO.validate_json(recorded, strict=True)
+    except ValidationError:
+        return None  # written by another version of MediaInfo: probe afresh
+
+
+@runtime_checkable
+class _SameDiskStorage(Protocol):
+    """What :class:`core.storage.LocalStorage` adds to the Storage protocol: storing by rename
+    and reading through a hard link, both where the files share one file system."""
+
+    def move_in(
+        self,
+        key: str,
+        source: Path,
+        *,
+        content_type: str,
+        sha256: str,
+        size_bytes: int,
+        metadata: Mapping[str, str] | None = None,
+    ) -> ObjectInfo | None: ...
+
+    def link_out(self, key: str, dest: Path) -> bool: ...
 
 
 def _ref_from(info: ObjectInfo, asset_id: str, filename: str) -> MediaRef:
@@ -157,9 +205,22 @@ class MediaStore:
             info = probe_sync(staged.path)
             asset_id = staged.sha256[:32]
             key = asset_key(scope.tenant_id, self.env, asset_id, filename)
-            stored = self.storage.put_file(
-                key, staged.path, content_type=mime, sha256=staged.sha256, metadata=_metadata(info)
-            )
+            metadata = _metadata(info)
+            stored = None
+            if isinstance(self.storage, _SameDiskStorage):
+                # The staged file is private and already hashed: rename it into place.
+                stored = self.storage.move_in(
+                    key,
+                    staged.path,
+                    content_type=mime,
+                    sha256=staged.sha256,
+                    size_bytes=staged.size_bytes,
+                    metadata=metadata,
+                )
+            if stored is None:
+                stored = self.storage.put_file(
+                    key, staged.path, content_type=mime, sha256=staged.sha256, metadata=metadata
+                )
             return _ref_from(stored, asset_id, filename)
         finally:
             staged.path.unlink(missing_ok=True)
@@ -228,6 +289,24 @@ class MediaStore:
         """Copy an asset to ``dest`` (a local file) for tools that need a path, e.g. ffmpeg."""
         self.storage.download(self.key_of(scope, uri), dest)
         return dest
+
+    def open_for_reading(self, scope: Scope, uri: str, dest: Path) -> tuple[Path, MediaInfo | None]:
+        """An asset at ``dest`` for a reader that never writes to it (an ffmpeg input), and the
+        probe recorded when it was registered (None when it has none: probe ``dest`` yourself).
+
+        On local storage ``dest`` is a hard link to the stored file (no copy; it stays readable
+        if the asset is deleted meanwhile); elsewhere it is a download. Raises AssetNotFound.
+        """
+        key = self._locate(scope, uri)[2]
+        info = self.storage.head(key)
+        if info is None:
+            raise AssetNotFound("no such asset for this tenant", value=uri)
+        try:
+            if not (isinstance(self.storage, _SameDiskStorage) and self.storage.link_out(key, dest)):
+                self.storage.download(key, dest)
+        except NotFound:
+            raise AssetNotFound("no such asset for this tenant", value=uri) from None
+        return dest, _probe_from(info.metadata)
 
     def delete(self, scope: Scope, uri: str) -> MediaRef:
         ref, key = self.resolve(scope, uri)

@@ -9,14 +9,20 @@ Object and sidecar are replaced by two renames. The sidecar records the size it 
 a reader that falls between the renames of an overwrite gets "checksum unknown" rather than a
 wrong one (unless old and new are the same size; keys are content-addressed, so an overwrite
 normally carries the same bytes). Inodes would be stricter, but do not survive a backup/restore.
+
+Two shortcuts for callers on the same disk: :meth:`LocalStorage.move_in` stores a private,
+already hashed file by renaming it (no copy), and :meth:`LocalStorage.link_out` hands a reader
+a hard link to an object instead of a copy.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import re
+import secrets
 import stat
 import tempfile
 import time
@@ -36,6 +42,9 @@ _CHUNK = 1024 * 1024
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _DEFAULT_CONTENT_TYPE = "application/octet-stream"
 _STAGING_DIR = ".staging"
+# link() failures that mean "not here, copy instead": another device, a file system without
+# hard links, a link count at its limit.
+_CANNOT_LINK = frozenset({errno.EXDEV, errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK})
 
 
 class LocalStorage:
@@ -114,6 +123,83 @@ class LocalStorage:
         except OSError as exc:
             raise StorageError(f"could not store {key}", value=key) from exc
         return ObjectInfo(key=key, size_bytes=size, content_type=content_type, sha256=sha256, metadata=meta)
+
+    def move_in(
+        self,
+        key: str,
+        source: Path,
+        *,
+        content_type: str,
+        sha256: str,
+        size_bytes: int,
+        metadata: Mapping[str, str] | None = None,
+    ) -> ObjectInfo | None:
+        """Store ``source`` under ``key`` by renaming it into place: no copy, no second hash.
+
+        Only for a file private to the caller whose ``sha256`` and ``size_bytes`` the caller
+        computed itself (a staged file): nobody else can change it, so its content is not read
+        again; only its size is checked. The file is made durable before it gets its name, as
+        with :meth:`put_file`. Returns None, leaving ``source`` where it was, when it lies on
+        another file system (then use :meth:`put_file`); on any other failure ``source`` is gone.
+        """
+        target = self._object_path(key)
+        if not _SHA256.fullmatch(sha256):
+            raise InvalidInput("sha256 must be 64 lowercase hex digits", value=sha256)
+        meta = {name.lower(): value for name, value in (metadata or {}).items()}
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staged = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+            try:
+                os.rename(source, staged)
+            except OSError as exc:
+                if exc.errno == errno.EXDEV:
+                    return None
+                raise
+            try:
+                with staged.open("rb") as reader:
+                    size = os.fstat(reader.fileno()).st_size
+                    if size != size_bytes:
+                        raise InvalidInput(
+                            "the file changed after it was hashed",
+                            value=key,
+                            details={"expected_size": size_bytes, "actual_size": size},
+                        )
+                    # Durable before the rename publishes it: a crash must not leave a named, empty object.
+                    os.fsync(reader.fileno())
+                os.chmod(staged, 0o600)  # as private as an object written by put_file
+                # Sidecar first, as in put_file: a new object never appears without its checksum.
+                _write_json_atomically(
+                    _sidecar(target),
+                    {"content_type": content_type, "sha256": sha256, "metadata": meta, "size_bytes": size},
+                )
+                os.replace(staged, target)
+            except BaseException:
+                staged.unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise StorageError(f"could not store {key}", value=key) from exc
+        return ObjectInfo(key=key, size_bytes=size, content_type=content_type, sha256=sha256, metadata=meta)
+
+    def link_out(self, key: str, dest: Path) -> bool:
+        """Make ``dest`` (a new name) a hard link to the object ``key``: the stored bytes, with no copy.
+
+        For readers only (ffmpeg inputs): writing into ``dest`` would change the stored object.
+        The link keeps the bytes readable even if the object is deleted or replaced meanwhile
+        (both only rename or unlink the name). Returns False, creating nothing, where the file
+        system cannot link there (another device, no hard links): then use :meth:`download`.
+        Raises ``NotFound`` when there is no such object.
+        """
+        path = self._object_path(key)
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, dest)
+        except (FileNotFoundError, NotADirectoryError):
+            raise NotFound("no object under this key", value=key) from None
+        except OSError as exc:
+            if exc.errno in _CANNOT_LINK:
+                return False
+            raise StorageError(f"could not link {key}", value=key) from exc
+        return True
 
     def head(self, key: str) -> ObjectInfo | None:
         path = self._object_path(key)

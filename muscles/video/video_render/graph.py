@@ -1,0 +1,406 @@
+"""A timeline as ONE ffmpeg command with ONE filter graph (no intermediate files).
+
+Every clip is its own input, seeked with ``-ss``/``-t`` so ffmpeg decodes only what it
+uses. In the graph each clip's picture is re-timed (speed), set to the output rate, fitted
+to the output size (letterboxed) and cut to an exact frame count; its sound is
+re-timed (atempo), resampled and cut to the matching sample count. Neighbours on the
+video track are joined by ``concat`` or, where a crossfade joins them, ``xfade`` and
+``acrossfade``; text is drawn with ``drawtext``; audio-track clips are delayed into place
+and mixed with ``amix``. All timing is done in whole output frames, so the render has
+exactly ``round(duration * fps)`` frames. When one untouched clip is the whole timeline
+its streams are copied instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Final
+
+from core.timeline import (
+    Clip,
+    MediaFacts,
+    TextOverlay,
+    Timeline,
+    TimelineInvalid,
+    Track,
+    clip_end,
+    fps_fraction,
+    frame_count,
+    output_fps,
+    timeline_duration,
+)
+from muscles.video.video_render.curves import lane_expression, number
+
+__all__ = ["RenderPlan", "plan_render"]
+
+PROXY_MAX_HEIGHT: Final = 360
+_COPYABLE_VIDEO: Final = {"libx264": "h264", "libx265": "hevc"}
+_Y_POSITION: Final = {"top": "h/12", "center": "(h-text_h)/2", "bottom": "h-text_h-h/12"}
+# bit-exact muxing and no copied metadata: the same timeline always gives the same bytes.
+_DETERMINISTIC: Final = (
+    *("-map_metadata", "-1", "-map_chapters", "-1"),
+    *("-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact"),
+)
+
+
+@dataclass(frozen=True)
+class RenderPlan:
+    """The ffmpeg arguments (after the binary) and what the output will be."""
+
+    args: list[str]
+    duration_s: float
+    frame_count: int
+    width: int
+    height: int
+    fps: float
+    stream_copy: bool
+    text_files: dict[Path, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Format:
+    width: int
+    height: int
+    rate: Fraction
+    sample_rate: int
+
+    def frames(self, seconds: float) -> int:
+        return frame_count(seconds, self.rate)
+
+    def samples(self, frames: int) -> int:
+        return round(frames / self.rate * self.sample_rate)
+
+
+def plan_render(
+    timeline: Timeline,
+    sources: Mapping[str, Path],
+    facts: Mapping[str, MediaFacts],
+    output: Path,
+    *,
+    work_dir: Path,
+    font_file: str | None = None,
+) -> RenderPlan:
+    """Plan the render of a checked ``timeline``; ``sources`` maps clip id -> local file."""
+    video = timeline.video_track()
+    if video is None or not video.clips:
+        raise TimelineInvalid(
+            "nothing on the video track", item_id=None, field="tracks", hint="Add a clip to a video track."
+        )
+    first = min(video.clips, key=lambda clip: clip.start_s)
+    fmt = _output_format(timeline, facts[first.uri], facts)
+    duration = timeline_duration(timeline, facts)
+    total_frames = fmt.frames(duration)
+    if _can_copy(timeline, facts, fmt):
+        return _copy_plan(sources[first.id], facts[first.uri], fmt, output)
+    return _Builder(timeline, sources, facts, fmt, work_dir, font_file).plan(video, total_frames, output)
+
+
+def _output_format(timeline: Timeline, first: MediaFacts, facts: Mapping[str, MediaFacts]) -> _Format:
+    out = timeline.output
+    width = out.width or first.width or 1280
+    height = out.height or first.height or 720
+    if out.proxy and height > PROXY_MAX_HEIGHT:
+        width, height = round(width * PROXY_MAX_HEIGHT / height), PROXY_MAX_HEIGHT
+    # yuv420p needs even sizes.
+    return _Format(
+        width=max(2, width - width % 2),
+        height=max(2, height - height % 2),
+        rate=fps_fraction(output_fps(timeline, facts)),
+        sample_rate=timeline.audio.sample_rate,
+    )
+
+
+def _can_copy(timeline: Timeline, facts: Mapping[str, MediaFacts], fmt: _Format) -> bool:
+    """One clip, used whole and unchanged, in codecs the output settings already ask for."""
+    out = timeline.output
+    clips = timeline.clips()
+    if not out.allow_stream_copy or out.proxy or len(clips) != 1 or timeline.transitions or timeline.overlays:
+        return False
+    clip, track = clips[0], timeline.tracks[0] if len(timeline.tracks) == 1 else None
+    found = facts[clip.uri]
+    unchanged_clip = (
+        clip.source_in_s == 0
+        and (clip.source_out_s is None or clip.source_out_s >= (found.duration_s or 0))
+        and clip.start_s == 0
+        and clip.speed == 1
+        and clip.volume == 1
+        and not clip.automation.lanes
+    )
+    unchanged_track = track is not None and track.kind == "video" and track.volume == 1 and not track.muted
+    same_format = (
+        (found.width, found.height) == (fmt.width, fmt.height)
+        and found.fps is not None
+        and fps_fraction(found.fps) == fmt.rate
+        and found.video_codec == _COPYABLE_VIDEO[out.video_codec]
+        and (not found.has_audio or found.audio_codec == out.audio_codec)
+        and timeline.audio.master_volume == 1
+    )
+    return unchanged_clip and unchanged_track and same_format
+
+
+def _copy_plan(source: Path, found: MediaFacts, fmt: _Format, output: Path) -> RenderPlan:
+    args = ["-i", f"file:{source}", "-map", "0:v:0", "-map", "0:a:0?", "-c", "copy"]
+    args += [*_DETERMINISTIC, "-movflags", "+faststart", "-y", f"file:{output}"]
+    duration = found.duration_s or 0.0
+    return RenderPlan(
+        args=args,
+        duration_s=duration,
+        frame_count=found.frame_count or fmt.frames(duration),
+        width=fmt.width,
+        height=fmt.height,
+        fps=float(fmt.rate),
+        stream_copy=True,
+    )
+
+
+class _Builder:
+    """Accumulates inputs and filter chains for one plan."""
+
+    def __init__(
+        self,
+        timeline: Timeline,
+        sources: Mapping[str, Path],
+        facts: Mapping[str, MediaFacts],
+        fmt: _Format,
+        work_dir: Path,
+        font_file: str | None,
+    ) -> None:
+        self.timeline = timeline
+        self.sources = sources
+        self.facts = facts
+        self.fmt = fmt
+        self.work_dir = work_dir
+        self.font_file = font_file
+        self.inputs: list[str] = []
+        self.chains: list[str] = []
+        self.text_files: dict[Path, str] = {}
+        self._labels = 0
+
+    def plan(self, video: Track, total_frames: int, output: Path) -> RenderPlan:
+        picture, sound = self._video_track(video)
+        picture = self._finish_picture(picture, video, total_frames)
+        mixed = self._mix(sound, total_frames)
+        out = self.timeline.output
+        args = [*self.inputs, "-filter_complex", ";".join(self.chains), "-map", f"[{picture}]"]
+        args += [
+            *("-c:v", out.video_codec, "-preset", "ultrafast" if out.proxy else out.preset),
+            *("-crf", str(max(out.crf, 30) if out.proxy else out.crf), "-pix_fmt", "yuv420p"),
+        ]
+        if out.video_codec == "libx265":
+            args += ["-tag:v", "hvc1", "-x265-params", "log-level=error"]
+        if mixed is not None:
+            bitrate = "64k" if out.proxy else out.audio_bitrate
+            args += ["-map", f"[{mixed}]", "-c:a", out.audio_codec, "-b:a", bitrate, "-ac", "2"]
+            args += ["-ar", str(self.fmt.sample_rate)]
+        args += [*_DETERMINISTIC, "-movflags", "+faststart", "-y", f"file:{output}"]
+        return RenderPlan(
+            args=args,
+            duration_s=float(total_frames / self.fmt.rate),
+            frame_count=total_frames,
+            width=self.fmt.width,
+            height=self.fmt.height,
+            fps=float(self.fmt.rate),
+            stream_copy=False,
+            text_files=self.text_files,
+        )
+
+    # --- building blocks ------------------------------------------------------------------
+
+    def _label(self, prefix: str) -> str:
+        self._labels += 1
+        return f"{prefix}{self._labels}"
+
+    def _add_input(self, clip: Clip) -> int:
+        """``-ss in -t length -i file`` for ``clip``; returns the input's index."""
+        index = self.inputs.count("-i")
+        if clip.source_in_s > 0:
+            self.inputs += ["-ss", number(clip.source_in_s)]
+        if clip.source_out_s is not None:
+            self.inputs += ["-t", number(clip.source_out_s - clip.source_in_s)]
+        self.inputs += ["-i", f"file:{self.sources[clip.id]}"]
+        return index
+
+    def _frames_of(self, clip: Clip) -> tuple[int, int]:
+        """First and end frame of ``clip`` on the output's frame grid."""
+        end = clip_end(clip, self.facts)
+        assert end is not None  # checked timelines have known ends
+        return self.fmt.frames(clip.start_s), self.fmt.frames(end)
+
+    def _retime_audio(self, speed: float) -> list[str]:
+        steps = []
+        while speed > 2.0:
+            steps.append("atempo=2")
+            speed /= 2.0
+        while speed < 0.5:
+            steps.append("atempo=0.5")
+            speed /= 0.5
+        if abs(speed - 1.0) > 1e-9:
+            steps.append(f"atempo={number(speed)}")
+        return steps
+
+    def _gain(self, clip: Clip, track: Track) -> list[str]:
+        gain = 0.0 if track.muted else clip.volume * track.volume
+        lane = next((lane for lane in clip.automation.lanes if lane.parameter == "volume"), None)
+        if lane is not None and lane.keyframes:
+            return [f"volume=volume='{number(gain)}*({lane_expression(lane.keyframes)})':eval=frame"]
+        return [] if gain == 1.0 else [f"volume={number(gain)}"]
+
+    def _clip_sound(self, clip: Clip, track: Track, index: int | None, samples: int) -> str:
+        label = self._label("a")
+        shape = [f"aresample={self.fmt.sample_rate}", "aformat=sample_fmts=fltp:channel_layouts=stereo"]
+        fit = [f"apad=whole_len={samples}", f"atrim=end_sample={samples}"]
+        if index is None or not self.facts[clip.uri].has_audio:
+            source = f"anullsrc=r={self.fmt.sample_rate}:cl=stereo"
+            self.chains.append(",".join([source, *shape, f"atrim=end_sample={samples}"]) + f"[{label}]")
+            return label
+        steps = ["asetpts=PTS-STARTPTS", *self._retime_audio(clip.speed), *shape, *self._gain(clip, track)]
+        self.chains.append(f"[{index}:a:0]" + ",".join([*steps, *fit]) + f"[{label}]")
+        return label
+
+    def _clip_picture(self, clip: Clip, index: int, frames: int) -> str:
+        label = self._label("v")
+        fmt = self.fmt
+        retime = "setpts=PTS-STARTPTS" if clip.speed == 1 else f"setpts=(PTS-STARTPTS)/{number(clip.speed)}"
+        # The rate first: frames the output drops are never scaled or padded (the same frames
+        # come out either way, as scale and pad leave timestamps alone).
+        steps = [
+            retime,
+            f"fps={fmt.rate.numerator}/{fmt.rate.denominator}",
+            f"scale={fmt.width}:{fmt.height}:force_original_aspect_ratio=decrease",
+            f"pad={fmt.width}:{fmt.height}:(ow-iw)/2:(oh-ih)/2",
+            "setsar=1",
+            "format=yuv420p",
+        ]
+        lane = next((lane for lane in clip.automation.lanes if lane.parameter == "brightness"), None)
+        if lane is not None and lane.keyframes:
+            steps.append(f"eq=brightness='{lane_expression(lane.keyframes)}':eval=frame")
+        # A clip a frame short (rounding at the source) repeats its last frame; then cut exact.
+        steps += ["tpad=stop_mode=clone:stop=2", f"trim=end_frame={frames}", "setpts=PTS-STARTPTS"]
+        self.chains.append(f"[{index}:v:0]" + ",".join(steps) + f"[{label}]")
+        return label
+
+    # --- the video track -------------------------------------------------------------------
+
+    def _video_track(self, track: Track) -> tuple[str, str]:
+        fades = {(fade.from_clip, fade.to_clip): fade for fade in self.timeline.transitions}
+        ordered = sorted(track.clips, key=lambda clip: clip.start_s)
+        picture = sound = ""
+        previous: Clip | None = None
+        previous_end = 0
+        for clip in ordered:
+            start, end = self._frames_of(clip)
+            frames = end - start
+            index = self._add_input(clip)
+            clip_picture = self._clip_picture(clip, index, frames)
+            clip_sound = self._clip_sound(clip, track, index, self.fmt.samples(frames))
+            if previous is None:
+                picture, sound = clip_picture, clip_sound
+            elif (previous.id, clip.id) in fades:
+                overlap = previous_end - start
+                picture, sound = self._crossfade(picture, clip_picture, sound, clip_sound, start, overlap)
+            else:
+                picture, sound = self._concat(picture, clip_picture, sound, clip_sound)
+            previous, previous_end = clip, end
+        return picture, sound
+
+    def _crossfade(
+        self, picture: str, clip_picture: str, sound: str, clip_sound: str, start: int, overlap: int
+    ) -> tuple[str, str]:
+        joined_picture, joined_sound = self._label("x"), self._label("xa")
+        offset = number(float(start / self.fmt.rate))
+        length = number(float(overlap / self.fmt.rate))
+        self.chains.append(
+            f"[{picture}][{clip_picture}]xfade=transition=fade:duration={length}:offset={offset}[{joined_picture}]"
+        )
+        self.chains.append(
+            f"[{sound}][{clip_sound}]acrossfade=ns={self.fmt.samples(overlap)}:c1=tri:c2=tri[{joined_sound}]"
+        )
+        return joined_picture, joined_sound
+
+    def _concat(self, picture: str, clip_picture: str, sound: str, clip_sound: str) -> tuple[str, str]:
+        joined_picture, joined_sound = self._label("c"), self._label("ca")
+        self.chains.append(f"[{picture}][{clip_picture}]concat=n=2:v=1:a=0[{joined_picture}]")
+        self.chains.append(f"[{sound}][{clip_sound}]concat=n=2:v=0:a=1[{joined_sound}]")
+        return joined_picture, joined_sound
+
+    def _finish_picture(self, picture: str, track: Track, total_frames: int) -> str:
+        """Text overlays, then black after the video track when audio runs longer."""
+        steps = [self._drawtext(index, overlay) for index, overlay in enumerate(self.timeline.overlays)]
+        video_frames = max(self._frames_of(clip)[1] for clip in track.clips)
+        if total_frames > video_frames:
+            steps.append(f"tpad=stop_mode=add:stop={total_frames - video_frames}:color=black")
+        steps.append(f"trim=end_frame={total_frames}")
+        label = self._label("vout")
+        self.chains.append(f"[{picture}]" + ",".join(steps) + f"[{label}]")
+        return label
+
+    def _drawtext(self, index: int, overlay: TextOverlay) -> str:
+        # The text goes through a file: no escaping of user text inside the filter graph.
+        text_file = self.work_dir / f"overlay-{index}.txt"
+        self.text_files[text_file] = overlay.text
+        options = [f"textfile={_option_value(str(text_file))}", "expansion=none"]
+        if self.font_file:
+            options.insert(0, f"fontfile={_option_value(self.font_file)}")
+        options += [
+            f"fontsize={overlay.font_size}",
+            f"fontcolor={overlay.color}",
+            "x=(w-text_w)/2",
+            f"y={_Y_POSITION[overlay.position]}",
+        ]
+        if overlay.box:
+            options += ["box=1", "boxcolor=black@0.5", "boxborderw=10"]
+        options.append(f"enable='between(t,{number(overlay.start_s)},{number(overlay.end_s)})'")
+        return "drawtext=" + ":".join(options)
+
+    # --- sound ------------------------------------------------------------------------------
+
+    def _mix(self, main_sound: str, total_frames: int) -> str | None:
+        """The video track's sound with every audio-track clip, padded to the render's length."""
+        sounds = [main_sound] if self._video_has_sound() else []
+        for track in self.timeline.tracks:
+            if track.kind != "audio" or track.muted:
+                continue
+            for clip in track.clips:
+                start, end = self._frames_of(clip)
+                index = self._add_input(clip)
+                label = self._clip_sound(clip, track, index, self.fmt.samples(end - start))
+                delayed = self._label("d")
+                delay = self.fmt.samples(start)
+                self.chains.append(f"[{label}]adelay=delays={delay}S:all=1[{delayed}]")
+                sounds.append(delayed)
+        if not sounds:
+            self._drop(main_sound)
+            return None
+        steps = []
+        if len(sounds) > 1:
+            steps.append(f"amix=inputs={len(sounds)}:duration=longest:dropout_transition=0:normalize=0")
+        if self.timeline.audio.master_volume != 1:
+            steps.append(f"volume={number(self.timeline.audio.master_volume)}")
+        samples = self.fmt.samples(total_frames)
+        steps += [f"apad=whole_len={samples}", f"atrim=end_sample={samples}"]
+        label = self._label("aout")
+        self.chains.append("".join(f"[{sound}]" for sound in sounds) + ",".join(steps) + f"[{label}]")
+        if not self._video_has_sound():
+            self._drop(main_sound)
+        return label
+
+    def _video_has_sound(self) -> bool:
+        video = self.timeline.video_track()
+        return video is not None and any(self.facts[clip.uri].has_audio for clip in video.clips)
+
+    def _drop(self, label: str) -> None:
+        # Every labelled output must be consumed: a silent video track's sound ends in a sink.
+        self.chains.append(f"[{label}]anullsink")
+
+
+def _escape(value: str, specials: str) -> str:
+    return "".join("\\" + char if char in specials else char for char in value)
+
+
+def _option_value(value: str) -> str:
+    """``value`` escaped for a filter option, then for the filter graph around it (a path
+    may hold ':', quotes or brackets; ffmpeg unescapes one level in each parser)."""
+    return _escape(_escape(value, "\\':"), "\\'[],;")
