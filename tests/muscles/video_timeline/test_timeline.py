@@ -181,15 +181,14 @@ def test_apply_automation_replaces_lanes_and_checks_keys() -> None:
     applied = apply_automation(timeline, payload)
     automation = applied.tracks[0].clips[0].automation
     assert automation.lanes[0].keyframes[0].value == 0.5 and automation.camera[0].normal.z == 1
-    unsorted = payload.model_copy(
-        update={
-            "lanes": [
-                {"parameter": "volume", "keyframes": [{"time_s": 1, "value": 1}, {"time_s": 0, "value": 0}]}
-            ]
-        }
-    )
+    unsorted = {
+        "clip_id": "a",
+        "lanes": [
+            {"parameter": "volume", "keyframes": [{"time_s": 1, "value": 1}, {"time_s": 0, "value": 0}]}
+        ],
+    }
     with pytest.raises(AutomationInvalid):
-        apply_automation(timeline, AutomationPayload.model_validate(unsorted.model_dump()))
+        apply_automation(timeline, AutomationPayload.model_validate(unsorted))
     zero = dict(camera, normal={"x": 0, "y": 0, "z": 0})
     with pytest.raises(AutomationInvalid):
         apply_automation(timeline, AutomationPayload.model_validate({"clip_id": "a", "camera": [zero]}))
