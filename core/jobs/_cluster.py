@@ -67,6 +67,9 @@ async def connect(settings: Settings, *, processes: bool) -> DaskConnection:
             ) from exc
         return DaskConnection(client, None)
     dask.config.set(_EMBEDDED_CONFIG)
+    # The embedded scheduler and nannies live in this process: their INFO lines (every worker
+    # registering, every connection) would drown the server's own log.
+    logging.getLogger("distributed").setLevel(max(logging.WARNING, logging.getLogger().getEffectiveLevel()))
     cluster = await _LocalCluster(
         n_workers=settings.dask_workers,
         threads_per_worker=1,
