@@ -24,10 +24,21 @@ _LocalCluster: Any = distributed.LocalCluster
 # memory monitor) cost ~13-15 % of one core on an idle embedded cluster, taken straight from
 # ffmpeg on a small machine (measured with bench/video_render_vs_ffmpeg.py). Jobs here run for
 # seconds, so slower housekeeping loses nothing; nannies pass this config to their workers.
+#
+# Nannies also put MALLOC_TRIM_THRESHOLD_=65536 into each worker's environment (to hand freed
+# pandas/numpy memory back to the OS), and every ffmpeg the worker starts inherits it: glibc
+# then trims the heap on nearly every free of x264's frame buffers, doubling ffmpeg's system
+# time (~4 % slower encodes, measured). Workers here hold no large arrays: keep the rest of
+# Dask's default (one OpenMP/BLAS thread per single-threaded worker), drop that one.
 _EMBEDDED_CONFIG = {
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "5s",
     "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.nanny.pre-spawn-environ": {
+        "OMP_NUM_THREADS": 1,
+        "MKL_NUM_THREADS": 1,
+        "OPENBLAS_NUM_THREADS": 1,
+    },
 }
 
 
