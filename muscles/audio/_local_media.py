@@ -1,7 +1,7 @@
 """A stored asset as a local file ffmpeg can read, inside a private work folder.
 
 Both audio muscles take a media_v2 uri, need the bytes on disk, and must leave nothing behind:
-the work folder (input copy, intermediate audio, outputs before registration) is removed when
+the work folder (input link or copy, intermediate audio, outputs before registration) is removed when
 the call ends, whether it succeeds, fails or is cancelled.
 """
 
@@ -20,7 +20,7 @@ from core.errors import MediaError, NotMedia
 from core.media import MediaRef, media_uri
 from core.media_store import MediaStore
 from core.mime import detect_mime, is_media_mime
-from core.probe import MediaInfo, probe_sync
+from core.probe import probe_sync
 from core.scope import Scope
 from core.staging import StagedFile, stage_chunks
 from core.storage import asset_key
@@ -35,7 +35,7 @@ class NoAudioStream(MediaError):
 
 @dataclass(frozen=True)
 class LocalMedia:
-    """An input asset copied into ``work_dir``, with its audio's duration and sample rate."""
+    """An input asset made readable in ``work_dir``, with its audio's duration and sample rate."""
 
     ref: MediaRef
     path: Path
@@ -50,7 +50,7 @@ class LocalMedia:
 
 @asynccontextmanager
 async def local_media(store: MediaStore, scope: Scope, uri: str) -> AsyncIterator[LocalMedia]:
-    """Copy ``uri`` into a fresh work folder, check it holds decodable audio, and yield it.
+    """Make ``uri`` readable in a fresh work folder, check it holds decodable audio, and yield it.
 
     Raises AssetNotFound, NotMedia, MediaUnreadable (e.g. truncated) or NoAudioStream.
     """
@@ -65,30 +65,18 @@ async def local_media(store: MediaStore, scope: Scope, uri: str) -> AsyncIterato
 
 def _fetch_and_check(store: MediaStore, scope: Scope, uri: str, work_dir: Path) -> LocalMedia:
     ref = store.stat(scope, uri)
-    path = store.materialize(scope, uri, work_dir / f"input-{ref.filename}")
+    # A hard link on local storage, a download elsewhere, with the probe made at registration.
+    path, recorded = store.open_for_reading(scope, uri, work_dir / f"input-{ref.filename}")
     mime = detect_mime(path)
     if not is_media_mime(mime):
         raise NotMedia("the asset is not audio or video", value=uri)
-    info = _stream_facts(ref, path)
+    # Probe only what was stored without a probe: a probe costs a process, and it is what
+    # catches a truncated or broken file that reached storage by another path.
+    info = recorded or probe_sync(path)
     if not info.has_audio:
         raise NoAudioStream("the asset has no audio stream", value=uri)
     return LocalMedia(
         ref=ref, path=path, duration_s=info.duration_s, sample_rate=info.sample_rate, work_dir=work_dir
-    )
-
-
-def _stream_facts(ref: MediaRef, path: Path) -> MediaInfo:
-    """What media_v2's probe recorded at registration; probe again only when it recorded
-    nothing (an object that reached storage by another path): a probe costs a process."""
-    if ref.duration_s is None:
-        return probe_sync(path)  # MediaUnreadable for a truncated or broken file
-    return MediaInfo(
-        format_name="",
-        duration_s=ref.duration_s,
-        has_video=ref.width is not None,
-        has_audio=ref.sample_rate is not None,
-        sample_rate=ref.sample_rate,
-        channels=ref.channels,
     )
 
 
