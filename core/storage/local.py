@@ -18,28 +18,30 @@ a hard link to an object instead of a copy.
 from __future__ import annotations
 
 import errno
-import hashlib
-import json
 import os
-import re
 import secrets
 import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 from urllib.parse import quote, urlencode
 
 from core.errors import ConfigError, InvalidIdentifier, InvalidInput, NotFound, StorageError
+from core.storage._local_files import (
+    checked_description,
+    copy_to_temp,
+    publish,
+    read_sidecar,
+    sidecar_path,
+)
 from core.storage.base import ObjectInfo, PresignedUrl
 from core.storage.keys import check_key
 from core.storage.signing import Method, sign, verify
 
 __all__ = ["LocalStorage"]
 
-_CHUNK = 1024 * 1024
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 _DEFAULT_CONTENT_TYPE = "application/octet-stream"
 _STAGING_DIR = ".staging"
 # link() failures that mean "not here, copy instead": another device, a file system without
@@ -89,13 +91,11 @@ class LocalStorage:
         metadata: Mapping[str, str] | None = None,
     ) -> ObjectInfo:
         target = self._object_path(key)
-        if not _SHA256.fullmatch(sha256):
-            raise InvalidInput("sha256 must be 64 lowercase hex digits", value=sha256)
-        meta = {name.lower(): value for name, value in (metadata or {}).items()}
+        meta = checked_description(sha256, metadata)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             with source.open("rb") as reader:
-                staged, size, digest = _copy_to_temp(reader, target)
+                staged, size, digest = copy_to_temp(reader, target)
             try:
                 # The content is hashed on its way in, so a source that changed (or ended early)
                 # while being copied is refused instead of stored under a wrong checksum.
@@ -105,18 +105,7 @@ class LocalStorage:
                         value=key,
                         details={"expected_sha256": sha256, "actual_sha256": digest},
                     )
-                # Sidecar first: once a new object appears under its name, its description is
-                # already there, so a reader never sees it without its checksum.
-                _write_json_atomically(
-                    _sidecar(target),
-                    {
-                        "content_type": content_type,
-                        "sha256": sha256,
-                        "metadata": meta,
-                        "size_bytes": size,
-                    },
-                )
-                os.replace(staged, target)
+                publish(staged, target, content_type=content_type, sha256=sha256, meta=meta, size=size)
             except BaseException:
                 staged.unlink(missing_ok=True)
                 raise
@@ -143,9 +132,7 @@ class LocalStorage:
         another file system (then use :meth:`put_file`); on any other failure ``source`` is gone.
         """
         target = self._object_path(key)
-        if not _SHA256.fullmatch(sha256):
-            raise InvalidInput("sha256 must be 64 lowercase hex digits", value=sha256)
-        meta = {name.lower(): value for name, value in (metadata or {}).items()}
+        meta = checked_description(sha256, metadata)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             staged = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
@@ -167,12 +154,7 @@ class LocalStorage:
                     # Durable before the rename publishes it: a crash must not leave a named, empty object.
                     os.fsync(reader.fileno())
                 os.chmod(staged, 0o600)  # as private as an object written by put_file
-                # Sidecar first, as in put_file: a new object never appears without its checksum.
-                _write_json_atomically(
-                    _sidecar(target),
-                    {"content_type": content_type, "sha256": sha256, "metadata": meta, "size_bytes": size},
-                )
-                os.replace(staged, target)
+                publish(staged, target, content_type=content_type, sha256=sha256, meta=meta, size=size)
             except BaseException:
                 staged.unlink(missing_ok=True)
                 raise
@@ -245,7 +227,7 @@ class LocalStorage:
         try:
             with reader:
                 dest.parent.mkdir(parents=True, exist_ok=True)
-                staged, _, _ = _copy_to_temp(reader, dest)
+                staged, _, _ = copy_to_temp(reader, dest)
             try:
                 os.replace(staged, dest)
             except BaseException:
@@ -258,7 +240,7 @@ class LocalStorage:
         path = self._object_path(key)
         try:
             path.unlink(missing_ok=True)
-            _sidecar(path).unlink(missing_ok=True)
+            sidecar_path(path).unlink(missing_ok=True)
         except OSError as exc:
             raise StorageError(f"could not delete {key}", value=key) from exc
         # Empty folders are left in place: removing them would race with a concurrent put that
@@ -339,7 +321,7 @@ class LocalStorage:
         return path
 
     def _describe(self, key: str, path: Path, status: os.stat_result) -> ObjectInfo:
-        sidecar = _read_sidecar(_sidecar(path))
+        sidecar = read_sidecar(sidecar_path(path))
         if sidecar.get("size_bytes") != status.st_size:
             # Written for another file (an overwrite is between its two renames), or missing or
             # damaged: describing the object without it beats reporting a wrong checksum.
@@ -360,10 +342,6 @@ class LocalStorage:
         )
 
 
-def _sidecar(path: Path) -> Path:
-    return path.with_name(f".{path.name}.meta.json")
-
-
 def _is_object_key(key: str) -> bool:
     # Files an operator dropped into the tree by hand are not objects if no key could name them.
     try:
@@ -376,46 +354,3 @@ def _is_object_key(key: str) -> bool:
 def _raise_unless_missing(error: OSError) -> None:
     if not isinstance(error, FileNotFoundError):
         raise error
-
-
-def _read_sidecar(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _copy_to_temp(reader: BinaryIO, target: Path) -> tuple[Path, int, str]:
-    """Copy ``reader`` into a new hidden temp file beside ``target``; return it, its size and sha256.
-
-    The temp file is removed if the copy fails; on success the caller renames or removes it.
-    """
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    staged = Path(name)
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        with os.fdopen(handle, "wb") as writer:
-            while chunk := reader.read(_CHUNK):
-                digest.update(chunk)
-                writer.write(chunk)
-                size += len(chunk)
-            writer.flush()
-            # Durable before the rename publishes it: a crash must not leave a named, empty object.
-            os.fsync(writer.fileno())
-    except BaseException:
-        staged.unlink(missing_ok=True)
-        raise
-    return staged, size, digest.hexdigest()
-
-
-def _write_json_atomically(path: Path, data: Mapping[str, object]) -> None:
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as writer:
-            json.dump(data, writer, sort_keys=True)
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
