@@ -1,4 +1,4 @@
-"""A timeline as ONE ffmpeg command with ONE filter graph (no intermediate files).
+"""The filter graph of a render: ONE ffmpeg command with ONE filter graph (no intermediate files).
 
 Every clip is its own input, seeked with ``-ss``/``-t`` so ffmpeg decodes only what it
 uses. In the graph each clip's picture is re-timed (speed), set to the output rate, fitted
@@ -7,8 +7,7 @@ re-timed (atempo), resampled and cut to the matching sample count. Neighbours on
 video track are joined by ``concat`` or, where a crossfade joins them, ``xfade`` and
 ``acrossfade``; text is drawn with ``drawtext``; audio-track clips are delayed into place
 and mixed with ``amix``. All timing is done in whole output frames, so the render has
-exactly ``round(duration * fps)`` frames. When one untouched clip is the whole timeline
-its streams are copied instead.
+exactly ``round(duration * fps)`` frames.
 """
 
 from __future__ import annotations
@@ -24,23 +23,17 @@ from core.timeline import (
     MediaFacts,
     TextOverlay,
     Timeline,
-    TimelineInvalid,
     Track,
     clip_end,
-    fps_fraction,
     frame_count,
-    output_fps,
-    timeline_duration,
 )
 from muscles.video.video_render.curves import lane_expression, number
 
-__all__ = ["RenderPlan", "plan_render"]
+__all__ = ["DETERMINISTIC_ARGS", "GraphBuilder", "OutputFormat", "RenderPlan"]
 
-PROXY_MAX_HEIGHT: Final = 360
-_COPYABLE_VIDEO: Final = {"libx264": "h264", "libx265": "hevc"}
 _Y_POSITION: Final = {"top": "h/12", "center": "(h-text_h)/2", "bottom": "h-text_h-h/12"}
 # bit-exact muxing and no copied metadata: the same timeline always gives the same bytes.
-_DETERMINISTIC: Final = (
+DETERMINISTIC_ARGS: Final = (
     *("-map_metadata", "-1", "-map_chapters", "-1"),
     *("-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact"),
 )
@@ -61,7 +54,7 @@ class RenderPlan:
 
 
 @dataclass(frozen=True)
-class _Format:
+class OutputFormat:
     width: int
     height: int
     rate: Fraction
@@ -74,89 +67,7 @@ class _Format:
         return round(frames / self.rate * self.sample_rate)
 
 
-def plan_render(
-    timeline: Timeline,
-    sources: Mapping[str, Path],
-    facts: Mapping[str, MediaFacts],
-    output: Path,
-    *,
-    work_dir: Path,
-    font_file: str | None = None,
-) -> RenderPlan:
-    """Plan the render of a checked ``timeline``; ``sources`` maps clip id -> local file."""
-    video = timeline.video_track()
-    if video is None or not video.clips:
-        raise TimelineInvalid(
-            "nothing on the video track", item_id=None, field="tracks", hint="Add a clip to a video track."
-        )
-    first = min(video.clips, key=lambda clip: clip.start_s)
-    fmt = _output_format(timeline, facts[first.uri], facts)
-    duration = timeline_duration(timeline, facts)
-    total_frames = fmt.frames(duration)
-    if _can_copy(timeline, facts, fmt):
-        return _copy_plan(sources[first.id], facts[first.uri], fmt, output)
-    return _Builder(timeline, sources, facts, fmt, work_dir, font_file).plan(video, total_frames, output)
-
-
-def _output_format(timeline: Timeline, first: MediaFacts, facts: Mapping[str, MediaFacts]) -> _Format:
-    out = timeline.output
-    width = out.width or first.width or 1280
-    height = out.height or first.height or 720
-    if out.proxy and height > PROXY_MAX_HEIGHT:
-        width, height = round(width * PROXY_MAX_HEIGHT / height), PROXY_MAX_HEIGHT
-    # yuv420p needs even sizes.
-    return _Format(
-        width=max(2, width - width % 2),
-        height=max(2, height - height % 2),
-        rate=fps_fraction(output_fps(timeline, facts)),
-        sample_rate=timeline.audio.sample_rate,
-    )
-
-
-def _can_copy(timeline: Timeline, facts: Mapping[str, MediaFacts], fmt: _Format) -> bool:
-    """One clip, used whole and unchanged, in codecs the output settings already ask for."""
-    out = timeline.output
-    clips = timeline.clips()
-    if not out.allow_stream_copy or out.proxy or len(clips) != 1 or timeline.transitions or timeline.overlays:
-        return False
-    clip, track = clips[0], timeline.tracks[0] if len(timeline.tracks) == 1 else None
-    found = facts[clip.uri]
-    unchanged_clip = (
-        clip.source_in_s == 0
-        and (clip.source_out_s is None or clip.source_out_s >= (found.duration_s or 0))
-        and clip.start_s == 0
-        and clip.speed == 1
-        and clip.volume == 1
-        and not clip.automation.lanes
-    )
-    unchanged_track = track is not None and track.kind == "video" and track.volume == 1 and not track.muted
-    same_format = (
-        (found.width, found.height) == (fmt.width, fmt.height)
-        and found.fps is not None
-        and fps_fraction(found.fps) == fmt.rate
-        and found.video_codec == _COPYABLE_VIDEO[out.video_codec]
-        and (not found.has_audio or found.audio_codec == out.audio_codec)
-        and timeline.audio.master_volume == 1
-    )
-    return unchanged_clip and unchanged_track and same_format
-
-
-def _copy_plan(source: Path, found: MediaFacts, fmt: _Format, output: Path) -> RenderPlan:
-    args = ["-i", f"file:{source}", "-map", "0:v:0", "-map", "0:a:0?", "-c", "copy"]
-    args += [*_DETERMINISTIC, "-movflags", "+faststart", "-y", f"file:{output}"]
-    duration = found.duration_s or 0.0
-    return RenderPlan(
-        args=args,
-        duration_s=duration,
-        frame_count=found.frame_count or fmt.frames(duration),
-        width=fmt.width,
-        height=fmt.height,
-        fps=float(fmt.rate),
-        stream_copy=True,
-    )
-
-
-class _Builder:
+class GraphBuilder:
     """Accumulates inputs and filter chains for one plan."""
 
     def __init__(
@@ -164,7 +75,7 @@ class _Builder:
         timeline: Timeline,
         sources: Mapping[str, Path],
         facts: Mapping[str, MediaFacts],
-        fmt: _Format,
+        fmt: OutputFormat,
         work_dir: Path,
         font_file: str | None,
     ) -> None:
@@ -195,7 +106,7 @@ class _Builder:
             bitrate = "64k" if out.proxy else out.audio_bitrate
             args += ["-map", f"[{mixed}]", "-c:a", out.audio_codec, "-b:a", bitrate, "-ac", "2"]
             args += ["-ar", str(self.fmt.sample_rate)]
-        args += [*_DETERMINISTIC, "-movflags", "+faststart", "-y", f"file:{output}"]
+        args += [*DETERMINISTIC_ARGS, "-movflags", "+faststart", "-y", f"file:{output}"]
         return RenderPlan(
             args=args,
             duration_s=float(total_frames / self.fmt.rate),

@@ -28,7 +28,7 @@ from core.scope import Scope
 from core.settings import Settings
 from core.staging import adopt
 from core.timeline import MediaFacts, Timeline, check, facts_from_info
-from muscles.video.video_render.graph import RenderPlan, plan_render
+from muscles.video.video_render.plan import RenderPlan, plan_render
 
 __all__ = ["RenderContext", "render_timeline"]
 

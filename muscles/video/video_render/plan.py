@@ -1,0 +1,106 @@
+"""A render plan for a timeline: its streams copied when one untouched clip is the whole
+timeline, else one ffmpeg command with one filter graph (:mod:`.graph`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final
+
+from core.timeline import (
+    MediaFacts,
+    Timeline,
+    TimelineInvalid,
+    fps_fraction,
+    output_fps,
+    timeline_duration,
+)
+from muscles.video.video_render.graph import DETERMINISTIC_ARGS, GraphBuilder, OutputFormat, RenderPlan
+
+__all__ = ["RenderPlan", "plan_render"]
+
+PROXY_MAX_HEIGHT: Final = 360
+_COPYABLE_VIDEO: Final = {"libx264": "h264", "libx265": "hevc"}
+
+
+def plan_render(
+    timeline: Timeline,
+    sources: Mapping[str, Path],
+    facts: Mapping[str, MediaFacts],
+    output: Path,
+    *,
+    work_dir: Path,
+    font_file: str | None = None,
+) -> RenderPlan:
+    """Plan the render of a checked ``timeline``; ``sources`` maps clip id -> local file."""
+    video = timeline.video_track()
+    if video is None or not video.clips:
+        raise TimelineInvalid(
+            "nothing on the video track", item_id=None, field="tracks", hint="Add a clip to a video track."
+        )
+    first = min(video.clips, key=lambda clip: clip.start_s)
+    fmt = _output_format(timeline, facts[first.uri], facts)
+    duration = timeline_duration(timeline, facts)
+    total_frames = fmt.frames(duration)
+    if _can_copy(timeline, facts, fmt):
+        return _copy_plan(sources[first.id], facts[first.uri], fmt, output)
+    return GraphBuilder(timeline, sources, facts, fmt, work_dir, font_file).plan(video, total_frames, output)
+
+
+def _output_format(timeline: Timeline, first: MediaFacts, facts: Mapping[str, MediaFacts]) -> OutputFormat:
+    out = timeline.output
+    width = out.width or first.width or 1280
+    height = out.height or first.height or 720
+    if out.proxy and height > PROXY_MAX_HEIGHT:
+        width, height = round(width * PROXY_MAX_HEIGHT / height), PROXY_MAX_HEIGHT
+    # yuv420p needs even sizes.
+    return OutputFormat(
+        width=max(2, width - width % 2),
+        height=max(2, height - height % 2),
+        rate=fps_fraction(output_fps(timeline, facts)),
+        sample_rate=timeline.audio.sample_rate,
+    )
+
+
+def _can_copy(timeline: Timeline, facts: Mapping[str, MediaFacts], fmt: OutputFormat) -> bool:
+    """One clip, used whole and unchanged, in codecs the output settings already ask for."""
+    out = timeline.output
+    clips = timeline.clips()
+    if not out.allow_stream_copy or out.proxy or len(clips) != 1 or timeline.transitions or timeline.overlays:
+        return False
+    clip, track = clips[0], timeline.tracks[0] if len(timeline.tracks) == 1 else None
+    found = facts[clip.uri]
+    unchanged_clip = (
+        clip.source_in_s == 0
+        and (clip.source_out_s is None or clip.source_out_s >= (found.duration_s or 0))
+        and clip.start_s == 0
+        and clip.speed == 1
+        and clip.volume == 1
+        and not clip.automation.lanes
+    )
+    unchanged_track = track is not None and track.kind == "video" and track.volume == 1 and not track.muted
+    same_format = (
+        (found.width, found.height) == (fmt.width, fmt.height)
+        and found.fps is not None
+        and fps_fraction(found.fps) == fmt.rate
+        and found.video_codec == _COPYABLE_VIDEO[out.video_codec]
+        and (not found.has_audio or found.audio_codec == out.audio_codec)
+        and timeline.audio.master_volume == 1
+    )
+    return unchanged_clip and unchanged_track and same_format
+
+
+def _copy_plan(source: Path, found: MediaFacts, fmt: OutputFormat, output: Path) -> RenderPlan:
+    args = ["-i", f"file:{source}", "-map", "0:v:0", "-map", "0:a:0?", "-c", "copy"]
+    args += [*DETERMINISTIC_ARGS, "-movflags", "+faststart", "-y", f"file:{output}"]
+    duration = found.duration_s or 0.0
+    return RenderPlan(
+        args=args,
+        duration_s=duration,
+        frame_count=found.frame_count or fmt.frames(duration),
+        width=fmt.width,
+        height=fmt.height,
+        fps=float(fmt.rate),
+        stream_copy=True,
+    )
