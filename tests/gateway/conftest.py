@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import jwt
 import psycopg
 import pytest
@@ -27,10 +26,10 @@ from gateway.context import GatewayContext
 from gateway.settings import load_gateway_config
 from gateway.spine import Spine
 from tests.conftest import free_port, require
+from tests.servers import START_TIMEOUT_S, RunningServer, start_until_ready
 
 SECRET = "gateway-test-secret-0123456789abcdef"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-START_TIMEOUT_S = 60.0
 
 SCOPE = Scope(
     tenant_id="tenant-a",
@@ -137,13 +136,6 @@ def pg_database() -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@dataclass
-class GatewayProcess:
-    base_url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-
 def gateway_env(tmp: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ATOMS_")}
     env.update(
@@ -153,30 +145,11 @@ def gateway_env(tmp: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def start_gateway_process(env: dict[str, str], log: Path) -> GatewayProcess:
+def start_gateway_process(env: dict[str, str], log: Path) -> RunningServer:
     """``gateway serve`` as a subprocess; waits (bounded) for /health/ready."""
     port = free_port()
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gateway", "serve", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    with httpx.Client(timeout=2.0, trust_env=False) as client:
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(f"gateway exited with {process.returncode}:\n{log.read_text(errors='replace')}")
-            try:
-                if client.get(f"{base_url}/health/ready").status_code == 200:
-                    return GatewayProcess(base_url, process, log)
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-    process.kill()
-    pytest.fail(f"gateway not ready within {START_TIMEOUT_S}s:\n{log.read_text(errors='replace')}")
+    argv = [sys.executable, "-m", "gateway", "serve", "--port", str(port)]
+    return start_until_ready(argv, env, log, port, what="gateway")
 
 
 def stop_process(proc: subprocess.Popen[bytes], timeout_s: float = 15) -> int:
