@@ -14,6 +14,7 @@ its code and a default hint; raise sites add the message and the value.
     │   ├── UrlNotAllowed           url_not_allowed
     │   ├── TooLarge                too_large
     │   └── NotMedia                not_media
+    │       └── ContainerNotAllowed container_not_allowed
     ├── NotFound                    not_found
     │   ├── AssetNotFound           asset_not_found
     │   ├── UploadNotFound          upload_not_found
@@ -26,6 +27,8 @@ its code and a default hint; raise sites add the message and the value.
     │   ├── MediaUnreadable         media_unreadable
     │   └── FfmpegFailed            ffmpeg_failed
     ├── FetchFailed                 fetch_failed
+    │   └── FetchTimeout            fetch_timeout
+    ├── FetchLimitReached           fetch_limit_reached
     ├── StorageError                storage_error
     └── ContractViolation           contract_violation
 """
@@ -39,8 +42,11 @@ __all__ = [
     "AssetNotFound",
     "AtomsError",
     "ConfigError",
+    "ContainerNotAllowed",
     "ContractViolation",
     "FetchFailed",
+    "FetchLimitReached",
+    "FetchTimeout",
     "FfmpegFailed",
     "InvalidArguments",
     "InvalidIdentifier",
@@ -145,7 +151,7 @@ class UrlNotAllowed(InvalidInput):
     code = "url_not_allowed"
     default_hint = (
         "Use a public http(s) URL; loopback and private addresses are refused unless "
-        "ATOMS_ALLOW_PRIVATE_URLS is set."
+        "ATOMS_ALLOW_PRIVATE_URLS is set, link-local and cloud metadata addresses always."
     )
     http_status = 403
 
@@ -160,6 +166,14 @@ class NotMedia(InvalidInput):
     code = "not_media"
     default_hint = "Send an audio, video or image file (for example MP4, WAV, MP3, PNG)."
     http_status = 415
+
+
+class ContainerNotAllowed(NotMedia):
+    code = "container_not_allowed"
+    default_hint = (
+        "Playlists, manifests and other formats that point at further files (HLS, DASH, concat "
+        "lists, image sequences) are refused; send the media file itself (for example MP4, WAV, MP3, PNG)."
+    )
 
 
 class NotFound(AtomsError):
@@ -229,6 +243,24 @@ class FetchFailed(AtomsError):
     code = "fetch_failed"
     default_hint = "Check that the URL is reachable from the server and answers 200."
     http_status = 502
+
+
+class FetchTimeout(FetchFailed):
+    code = "fetch_timeout"
+    default_hint = (
+        "The URL was too slow: a fetch must finish within ATOMS_FETCH_DEADLINE_S and never wait "
+        "longer than ATOMS_FETCH_TIMEOUT_S for data. Use a faster source, or upload with presign_upload."
+    )
+    http_status = 504
+
+
+class FetchLimitReached(AtomsError):
+    code = "fetch_limit_reached"
+    default_hint = (
+        "This tenant already runs as many URL fetches as ATOMS_FETCH_CONCURRENCY_PER_TENANT allows; "
+        "call again when one has finished, or raise the setting on the server."
+    )
+    http_status = 429
 
 
 class StorageError(AtomsError):

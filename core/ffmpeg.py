@@ -1,5 +1,10 @@
 """The one way the suite runs ffmpeg: binary lookup, progress, stderr tail, cancellation.
 
+Every input reads exactly the one local file it names (:mod:`core._ffmpeg_inputs`): protocols
+and demuxers are whitelisted per input, so no playlist or indirection format can make ffmpeg
+read further files. Stored media is pinned to the demuxer its registration recorded with
+:func:`pinned_input`.
+
 Both runners start ffmpeg in its own process group (``start_new_session``) so that stopping
 a run stops everything it started: on cancellation the whole group gets SIGTERM, then
 SIGKILL after a grace period, and no ffmpeg outlives the call that started it.
@@ -33,6 +38,7 @@ import anyio
 import anyio.abc
 
 from core._ffmpeg_failure import exit_failure, start_failure
+from core._ffmpeg_inputs import harden_inputs, pinned_input
 from core._ffmpeg_progress import LineSplitter, ProgressParser, Report
 from core.errors import ConfigError, FfmpegFailed
 
@@ -40,6 +46,7 @@ __all__ = [
     "FfmpegResult",
     "ffmpeg_binary",
     "ffprobe_binary",
+    "pinned_input",
     "run_ffmpeg",
     "run_ffmpeg_sync",
 ]
@@ -105,7 +112,8 @@ def _find_ffmpeg(search_path: str | None) -> str:
 
 
 def _build_argv(binary: str | None, args: Sequence[str]) -> list[str]:
-    return [binary or ffmpeg_binary(), "-hide_banner", "-nostdin", "-nostats", "-progress", "pipe:1", *args]
+    head = [binary or ffmpeg_binary(), "-hide_banner", "-nostdin", "-nostats", "-progress", "pipe:1"]
+    return [*head, *harden_inputs(args)]
 
 
 def _finish(argv: list[str], returncode: int, tail: deque[str], started: float) -> FfmpegResult:

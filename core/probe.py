@@ -29,11 +29,12 @@ from typing import Final
 
 import anyio
 
+from core._ffmpeg_inputs import container_refused, guard_options, is_single_file, refused_container
 from core._probe_banner import last_frame_counter, parse_banner
 from core._probe_ffprobe import counted_packets, parse_ffprobe
 from core._probe_model import Parsed, Stream
 from core._scrub import scrub_paths
-from core.errors import ConfigError, MediaUnreadable
+from core.errors import AtomsError, ConfigError, MediaUnreadable
 from core.ffmpeg import ffmpeg_binary, ffprobe_binary
 
 __all__ = ["MediaInfo", "probe", "probe_sync"]
@@ -42,6 +43,11 @@ _PROBE_TIMEOUT_S: Final = 120.0
 # ffmpeg's text-art demuxers (ANSI, BinText, XBin, ArtWorx, iCEDraw) claim plain text
 # files, .txt and .nfo above all, as "video": a text file is never media here.
 _TEXT_FORMATS: Final = frozenset({"tty", "bin", "xbin", "adf", "idf"})
+# Probing reads the one file only: playlists and other indirection formats are refused
+# before they open anything they name (see core._ffmpeg_inputs).
+# The text-art demuxers read their one file too: letting them probe is what tells a text file
+# ("text, not media") from a playlist.
+_GUARD: Final = tuple(guard_options(None, also=_TEXT_FORMATS))
 
 
 @dataclass(frozen=True)
@@ -163,13 +169,23 @@ def _probe_steps(path: Path, search_path: str | None) -> _Steps:
     if ffprobe is None:
         # One pass: the banner describes the input, and stream-copying the first video
         # stream (V: cover art excluded) to the null muxer counts its frames.
-        ffmpeg = [ffmpeg_binary(search_path), "-hide_banner", "-nostdin", "-i", target]
+        ffmpeg = [ffmpeg_binary(search_path), "-hide_banner", "-nostdin", *_GUARD, "-i", target]
         done = yield [*ffmpeg, "-map", "0:V:0?", "-c", "copy", "-f", "null", "-"]
         banner = parse_banner(done.stderr)
         if banner is None:
             raise _unreadable(done.stderr, path)
         return _assemble(_checked(banner, path), last_frame_counter(done.stderr))
-    done = yield [ffprobe, "-v", "error", "-print_format", "json", "-show_format", "-show_streams", target]
+    done = yield [
+        ffprobe,
+        "-v",
+        "error",
+        *_GUARD,
+        "-print_format",
+        "json",
+        "-show_format",
+        "-show_streams",
+        target,
+    ]
     if done.returncode != 0:
         raise _unreadable(done.stderr, path)
     found = parse_ffprobe(done.stdout)
@@ -179,7 +195,7 @@ def _probe_steps(path: Path, search_path: str | None) -> _Steps:
     counted = None
     if _needs_count(parsed):
         done = yield [
-            *(ffprobe, "-v", "error", "-select_streams", "V:0", "-count_packets"),
+            *(ffprobe, "-v", "error", *_GUARD, "-select_streams", "V:0", "-count_packets"),
             *("-show_entries", "stream=nb_read_packets", "-print_format", "json", target),
         ]
         counted = counted_packets(done.stdout)
@@ -201,12 +217,9 @@ def _checked(parsed: Parsed, path: Path) -> Parsed:
     """``parsed`` unless ffmpeg's guess is no media at all (text, subtitles, data)."""
     details = {"format_name": parsed.format_name}
     if set(parsed.format_name.split(",")) & _TEXT_FORMATS:
-        raise MediaUnreadable(
-            "the file is text, not media",
-            value=path.name,
-            hint="Send an audio, video or image file (for example MP4, WAV, MP3, PNG).",
-            details=details,
-        )
+        raise _text_not_media(path, parsed.format_name)
+    if not is_single_file(parsed.format_name):
+        raise container_refused(parsed.format_name, path.name)
     if not any(stream.kind in ("audio", "video") for stream in parsed.streams):
         raise MediaUnreadable(
             "the file has no audio or video stream",
@@ -215,6 +228,15 @@ def _checked(parsed: Parsed, path: Path) -> Parsed:
             details=details,
         )
     return parsed
+
+
+def _text_not_media(path: Path, format_name: str) -> MediaUnreadable:
+    return MediaUnreadable(
+        "the file is text, not media",
+        value=path.name,
+        hint="Send an audio, video or image file (for example MP4, WAV, MP3, PNG).",
+        details={"format_name": format_name},
+    )
 
 
 def _assemble(parsed: Parsed, counted_frames: int | None) -> MediaInfo:
@@ -252,12 +274,17 @@ def _needs_count(parsed: Parsed) -> bool:
     return video is not None and video.declared_frames is None and not _is_still(parsed)
 
 
-def _unreadable(stderr: str, path: Path) -> MediaUnreadable:
+def _unreadable(stderr: str, path: Path) -> AtomsError:
     """MediaUnreadable with ffmpeg's own words, the server's paths replaced by the file name."""
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     # Pointer values ("[mov,mp4 @ 0x55d1...]") differ on every run and mean nothing to a client.
     text = re.sub(r" @ 0x[0-9a-f]+\]", "]", "\n".join(lines[-5:]))
     text = scrub_paths(text, [path])
+    refused = refused_container(stderr)
+    if refused is not None and not set(refused.split(",")) & _TEXT_FORMATS:
+        return container_refused(refused, path.name)
+    if refused is not None:
+        return _text_not_media(path, refused)
     details = {"ffmpeg_message": text} if text else None
     if "moov atom not found" in stderr:
         return MediaUnreadable(

@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     import_roots: Annotated[list[Path], NoDecode] = Field(default_factory=list)
     allow_private_urls: bool = False
     fetch_timeout_s: float = Field(default=60.0, gt=0)
+    fetch_deadline_s: float = Field(default=600.0, gt=0, description="A whole URL fetch, redirects included")
+    fetch_concurrency_per_tenant: int = Field(
+        default=4, ge=1, description="URL fetches one tenant may run at once; calls beyond are refused"
+    )
 
     # HTTP serving. Any bind address but loopback requires auth_tokens.
     http_host: str = "127.0.0.1"
@@ -79,6 +83,18 @@ class Settings(BaseSettings):
     dask_address: str | None = Field(default=None, description="tcp://scheduler:8786; unset = LocalCluster")
     dask_workers: int = Field(default=2, ge=1, le=256, description="LocalCluster worker processes")
     jobs_db: Path | None = Field(default=None, description="SQLite job table; default data_dir/jobs.sqlite3")
+    job_retention_s: float = Field(
+        default=7 * 24 * 3600, gt=0, description="Finished jobs are forgotten after this"
+    )
+
+    # Housekeeping: what accumulates is swept when a server starts and every sweep_interval_s.
+    sweep_interval_s: float = Field(default=3600.0, gt=0)
+    upload_retention_s: float = Field(
+        default=24 * 3600, gt=0, description="Presigned uploads never registered are deleted after this"
+    )
+    staging_retention_s: float = Field(
+        default=24 * 3600, gt=0, description="Staged files a dead process left are deleted after this"
+    )
 
     # Speech (transcriber): a faster-whisper model name or a CTranslate2 model directory.
     whisper_model: str = "tiny.en"

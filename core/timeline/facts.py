@@ -25,6 +25,8 @@ class MediaFacts:
     frame_count: int | None = None
     video_codec: str | None = None
     audio_codec: str | None = None
+    # The demuxer registration's probe named: ffmpeg reads the file with it and nothing else.
+    format_name: str | None = None
 
     @property
     def is_media(self) -> bool:
@@ -54,6 +56,7 @@ def facts_from_info(info: MediaInfo) -> MediaFacts:
         frame_count=info.frame_count,
         video_codec=info.video_codec,
         audio_codec=info.audio_codec,
+        format_name=info.format_name,
     )
 
 

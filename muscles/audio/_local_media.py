@@ -7,8 +7,6 @@ the call ends, whether it succeeds, fails or is cancelled.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -17,6 +15,7 @@ from pathlib import Path
 import anyio
 
 from core.errors import MediaError, NotMedia
+from core.ffmpeg import pinned_input
 from core.media import MediaRef, media_uri
 from core.media_store import MediaStore
 from core.mime import detect_mime, is_media_mime
@@ -24,6 +23,7 @@ from core.probe import probe_sync
 from core.scope import Scope
 from core.staging import StagedFile, stage_chunks
 from core.storage import asset_key
+from core.work_folders import work_folder
 
 __all__ = ["LocalMedia", "NoAudioStream", "local_media", "store_text"]
 
@@ -42,6 +42,12 @@ class LocalMedia:
     duration_s: float | None
     sample_rate: int | None
     work_dir: Path
+    format_name: str | None = None
+
+    @property
+    def input_args(self) -> list[str]:
+        """``-f <demuxer> -i file:<path>``: ffmpeg reads this file, as registration probed it."""
+        return pinned_input(self.path, self.format_name, value=self.ref.uri)
 
     @property
     def stem(self) -> str:
@@ -54,13 +60,9 @@ async def local_media(store: MediaStore, scope: Scope, uri: str) -> AsyncIterato
 
     Raises AssetNotFound, NotMedia, MediaUnreadable (e.g. truncated) or NoAudioStream.
     """
-    store.work_dir.mkdir(parents=True, exist_ok=True)
-    work_dir = Path(tempfile.mkdtemp(dir=store.work_dir, prefix="audio-"))
-    try:
+    with work_folder(store.work_dir, "audio-") as work_dir:
         local = await anyio.to_thread.run_sync(_fetch_and_check, store, scope, uri, work_dir)
         yield local
-    finally:
-        shutil.rmtree(work_dir, ignore_errors=True)
 
 
 def _fetch_and_check(store: MediaStore, scope: Scope, uri: str, work_dir: Path) -> LocalMedia:
@@ -76,7 +78,12 @@ def _fetch_and_check(store: MediaStore, scope: Scope, uri: str, work_dir: Path) 
     if not info.has_audio:
         raise NoAudioStream("the asset has no audio stream", value=uri)
     return LocalMedia(
-        ref=ref, path=path, duration_s=info.duration_s, sample_rate=info.sample_rate, work_dir=work_dir
+        ref=ref,
+        path=path,
+        duration_s=info.duration_s,
+        sample_rate=info.sample_rate,
+        work_dir=work_dir,
+        format_name=info.format_name,
     )
 
 

@@ -75,16 +75,17 @@ class LoudnessTarget:
         return f"loudnorm=I={self.integrated_lufs:g}:TP={self.true_peak_db:g}:LRA={self.lra:g}"
 
 
-def measure_args(source: Path, target: LoudnessTarget) -> list[str]:
-    """Pass 1: decode the first audio stream through loudnorm, keep nothing but its report."""
+def measure_args(source: list[str], target: LoudnessTarget) -> list[str]:
+    """Pass 1: decode the first audio stream of the input ``source`` (its ``-i`` and input
+    options) through loudnorm, keep nothing but its report."""
     return [
-        *("-i", str(source), "-map", "0:a:0", "-vn", "-sn", "-dn"),
+        *(*source, "-map", "0:a:0", "-vn", "-sn", "-dn"),
         *("-af", f"{target.filter()}:print_format=json", "-f", "null", "-"),
     ]
 
 
 def normalize_args(
-    source: Path,
+    source: list[str],
     dest: Path,
     target: LoudnessTarget,
     measured: Loudness,
@@ -104,7 +105,7 @@ def normalize_args(
     # loudnorm works at 192 kHz internally; -ar always brings the output back down.
     layout = ["-ac", str(channels)] if channels is not None else []
     return [
-        *("-y", "-i", str(source), "-map", "0:a:0", "-vn", "-sn", "-dn"),
+        *("-y", *source, "-map", "0:a:0", "-vn", "-sn", "-dn"),
         *("-af", f"{target.filter()}:{measured_opts}", "-ar", str(sample_rate), *layout),
         *("-c:a", codec, "-f", muxer, str(dest)),
     ]

@@ -117,14 +117,16 @@ class AudioCaptureNormalize(Muscle):
         async with local_media(self.store, scope, uri) as media:
             duration = media.duration_s
             measured = await run_ffmpeg(
-                measure_args(media.path, target), duration_s=duration, on_progress=_scaled(progress, 0.0)
+                measure_args(media.input_args, target),
+                duration_s=duration,
+                on_progress=_scaled(progress, 0.0),
             )
             first = parse_report(measured.stderr_tail, uri=uri)
             dest = media.work_dir / f"{media.stem}-normalized.{file_format}"
             rate = sample_rate or media.sample_rate or 48000
             applied = await run_ffmpeg(
                 normalize_args(
-                    media.path,
+                    media.input_args,
                     dest,
                     target,
                     first.input,

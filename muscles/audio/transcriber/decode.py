@@ -63,10 +63,11 @@ class Decoded:
     duration_s: float
 
 
-def extraction_args(source: Path, dest: Path) -> list[str]:
-    """ffmpeg arguments: the first audio stream of ``source`` as 16 kHz mono float32 PCM."""
+def extraction_args(source: list[str], dest: Path) -> list[str]:
+    """ffmpeg arguments: the first audio stream of the input ``source`` (its ``-i`` and input
+    options) as 16 kHz mono float32 PCM."""
     return [
-        *("-y", "-i", str(source), "-map", "0:a:0", "-vn", "-sn", "-dn"),
+        *("-y", *source, "-map", "0:a:0", "-vn", "-sn", "-dn"),
         *("-ac", "1", "-ar", str(SAMPLE_RATE), "-c:a", "pcm_f32le", "-f", "f32le", str(dest)),
     ]
 

@@ -112,7 +112,7 @@ class Transcriber(Muscle):
     async def _extract(self, media: LocalMedia, uri: str, progress: Progress) -> Audio:
         pcm = media.work_dir / "audio.f32"
         await run_ffmpeg(
-            extraction_args(media.path, pcm),
+            extraction_args(media.input_args, pcm),
             duration_s=media.duration_s,
             on_progress=_scaled(progress, 0.0, _EXTRACT_SHARE),
         )

@@ -18,6 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Final
 
+from core.ffmpeg import pinned_input
 from core.timeline import (
     Clip,
     MediaFacts,
@@ -131,7 +132,9 @@ class GraphBuilder:
             self.inputs += ["-ss", number(clip.source_in_s)]
         if clip.source_out_s is not None:
             self.inputs += ["-t", number(clip.source_out_s - clip.source_in_s)]
-        self.inputs += ["-i", f"file:{self.sources[clip.id]}"]
+        self.inputs += pinned_input(
+            self.sources[clip.id], self.facts[clip.uri].format_name, value=f"{clip.id}.uri"
+        )
         return index
 
     def _frames_of(self, clip: Clip) -> tuple[int, int]:

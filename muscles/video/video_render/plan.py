@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
+from core.ffmpeg import pinned_input
 from core.timeline import (
     MediaFacts,
     Timeline,
@@ -44,7 +45,7 @@ def plan_render(
     duration = timeline_duration(timeline, facts)
     total_frames = fmt.frames(duration)
     if _can_copy(timeline, facts, fmt):
-        return _copy_plan(sources[first.id], facts[first.uri], fmt, output)
+        return _copy_plan(sources[first.id], facts[first.uri], fmt, output, value=f"{first.id}.uri")
     return GraphBuilder(timeline, sources, facts, fmt, work_dir, font_file).plan(video, total_frames, output)
 
 
@@ -91,8 +92,9 @@ def _can_copy(timeline: Timeline, facts: Mapping[str, MediaFacts], fmt: OutputFo
     return unchanged_clip and unchanged_track and same_format
 
 
-def _copy_plan(source: Path, found: MediaFacts, fmt: OutputFormat, output: Path) -> RenderPlan:
-    args = ["-i", f"file:{source}", "-map", "0:v:0", "-map", "0:a:0?", "-c", "copy"]
+def _copy_plan(source: Path, found: MediaFacts, fmt: OutputFormat, output: Path, *, value: str) -> RenderPlan:
+    args = pinned_input(source, found.format_name, value=value)
+    args += ["-map", "0:v:0", "-map", "0:a:0?", "-c", "copy"]
     args += [*DETERMINISTIC_ARGS, "-movflags", "+faststart", "-y", f"file:{output}"]
     duration = found.duration_s or 0.0
     return RenderPlan(
