@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 
 from core.errors import AtomsError, ConfigError
+from core.housekeeping import Housekeeper
 from core.http_auth import BearerAuth
 from core.runtime import MuscleRuntime
 from core.server import MuscleServer
@@ -106,10 +107,16 @@ def build_http_app(
         )
         routes.append(Mount("" if single else f"/{muscle.name}", app=app))
 
+    housekeeper = Housekeeper(settings, storage)
+
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         # Mounted apps' own lifespans do not run: start every session manager and muscle here.
         async with contextlib.AsyncExitStack() as stack:
+            await housekeeper.sweep_now()  # what a killed process left goes before serving starts
+            housekeeping = await stack.enter_async_context(anyio.create_task_group())
+            housekeeping.start_soon(housekeeper.run_periodically)
+            stack.callback(housekeeping.cancel_scope.cancel)
             for muscle in muscles:
                 await stack.enter_async_context(muscle.server.session_manager.run())
                 await muscle.runtime.start()
@@ -119,6 +126,7 @@ def build_http_app(
 
     tokens = {tenant: token.get_secret_value() for tenant, token in settings.auth_tokens.items()}
     app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.housekeeper = housekeeper
     app.add_middleware(BearerAuth, tokens=tokens, default_tenant=settings.tenant_id)
     return app
 
@@ -178,11 +186,17 @@ def run_cli(server: MuscleServer, runtime: MuscleRuntime, argv: Sequence[str] | 
 
 
 def serve_stdio(server: MuscleServer, runtime: MuscleRuntime) -> None:
+    housekeeper = Housekeeper(runtime.settings, open_storage(runtime.settings))
+
     async def main() -> None:
         try:
-            await runtime.start()
-            freeze_startup_heap()
-            await server.run_stdio_async()
+            await housekeeper.sweep_now()
+            async with anyio.create_task_group() as housekeeping:
+                housekeeping.start_soon(housekeeper.run_periodically)
+                await runtime.start()
+                freeze_startup_heap()
+                await server.run_stdio_async()
+                housekeeping.cancel_scope.cancel()
         finally:
             await runtime.stop()
 

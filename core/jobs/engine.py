@@ -72,12 +72,14 @@ class JobEngine:
         self._unsaved: dict[str, JobRecord] = {}  # changed by worker events, not yet in the table
         self._flusher: asyncio.Task[None] | None = None
         self._cancels_sent: set[str] = set()  # run keys whose cancel flag is set
+        self._sweeper: asyncio.Task[None] | None = None
 
     # --- lifecycle ---------------------------------------------------------------------
 
     async def start(self) -> None:
         """Open the job table, connect to Dask, and resubmit jobs left queued or running."""
         self._table = await anyio.to_thread.run_sync(JobTable, self._settings.jobs_db_path)
+        await self.sweep()
         records = await anyio.to_thread.run_sync(self._table.load_all)
         self._records = {record.job_id: record for record in records}
         self._conn = await connect(self._settings, processes=self._processes)
@@ -90,9 +92,12 @@ class JobEngine:
                 await self._launch(
                     record.with_status(state="queued", progress=0.0, message="resubmitted after a restart")
                 )
+        self._sweeper = asyncio.create_task(self._sweep_every(self._settings.sweep_interval_s))
 
     async def close(self) -> None:
         """Disconnect; unfinished jobs stay in the table for the next start to resubmit."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
         for task in self._followers:
             task.cancel()
         await asyncio.gather(*self._followers, return_exceptions=True)
@@ -212,7 +217,26 @@ class JobEngine:
                 await self.cancel(tenant_id, status.job_id)
             raise
 
+    async def sweep(self) -> list[str]:
+        """Forget jobs that finished more than ``ATOMS_JOB_RETENTION_S`` ago; their ids."""
+        if self._table is None:
+            return []
+        cutoff = self._clock() - self._settings.job_retention_s
+        async with self._db_lock:
+            forgotten = await anyio.to_thread.run_sync(self._table.delete_finished_before, cutoff)
+        for job_id in forgotten:
+            self._records.pop(job_id, None)
+            self._changed.pop(job_id, None)
+        if forgotten:
+            logger.info("forgot %d jobs finished before the retention period", len(forgotten))
+        return forgotten
+
     # --- internals ---------------------------------------------------------------------
+
+    async def _sweep_every(self, interval_s: float) -> None:
+        while True:
+            await asyncio.sleep(interval_s)
+            await self.sweep()
 
     @property
     def _client(self) -> Any:

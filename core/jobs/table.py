@@ -116,6 +116,16 @@ class JobTable:
                 raise
             self._db.execute("COMMIT")
 
+    def delete_finished_before(self, cutoff: float) -> list[str]:
+        """Forget finished jobs last updated before ``cutoff`` (unix seconds); their ids."""
+        finished = ("succeeded", "failed", "cancelled")
+        with self._lock:
+            rows = self._db.execute(
+                "DELETE FROM jobs WHERE updated_at < ? AND state IN (?, ?, ?) RETURNING job_id",
+                (cutoff, *finished),
+            ).fetchall()
+        return [row[0] for row in rows]
+
     def load_all(self) -> list[JobRecord]:
         with self._lock:
             rows = self._db.execute(f"SELECT {_COLUMNS} FROM jobs ORDER BY created_at").fetchall()  # noqa: S608

@@ -22,6 +22,7 @@ class ObjectInfo:
     content_type: str
     sha256: str | None
     metadata: Mapping[str, str] = field(default_factory=dict)
+    modified_at: float | None = None  # unix seconds of the last write, where the store knows it
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,9 @@ class Storage(Protocol):
 
     def list(self, prefix: str) -> Iterator[ObjectInfo]:
         """Every object whose key starts with ``prefix``, in key order."""
+
+    def tenant_ids(self) -> Iterator[str]:
+        """Every tenant that has objects (for housekeeping sweeps across tenants)."""
 
     def presign_get(self, key: str, ttl_s: int) -> PresignedUrl:
         """A URL anyone holding it may GET until it expires."""

@@ -29,6 +29,7 @@ from typing import BinaryIO
 from urllib.parse import quote, urlencode
 
 from core.errors import ConfigError, InvalidIdentifier, InvalidInput, NotFound, StorageError
+from core.identifiers import validate_identifier
 from core.storage._local_files import (
     checked_description,
     copy_to_temp,
@@ -268,6 +269,13 @@ class LocalStorage:
         path.mkdir(parents=True, exist_ok=True)
         return path
 
+    def tenant_ids(self) -> Iterator[str]:
+        tenants = self.root / "tenants"
+        if tenants.is_dir():
+            for entry in sorted(tenants.iterdir()):
+                if entry.is_dir() and not entry.is_symlink() and _is_identifier(entry.name):
+                    yield entry.name
+
     def _list(self, prefix: str) -> Iterator[ObjectInfo]:
         # A prefix may end mid-name ('.../asset-1' matches 'asset-1' and 'asset-12'), so walk
         # from its last complete folder and filter on the full key.
@@ -339,6 +347,7 @@ class LocalStorage:
                 if isinstance(metadata, dict)
                 else {}
             ),
+            modified_at=status.st_mtime,
         )
 
 
@@ -346,6 +355,14 @@ def _is_object_key(key: str) -> bool:
     # Files an operator dropped into the tree by hand are not objects if no key could name them.
     try:
         check_key(key)
+    except InvalidIdentifier:
+        return False
+    return True
+
+
+def _is_identifier(name: str) -> bool:
+    try:
+        validate_identifier(name, "tenant_id")
     except InvalidIdentifier:
         return False
     return True

@@ -31,6 +31,7 @@ from botocore.exceptions import (
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from core.errors import InvalidIdentifier, InvalidInput, StorageError
+from core.identifiers import validate_identifier
 from core.storage.base import ObjectInfo, PresignedUrl
 from core.storage.keys import check_key
 
@@ -43,6 +44,7 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 _DEFAULT_CONTENT_TYPE = "application/octet-stream"
 _MAX_PRESIGN_TTL_S = 7 * 24 * 3600  # SigV4 refuses anything longer
 _MISSING_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
+_TENANTS_PREFIX = "tenants/"
 _CREDENTIAL_CODES = frozenset(
     {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "403"}
 )
@@ -108,6 +110,7 @@ class S3Storage:
             content_type=response.get("ContentType") or _DEFAULT_CONTENT_TYPE,
             sha256=sha256,
             metadata=meta,
+            modified_at=response["LastModified"].timestamp() if "LastModified" in response else None,
         )
 
     def download(self, key: str, dest: Path) -> None:
@@ -162,6 +165,15 @@ class S3Storage:
         return PresignedUrl(
             url=url, method="PUT", expires_at=expires_at, headers={"Content-Type": content_type}
         )
+
+    def tenant_ids(self) -> Iterator[str]:
+        paginator = self.client.get_paginator("list_objects_v2")
+        with self._errors("list_objects_v2", _TENANTS_PREFIX):
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=_TENANTS_PREFIX, Delimiter="/"):
+                for common in page.get("CommonPrefixes", []):
+                    tenant = common.get("Prefix", "").removeprefix(_TENANTS_PREFIX).rstrip("/")
+                    if _is_identifier(tenant):
+                        yield tenant
 
     def _list(self, prefix: str) -> Iterator[ObjectInfo]:
         paginator = self.client.get_paginator("list_objects_v2")
@@ -265,6 +277,14 @@ def _check_object_key(key: str) -> None:
     check_key(key)
     if key.endswith("/"):
         raise InvalidIdentifier("an object key cannot end with '/'", value=key)
+
+
+def _is_identifier(name: str) -> bool:
+    try:
+        validate_identifier(name, "tenant_id")
+    except InvalidIdentifier:
+        return False
+    return True
 
 
 def _is_object_key(key: str) -> bool:

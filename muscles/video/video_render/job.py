@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import functools
-import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import Protocol
 
@@ -22,12 +20,14 @@ from pydantic import JsonValue
 
 from core.errors import AssetNotFound, MediaUnreadable, StorageError
 from core.ffmpeg import run_ffmpeg_sync
+from core.housekeeping import RENDER_DIR
 from core.media_store import MediaStore
 from core.probe import probe_sync
 from core.scope import Scope
 from core.settings import Settings
 from core.staging import adopt
 from core.timeline import MediaFacts, Timeline, check, facts_from_info
+from core.work_folders import work_folder
 from muscles.video.video_render.plan import RenderPlan, plan_render
 
 __all__ = ["RenderContext", "render_timeline"]
@@ -64,10 +64,7 @@ def render_timeline(ctx: RenderContext, spec: dict[str, JsonValue]) -> dict[str,
     filename = str(spec.get("filename") or "render.mp4")
     store = MediaStore.from_settings(ctx.settings)
     scope = Scope(tenant_id=ctx.tenant_id)
-    root = ctx.settings.data_dir / "render"
-    root.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="render-", dir=root))
-    try:
+    with work_folder(ctx.settings.data_dir / RENDER_DIR, "render-") as work:
         ctx.progress(0.0, "opening inputs")
         sources, facts = _open_inputs(store, scope, timeline, work)
         check(timeline, facts)
@@ -85,8 +82,6 @@ def render_timeline(ctx: RenderContext, spec: dict[str, JsonValue]) -> dict[str,
         result["frame_count"] = plan.frame_count
         result["stream_copy"] = plan.stream_copy
         return result
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def _run(ctx: RenderContext, plan: RenderPlan) -> None:
