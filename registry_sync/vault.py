@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import jwt
 from pydantic import SecretStr
@@ -56,8 +56,23 @@ def redact_db_url(url: str) -> str:
     """``scheme://user@host:port/db``: the password and the query (it may hold one) removed."""
     parts = urlsplit(url)
     user = f"{parts.username}@" if parts.username else ""
-    port = f":{parts.port}" if parts.port else ""
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # not a number, or out of range: the vault refuses such URLs
+        port = ":<invalid port>"
     return f"{parts.scheme}://{user}{parts.hostname or ''}{port}{parts.path}"
+
+
+def _well_formed(url: str) -> SplitResult | None:
+    """``url`` split, when it is printable ASCII with a host and a numeric port (if any)."""
+    if not url.isascii() or not url.isprintable() or any(char.isspace() for char in url):
+        return None
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 -- raises ValueError for a port that is no number in 0-65535
+    except ValueError:
+        return None
+    return parts if parts.hostname else None
 
 
 @dataclass(frozen=True)
@@ -110,10 +125,10 @@ class Vault:
 
     def supabase_url(self, env: EnvName) -> str:
         url, source = self._require("supabase-url", env)
-        parts = urlsplit(url)
+        parts = _well_formed(url)
         if (
-            parts.scheme not in ("http", "https")
-            or not parts.hostname
+            parts is None
+            or parts.scheme not in ("http", "https")
             or parts.username
             or parts.query
             or parts.path not in ("", "/")
@@ -127,6 +142,12 @@ class Vault:
 
     def service_key(self, env: EnvName) -> SecretStr:
         key, source = self._require("supabase-service-key", env)
+        if not key.isascii() or not key.isprintable() or any(char.isspace() for char in key):
+            raise NotServiceRoleKey(
+                f"{env}: the key in {source.describe()} holds characters no Supabase key has",
+                value=source.describe(),
+                hint=f"Copy the service_role key again into {source.describe()}: printable ASCII on one line.",
+            )
         role = key_role(key)
         if role != "service_role":
             what = "an anon key" if role == "anon" else "not a service-role key"
@@ -140,8 +161,8 @@ class Vault:
 
     def db_url(self, env: EnvName) -> SecretStr:
         url, source = self._require("supabase-db-url", env)
-        parts = urlsplit(url)
-        if parts.scheme not in ("postgres", "postgresql") or not parts.hostname:
+        parts = _well_formed(url)
+        if parts is None or parts.scheme not in ("postgres", "postgresql"):
             raise InvalidRegistryUrl(
                 f"{env}: the database URL in {source.describe()} is not postgresql://user:password@host:port/db",
                 value=source.describe(),
