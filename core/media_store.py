@@ -34,8 +34,8 @@ from core.mime import detect_mime, is_media_mime
 from core.probe import MediaInfo, probe_sync
 from core.scope import Scope
 from core.settings import Settings
-from core.sources import check_local_path, fetch_url
-from core.staging import StagedFile, adopt, file_chunks, stage_chunks
+from core.sources import LocalFile, check_local_path, fetch_url, open_local_file
+from core.staging import StagedFile, adopt, file_chunks, handle_chunks, stage_chunks
 from core.storage import (
     ObjectInfo,
     PresignedUrl,
@@ -189,8 +189,16 @@ class MediaStore:
                 value=source,
                 hint="Use a path under the import roots, an http(s) URL or upload://<upload_id>.",
             )
-        path = check_local_path(source, self.sources.import_roots)
-        return self.stage_local(path), _filename_for(filename or path.name, source)
+        local = check_local_path(source, self.sources.import_roots)
+        return self.stage_import(local), _filename_for(filename or local.name, source)
+
+    def stage_import(self, local: LocalFile) -> StagedFile:
+        """Stage a checked file under the import roots from its descriptor, opened without
+        following symlinks (raises PathNotAllowed when it changed since the check)."""
+        with open_local_file(local) as handle:
+            return stage_chunks(
+                handle_chunks(handle), self.work_dir, max_bytes=self.max_bytes, what=local.name
+            )
 
     def stage_local(self, path: Path) -> StagedFile:
         return stage_chunks(file_chunks(path), self.work_dir, max_bytes=self.max_bytes, what=path.name)

@@ -1,9 +1,10 @@
 """Where media may come from: local paths under the import roots, and public http(s) URLs.
 
 A remote caller must never make the server read its own files or reach its private network:
-paths are resolved (symlinks and ``..`` included) before the root check, and every host a URL
-(or a redirect) names is resolved and refused when any address is loopback, private,
-link-local or otherwise not global, unless private URLs are explicitly allowed.
+paths are resolved before the root check and then opened without following symlinks (see
+:mod:`core._import_roots`), and every host a URL (or a redirect) names is resolved and refused
+when any address is loopback, private, link-local or otherwise not global, unless private URLs
+are explicitly allowed.
 """
 
 from __future__ import annotations
@@ -11,40 +12,17 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from core.errors import FetchFailed, PathNotAllowed, UrlNotAllowed
+from core._import_roots import LocalFile, check_local_path, open_local_file
+from core.errors import FetchFailed, UrlNotAllowed
 
-__all__ = ["check_local_path", "check_url", "fetch_url"]
+__all__ = ["LocalFile", "check_local_path", "check_url", "fetch_url", "open_local_file"]
 
 _MAX_REDIRECTS = 5
 _CHUNK = 1024 * 1024
-
-
-def check_local_path(raw: str, roots: tuple[Path, ...]) -> Path:
-    """The resolved file ``raw`` names, if it lies under one of ``roots``."""
-    if not roots:
-        raise PathNotAllowed(
-            "this server accepts no local paths",
-            value=raw,
-            hint="Set ATOMS_IMPORT_ROOTS on the server, or upload with presign_upload and register the upload.",
-        )
-    candidate = Path(raw).expanduser()
-    if not candidate.is_absolute():
-        candidate = roots[0] / candidate
-    resolved = candidate.resolve()
-    if not any(resolved.is_relative_to(root) for root in roots):
-        raise PathNotAllowed("path is outside the import roots", value=raw)
-    if not resolved.is_file():
-        raise PathNotAllowed(
-            "no such file under the import roots",
-            value=raw,
-            hint="Check the path; it must name a regular file under ATOMS_IMPORT_ROOTS.",
-        )
-    return resolved
 
 
 def _host_addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from core.errors import TooLarge
 
-__all__ = ["StagedFile", "adopt", "file_chunks", "stage_chunks"]
+__all__ = ["StagedFile", "adopt", "file_chunks", "handle_chunks", "stage_chunks"]
 
 _CHUNK = 1024 * 1024
 
@@ -64,5 +65,10 @@ def adopt(path: Path, *, max_bytes: int, what: str) -> StagedFile:
 
 def file_chunks(path: Path) -> Iterable[bytes]:
     with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            yield chunk
+        yield from handle_chunks(handle)
+
+
+def handle_chunks(handle: BinaryIO) -> Iterator[bytes]:
+    """The rest of an open file, in chunks (an already opened file: its path is not reread)."""
+    while chunk := handle.read(_CHUNK):
+        yield chunk
