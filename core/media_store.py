@@ -34,7 +34,7 @@ from core.mime import detect_mime, is_media_mime
 from core.probe import MediaInfo, probe_sync
 from core.scope import Scope
 from core.settings import Settings
-from core.sources import LocalFile, check_local_path, fetch_url, open_local_file
+from core.sources import FetchPolicy, LocalFile, check_local_path, fetch_url, open_local_file
 from core.staging import StagedFile, adopt, file_chunks, handle_chunks, stage_chunks
 from core.storage import (
     ObjectInfo,
@@ -128,6 +128,7 @@ class SourcePolicy:
     import_roots: tuple[Path, ...] = ()
     allow_private_urls: bool = False
     fetch_timeout_s: float = 60.0
+    fetch_deadline_s: float = 600.0
 
 
 class MediaStore:
@@ -159,6 +160,7 @@ class MediaStore:
                 import_roots=settings.resolved_import_roots,
                 allow_private_urls=settings.allow_private_urls,
                 fetch_timeout_s=settings.fetch_timeout_s,
+                fetch_deadline_s=settings.fetch_deadline_s,
             ),
         )
 
@@ -179,9 +181,12 @@ class MediaStore:
         if source.startswith(("http://", "https://")):
             name = _filename_for(filename or unquote(urlsplit(source).path.rsplit("/", 1)[-1]), source)
             policy = self.sources
-            chunks = fetch_url(
-                source, allow_private=policy.allow_private_urls, timeout_s=policy.fetch_timeout_s
+            fetch = FetchPolicy(
+                allow_private=policy.allow_private_urls,
+                timeout_s=policy.fetch_timeout_s,
+                deadline_s=policy.fetch_deadline_s,
             )
+            chunks = fetch_url(source, fetch)
             return stage_chunks(chunks, self.work_dir, max_bytes=self.max_bytes, what=source), name
         if "://" in source:
             raise InvalidInput(
