@@ -12,13 +12,16 @@ import json
 import secrets
 import time
 from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 from urllib.parse import unquote, urlsplit
 
+import anyio
 from pydantic import TypeAdapter, ValidationError
 
+from core._fetch_limits import FetchLimits
 from core.errors import (
     AssetNotFound,
     InvalidIdentifier,
@@ -50,6 +53,7 @@ from core.storage import (
 __all__ = ["MediaStore", "SourcePolicy"]
 
 UPLOAD_SCHEME = "upload://"
+_URL_PREFIXES = ("http://", "https://")
 
 _META_FIELDS = ("duration_s", "width", "height", "fps", "sample_rate", "channels")
 # The whole probe made at registration, kept so that tools reading the asset later (a render's
@@ -129,6 +133,7 @@ class SourcePolicy:
     allow_private_urls: bool = False
     fetch_timeout_s: float = 60.0
     fetch_deadline_s: float = 600.0
+    fetch_concurrency_per_tenant: int = 4
 
 
 class MediaStore:
@@ -148,6 +153,7 @@ class MediaStore:
         self.work_dir = work_dir
         self.max_bytes = max_bytes
         self.sources = sources or SourcePolicy()
+        self.fetch_limits = FetchLimits(self.sources.fetch_concurrency_per_tenant)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, clock: Callable[[], float] = time.time) -> MediaStore:
@@ -161,10 +167,21 @@ class MediaStore:
                 allow_private_urls=settings.allow_private_urls,
                 fetch_timeout_s=settings.fetch_timeout_s,
                 fetch_deadline_s=settings.fetch_deadline_s,
+                fetch_concurrency_per_tenant=settings.fetch_concurrency_per_tenant,
             ),
         )
 
     # --- bringing bytes in -------------------------------------------------------------
+
+    def fetch_slot(
+        self, scope: Scope, source: str
+    ) -> AbstractAsyncContextManager[anyio.CapacityLimiter | None]:
+        """Hold one of the tenant's URL-fetch slots while ``source`` is registered (raises
+        FetchLimitReached when none is free); yields the thread limiter to register it on,
+        None (the default limiter) when ``source`` is not a URL."""
+        if not source.startswith(_URL_PREFIXES):
+            return nullcontext()
+        return self.fetch_limits.slot(scope.tenant_id)
 
     def register_source(self, scope: Scope, source: str, filename: str | None = None) -> MediaRef:
         """Register ``source``: a path under the import roots, an http(s) URL, or upload://<id>."""
@@ -178,7 +195,7 @@ class MediaStore:
         if source.startswith(UPLOAD_SCHEME):
             staged, uploaded_name = self.stage_upload(scope, source.removeprefix(UPLOAD_SCHEME))
             return staged, filename or uploaded_name
-        if source.startswith(("http://", "https://")):
+        if source.startswith(_URL_PREFIXES):
             name = _filename_for(filename or unquote(urlsplit(source).path.rsplit("/", 1)[-1]), source)
             policy = self.sources
             fetch = FetchPolicy(

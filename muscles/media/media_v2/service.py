@@ -9,6 +9,8 @@ from core.contract import CanvasTool, Muscle, ToolExample, tool
 from core.errors import (
     AssetNotFound,
     FetchFailed,
+    FetchLimitReached,
+    FetchTimeout,
     InvalidIdentifier,
     InvalidInput,
     MediaUnreadable,
@@ -111,6 +113,8 @@ class MediaV2(Muscle):
             PathNotAllowed,
             UrlNotAllowed,
             FetchFailed,
+            FetchTimeout,
+            FetchLimitReached,
             UploadNotFound,
             TooLarge,
             NotMedia,
@@ -127,7 +131,11 @@ class MediaV2(Muscle):
         root), an http(s) URL, or `upload://<upload_id>` from presign_upload after the PUT.
         The same bytes under the same filename always give the same MediaRef.
         """
-        return await anyio.to_thread.run_sync(self.store.register_source, scope, source, filename)
+        # A URL fetch takes one of the tenant's fetch slots before it takes a thread.
+        async with self.store.fetch_slot(scope, source) as threads:
+            return await anyio.to_thread.run_sync(
+                self.store.register_source, scope, source, filename, limiter=threads
+            )
 
     @tool(
         title="Describe an asset",
