@@ -19,6 +19,9 @@ from core.errors import PathNotAllowed
 
 __all__ = ["LocalFile", "check_local_path", "open_local_file"]
 
+# Linux's NAME_MAX and PATH_MAX.
+_MAX_NAME_BYTES = 255
+_MAX_PATH_BYTES = 4096
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 # O_NONBLOCK: opening a FIFO someone put there must not hang; only regular files pass fstat.
 _FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK | os.O_NOCTTY
@@ -49,6 +52,7 @@ def check_local_path(raw: str, roots: tuple[Path, ...]) -> LocalFile:
             value=raw,
             hint="Set ATOMS_IMPORT_ROOTS on the server, or upload with presign_upload and register the upload.",
         )
+    _check_spelling(raw)
     candidate = Path(raw).expanduser()
     if not candidate.is_absolute():
         candidate = roots[0] / candidate
@@ -63,6 +67,25 @@ def check_local_path(raw: str, roots: tuple[Path, ...]) -> LocalFile:
             hint="Check the path; it must name a regular file under ATOMS_IMPORT_ROOTS.",
         )
     return LocalFile(root, resolved.relative_to(root).parts, raw)
+
+
+def _check_spelling(raw: str) -> None:
+    """Refuse what no file system path can be, before any system call sees it (a NUL byte
+    would raise ValueError there, an over-long name OSError)."""
+    if not raw.isprintable():
+        raise PathNotAllowed(
+            "the path holds a NUL byte or another control character",
+            value=raw.encode("unicode_escape").decode("ascii"),
+            hint="Send the path as plain text, as it appears in a file listing.",
+        )
+    encoded = raw.encode("utf-8", errors="surrogateescape")
+    if len(encoded) > _MAX_PATH_BYTES or any(len(part) > _MAX_NAME_BYTES for part in encoded.split(b"/")):
+        raise PathNotAllowed(
+            f"the path is longer than a file system allows ({_MAX_NAME_BYTES} bytes a name, "
+            f"{_MAX_PATH_BYTES} in all)",
+            value=raw,
+            hint="Check the path; rename the file or folder if its name really is that long.",
+        )
 
 
 def open_local_file(local: LocalFile) -> BinaryIO:

@@ -18,6 +18,7 @@ from core.timeline import (
     TimelineInvalid,
     UnknownClip,
     apply_automation,
+    check,
     describe,
     find_issues,
     split,
@@ -176,7 +177,7 @@ class VideoTimeline(Muscle):
                 response=SPLIT_RESPONSE,
             )
         ],
-        errors=[SplitOutOfRange, UnknownClip],
+        errors=[SplitOutOfRange, UnknownClip, TimelineInvalid],
         read_only=True,
         idempotent=True,
     )
@@ -189,6 +190,9 @@ class VideoTimeline(Muscle):
         across all tracks). The right part gets the id `<id>_2`, takes over a crossfade out of
         the clip and keeps the automation after the cut, re-timed to its own start."""
         facts = await self._facts(scope, timeline)
+        # The razor cuts well-formed timelines only (with the problems validate names); it needs
+        # no stored media, so media checks are left to validate.
+        check(timeline)
         return split(timeline, at_s, clip_id, facts)
 
     @tool(

@@ -114,6 +114,24 @@ CASES: list[tuple[str, str, Callable[[Path], dict[str, Any]] | dict[str, Any], s
         {},
     ),
     ("ttl out of range", "presign_upload", {"filename": "a.wav", "ttl_s": 0}, "invalid_input", {}),
+    ("NUL in the path", "register", {"source": "clip\x00.wav"}, "path_not_allowed", {}),
+    ("5,000-character path", "register", {"source": "x" * 5000}, "path_not_allowed", {}),
+    ("300-character folder name", "register", {"source": "d" * 300 + "/a.wav"}, "path_not_allowed", {}),
+    (
+        "5,000-character file name",
+        "register",
+        {"source": "a.wav", "filename": "y" * 5000},
+        "invalid_identifier",
+        {},
+    ),
+    (
+        "NUL in a URL's path",
+        "register",
+        {"source": "https://example.com/a\x00.wav"},
+        "invalid_identifier",
+        {},
+    ),
+    ("NUL in a URL's host", "register", {"source": "https://exa\x00mple.com/a.wav"}, "url_not_allowed", {}),
 ]
 
 
