@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from core.ffmpeg import run_ffmpeg_sync  # noqa: E402 - needs the repo root on sys.path
+from core.ffmpeg.runner import run_ffmpeg_sync  # noqa: E402 - needs the repo root on sys.path
 from core.jobs import JobEngine  # noqa: E402
 from core.settings import Settings  # noqa: E402
 

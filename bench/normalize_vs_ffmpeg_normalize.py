@@ -35,8 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET_I, TARGET_TP, TARGET_LRA = -23.0, -1.0, 7.0
 
 sys.path.insert(0, str(ROOT))
-from core.ffmpeg import ffmpeg_binary  # noqa: E402 - needs the repo root on sys.path
-from core.media_store import MediaStore  # noqa: E402
+from core.ffmpeg.runner import ffmpeg_binary  # noqa: E402 - needs the repo root on sys.path
+from core.media.store import MediaStore  # noqa: E402
 from core.scope import Scope  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from tests.muscles.audio_capture_normalize.conftest import (  # noqa: E402

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET = 1.05
 
 sys.path.insert(0, str(ROOT))
-from core.media_store import MediaStore  # noqa: E402 - needs the repo root on sys.path
+from core.media.store import MediaStore  # noqa: E402 - needs the repo root on sys.path
 from core.scope import Scope  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from muscles.audio.transcriber.model import MODELS, choose_model  # noqa: E402

@@ -35,8 +35,8 @@ from mcp import Client
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._timing import Summary, ratio_line
-from core.ffmpeg import ffmpeg_binary
-from core.media_store import MediaStore
+from core.ffmpeg.runner import ffmpeg_binary
+from core.media.store import MediaStore
 from core.scope import Scope
 from core.settings import Settings
 from tests.media_samples import write_test_video

@@ -5,7 +5,7 @@ The public surface is listed here; modules whose names start with an underscore 
 
 from core.contract import CanvasTool, Muscle, ToolExample, tool
 from core.errors import AtomsError
-from core.media import MediaRef
+from core.media.ref import MediaRef
 from core.progress import Progress
 from core.scope import Scope
 from core.settings import Settings, load_settings

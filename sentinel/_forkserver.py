@@ -14,8 +14,8 @@ from pathlib import Path
 
 # Preloaded once, so each forked child only imports the service itself. core.media_store
 # pulls in storage (boto3), probing and sources, which most services use.
-import core.media_store
-import core.server  # noqa: F401
+import core.media.store
+import core.serving.server  # noqa: F401
 from sentinel._child import write_result
 
 

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from core.contract import CAPABILITY_PATTERN, Muscle, tool_options
 from core.discovery import ServiceLocation
 from core.errors import AtomsError
-from core.runtime import injected_parameters
+from core.serving.runtime import injected_parameters
 from core.spec import ErrorSpec, MuscleSpec, ParamSpec, ToolSpec
 from sentinel.problem import ServiceProblem
 

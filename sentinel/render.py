@@ -100,9 +100,7 @@ def _header(spec: MuscleSpec) -> list[str]:
 _FIXED_IMPORTS = {
     "mcp.server.mcpserver": ("Context",),
     "mcp.types": ("ToolAnnotations",),
-    "core.runtime": ("MuscleRuntime",),
-    "core.server": ("MuscleServer",),
-    "core.serving": ("run_cli",),
+    "core.serving": ("MuscleRuntime", "MuscleServer", "run_cli"),
 }
 _FIRST_PARTY = {"core", "muscles", "sentinel", "registry_sync", "gateway"}
 

@@ -8,7 +8,7 @@ import subprocess
 import wave
 from pathlib import Path
 
-from core.ffmpeg import ffmpeg_binary
+from core.ffmpeg.runner import ffmpeg_binary
 
 
 def write_tone_wav(path: Path, *, seconds: float = 1.0, rate: int = 16000, freq: float = 440.0) -> Path:

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from core.ffmpeg import ffmpeg_binary
+from core.ffmpeg.runner import ffmpeg_binary
 
 # About 19 s of speech: long enough for several segments, short enough for a test on 2 cores.
 # Plain words only: numbers and names are where tiny.en and the reference disagree on spelling.

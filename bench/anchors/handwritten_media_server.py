@@ -20,8 +20,8 @@ import argparse
 import anyio
 from mcp.server.mcpserver import MCPServer
 
-from core.media import MediaRef
-from core.media_store import MediaStore
+from core.media.ref import MediaRef
+from core.media.store import MediaStore
 from core.scope import Scope
 from core.settings import Settings, load_settings
 from core.storage import open_storage

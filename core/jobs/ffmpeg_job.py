@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, JsonValue, ValidationError
 
 from core.errors import InvalidArguments
-from core.ffmpeg import run_ffmpeg_sync
+from core.ffmpeg.runner import run_ffmpeg_sync
 from core.jobs.context import JobContext
 
 __all__ = ["FfmpegJobSpec", "run_ffmpeg_job"]

@@ -22,7 +22,8 @@ class ObjectInfo:
     content_type: str
     sha256: str | None
     metadata: Mapping[str, str] = field(default_factory=dict)
-    modified_at: float | None = None  # unix seconds of the last write, where the store knows it
+    # Unix seconds of the last write, where the store knows it; not part of what an object is.
+    modified_at: float | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,15 @@ from pathlib import Path
 import anyio
 
 from core.errors import MediaError, NotMedia
-from core.ffmpeg import pinned_input
-from core.media import MediaRef, media_uri
-from core.media_store import MediaStore
-from core.mime import detect_mime, is_media_mime
-from core.probe import probe_sync
+from core.ffmpeg.runner import pinned_input
+from core.media.mime import detect_mime, is_media_mime
+from core.media.probe import probe_sync
+from core.media.ref import MediaRef, media_uri
+from core.media.staging import StagedFile, stage_chunks
+from core.media.store import MediaStore
+from core.media.work_folders import work_folder
 from core.scope import Scope
-from core.staging import StagedFile, stage_chunks
 from core.storage import asset_key
-from core.work_folders import work_folder
 
 __all__ = ["LocalMedia", "NoAudioStream", "local_media", "store_text"]
 

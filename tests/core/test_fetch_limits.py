@@ -9,8 +9,8 @@ from contextlib import AsyncExitStack
 import anyio
 import pytest
 
-from core._fetch_limits import FetchLimits
 from core.errors import FetchLimitReached
+from core.media._fetch_limits import FetchLimits
 
 pytestmark = pytest.mark.anyio
 

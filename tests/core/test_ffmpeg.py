@@ -14,7 +14,7 @@ import imageio_ffmpeg
 import pytest
 
 from core.errors import FfmpegFailed
-from core.ffmpeg import FfmpegResult, ffmpeg_binary, ffprobe_binary, run_ffmpeg, run_ffmpeg_sync
+from core.ffmpeg.runner import FfmpegResult, ffmpeg_binary, ffprobe_binary, run_ffmpeg, run_ffmpeg_sync
 
 pytestmark = pytest.mark.anyio
 
@@ -152,7 +152,7 @@ async def test_a_failing_command_raises_ffmpeg_failed_with_the_stderr_tail(
     missing = tmp_path / "missing.mp4"
 
     with (
-        caplog.at_level(logging.DEBUG, logger="core.ffmpeg"),
+        caplog.at_level(logging.DEBUG, logger="core.ffmpeg.runner"),
         anyio.fail_after(60),
         pytest.raises(FfmpegFailed) as caught,
     ):

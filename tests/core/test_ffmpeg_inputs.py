@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from core._ffmpeg_inputs import SINGLE_FILE_DEMUXERS, harden_inputs
 from core.errors import ContainerNotAllowed, ContractViolation, FfmpegFailed
-from core.ffmpeg import ffmpeg_binary, pinned_input, run_ffmpeg_sync
-from core.probe import probe_sync
+from core.ffmpeg._inputs import SINGLE_FILE_DEMUXERS, harden_inputs
+from core.ffmpeg.runner import ffmpeg_binary, pinned_input, run_ffmpeg_sync
+from core.media.probe import probe_sync
 
 ID3_HEADER = b"ID3\x03\x00\x00\x00\x00\x00\x00"
 

@@ -14,15 +14,15 @@ import anyio
 import pytest
 from starlette.testclient import TestClient
 
-from core.housekeeping import RENDER_DIR, STAGING_DIR, Housekeeper, sweep
 from core.jobs.model import JobStatus
 from core.jobs.table import JobRecord, JobTable
-from core.media_store import MediaStore
+from core.media.store import MediaStore
+from core.media.work_folders import sweep_work_folders, work_folder
 from core.scope import Scope
-from core.serving import build_http_app
+from core.serving.app import build_http_app
+from core.serving.housekeeping import RENDER_DIR, STAGING_DIR, Housekeeper, sweep
 from core.settings import Settings
 from core.storage import Storage, open_storage, upload_key
-from core.work_folders import sweep_work_folders, work_folder
 from tests.core.storage.conftest import write_source
 from tests.core.storage.test_s3 import s3  # noqa: F401 -- the fixture, on a fresh bucket
 from tests.media_samples import write_tone_wav
@@ -34,7 +34,7 @@ HOLDER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from core.work_folders import work_folder
+    from core.media.work_folders import work_folder
 
     with work_folder(Path(sys.argv[1]), "render-") as folder:
         (folder / "out.mp4").write_bytes(b"partial")

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from core.errors import PathNotAllowed
-from core.media_store import MediaStore
+from core.media.sources import check_local_path, open_local_file
+from core.media.store import MediaStore
 from core.scope import Scope
 from core.settings import Settings
-from core.sources import check_local_path, open_local_file
 from tests.media_samples import write_tone_wav
 
 SCOPE = Scope(tenant_id="acme")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from core.ffmpeg import ffmpeg_binary
-from core.mime import canonical_mime, detect_mime, is_media_mime
+from core.ffmpeg.runner import ffmpeg_binary
+from core.media.mime import canonical_mime, detect_mime, is_media_mime
 
 VIDEO = ["-f", "lavfi", "-i", "testsrc2=size=64x48:rate=10:duration=1", "-c:v", "mpeg4"]
 AUDIO = ["-f", "lavfi", "-i", "sine=duration=1"]

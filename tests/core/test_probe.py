@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from core.errors import MediaUnreadable
-from core.ffmpeg import ffmpeg_binary, ffprobe_binary
-from core.probe import MediaInfo, probe, probe_sync
+from core.ffmpeg.runner import ffmpeg_binary, ffprobe_binary
+from core.media.probe import MediaInfo, probe, probe_sync
 
 MEDIA = ("clip.mp4", "ntsc.mkv", "tone.wav", "frame.png", "cover.flac")
 

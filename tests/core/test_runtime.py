@@ -15,9 +15,9 @@ from mcp.server.mcpserver import Context
 from core.contract import Muscle, tool
 from core.errors import AssetNotFound
 from core.progress import Progress, RecordingProgress
-from core.runtime import MuscleRuntime
 from core.scope import Scope
-from core.server import MuscleServer
+from core.serving.runtime import MuscleRuntime
+from core.serving.server import MuscleServer
 from core.settings import Settings
 
 pytestmark = pytest.mark.anyio
@@ -120,7 +120,7 @@ async def test_a_domain_error_becomes_a_coded_tool_error(runtime: MuscleRuntime)
 async def test_a_crash_is_logged_with_its_traceback_and_reaches_the_client_without_it(
     runtime: MuscleRuntime, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.ERROR, logger="core.runtime"):
+    with caplog.at_level(logging.ERROR, logger="core.serving.runtime"):
         async with Client(_server(runtime)) as client:
             result = await client.call_tool("crash", {})
     assert result.is_error

@@ -8,7 +8,7 @@ import ipaddress
 import pytest
 
 from core.errors import AtomsError, UrlNotAllowed
-from core.sources import Resolver, check_url
+from core.media.sources import Resolver, check_url
 
 URL = "http://media.example/clip.mp4"
 

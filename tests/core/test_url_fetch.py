@@ -17,7 +17,7 @@ import httpcore
 import pytest
 
 from core.errors import FetchFailed, FetchTimeout, UrlNotAllowed
-from core.sources import FetchPolicy, fetch_url
+from core.media.sources import FetchPolicy, fetch_url
 from tests.core.http_servers import recording_server, trickle_server
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address

@@ -10,7 +10,7 @@ from typing import Any
 import anyio
 from mcp import Client, StdioServerParameters
 
-from core.media_store import MediaStore
+from core.media.store import MediaStore
 from core.scope import Scope
 from core.settings import Settings
 from tests.e2e.conftest import muscle_env

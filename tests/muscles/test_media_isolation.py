@@ -26,8 +26,8 @@ import pytest
 from mcp import Client
 
 from core.discovery import find_services, mcp_module, project_root
-from core.media_store import MediaStore
-from core.probe import MediaInfo
+from core.media.probe import MediaInfo
+from core.media.store import MediaStore
 from core.scope import Scope
 from core.settings import Settings
 from core.storage import asset_key

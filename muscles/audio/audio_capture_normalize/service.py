@@ -19,12 +19,12 @@ from core.errors import (
     MediaUnreadable,
     NotMedia,
 )
-from core.ffmpeg import run_ffmpeg
-from core.media import MediaRef
-from core.media_store import MediaStore
+from core.ffmpeg.runner import run_ffmpeg
+from core.media.ref import MediaRef
+from core.media.staging import adopt
+from core.media.store import MediaStore
 from core.progress import Progress
 from core.scope import Scope
-from core.staging import adopt
 
 from .._local_media import LocalMedia, NoAudioStream, local_media
 from .loudnorm import Loudness, LoudnessTarget, SilentAudio, measure_args, normalize_args, parse_report

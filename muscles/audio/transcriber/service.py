@@ -17,8 +17,8 @@ from core.errors import (
     MediaUnreadable,
     NotMedia,
 )
-from core.ffmpeg import run_ffmpeg
-from core.media_store import MediaStore
+from core.ffmpeg.runner import run_ffmpeg
+from core.media.store import MediaStore
 from core.progress import Progress
 from core.scope import Scope
 

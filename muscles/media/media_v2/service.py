@@ -20,8 +20,8 @@ from core.errors import (
     UploadNotFound,
     UrlNotAllowed,
 )
-from core.media import MediaRef
-from core.media_store import MediaStore
+from core.media.ref import MediaRef
+from core.media.store import MediaStore
 from core.scope import Scope
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 
-from core.timeline import Keyframe
+from muscles.video.timeline import Keyframe
 
 __all__ = ["lane_expression", "number"]
 

@@ -18,8 +18,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Final
 
-from core.ffmpeg import pinned_input
-from core.timeline import (
+from core.ffmpeg.runner import pinned_input
+from muscles.video.timeline import (
     Clip,
     MediaFacts,
     TextOverlay,

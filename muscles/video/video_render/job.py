@@ -19,15 +19,15 @@ from typing import Protocol
 from pydantic import JsonValue
 
 from core.errors import AssetNotFound, MediaUnreadable, StorageError
-from core.ffmpeg import run_ffmpeg_sync
-from core.housekeeping import RENDER_DIR
-from core.media_store import MediaStore
-from core.probe import probe_sync
+from core.ffmpeg.runner import run_ffmpeg_sync
+from core.media.probe import probe_sync
+from core.media.staging import adopt
+from core.media.store import MediaStore
+from core.media.work_folders import work_folder
 from core.scope import Scope
+from core.serving.housekeeping import RENDER_DIR
 from core.settings import Settings
-from core.staging import adopt
-from core.timeline import MediaFacts, Timeline, check, facts_from_info
-from core.work_folders import work_folder
+from muscles.video.timeline import MediaFacts, Timeline, check, facts_from_info
 from muscles.video.video_render.plan import RenderPlan, plan_render
 
 __all__ = ["RenderContext", "render_timeline"]

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
-from core.ffmpeg import pinned_input
-from core.timeline import (
+from core.ffmpeg.runner import pinned_input
+from muscles.video.timeline import (
     MediaFacts,
     Timeline,
     TimelineInvalid,

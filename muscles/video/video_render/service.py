@@ -9,10 +9,10 @@ from core.contract import CanvasTool, Muscle, tool
 from core.errors import AssetNotFound, FfmpegFailed, InvalidIdentifier, MediaUnreadable
 from core.identifiers import validate_filename
 from core.jobs import JobCancelled, JobEngine, JobNotFinished, JobNotFound, JobStatus, job_id_for
-from core.media_store import MediaStore
+from core.media.store import MediaStore
 from core.progress import Progress
 from core.scope import Scope
-from core.timeline import Timeline, TimelineInvalid, check, stored_facts
+from muscles.video.timeline import Timeline, TimelineInvalid, check, stored_facts
 
 from .relay import RenderedVideo, rendered_or_raise
 

@@ -6,9 +6,9 @@ import anyio
 from pydantic import BaseModel, Field, JsonValue
 
 from core.contract import CanvasTool, Muscle, ToolExample, tool
-from core.media_store import MediaStore
+from core.media.store import MediaStore
 from core.scope import Scope
-from core.timeline import (
+from muscles.video.timeline import (
     AutomationInvalid,
     AutomationPayload,
     Issue,
@@ -24,7 +24,7 @@ from core.timeline import (
     split,
     stored_facts,
 )
-from core.timeline.facts import MediaFacts
+from muscles.video.timeline.facts import MediaFacts
 
 
 class ValidationReport(BaseModel):

@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import JsonValue
 
 from core.errors import InvalidInput
-from core.ffmpeg import run_ffmpeg_sync
+from core.ffmpeg.runner import run_ffmpeg_sync
 from core.jobs import JobContext
 
 LONG_S = 60  # a render that only ends by being cancelled or killed (bounded all the same)

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from core.errors import AssetNotFound
-from core.media_store import MediaStore
-from core.probe import probe_sync
+from core.media.probe import probe_sync
+from core.media.staging import stage_chunks
+from core.media.store import MediaStore
 from core.scope import Scope
 from core.settings import Settings
-from core.staging import stage_chunks
 from core.storage import LocalStorage, asset_key
 from tests.media_samples import write_test_video
 

@@ -13,7 +13,7 @@ import pyloudnorm
 import pytest
 from scipy.signal import resample_poly  # type: ignore[import-untyped]
 
-from core.ffmpeg import ffmpeg_binary
+from core.ffmpeg.runner import ffmpeg_binary
 from tests.conftest import require
 from tests.muscles.transcriber.conftest import AudioServer, make_server
 from tests.speech_samples import PARAGRAPH, espeak_available, write_speech_wav

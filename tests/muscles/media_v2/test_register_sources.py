@@ -22,7 +22,7 @@ import uvicorn
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
-from core.serving import MountedMuscle, build_http_app
+from core.serving.app import MountedMuscle, build_http_app
 from tests.core.http_servers import trickle_server
 from tests.media_samples import write_test_video, write_tone_wav
 from tests.muscles.media_v2.conftest import MediaServer, call

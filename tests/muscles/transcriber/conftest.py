@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from mcp import Client
 
-from core.media import MediaRef
-from core.media_store import MediaStore
+from core.media.ref import MediaRef
+from core.media.store import MediaStore
 from core.scope import Scope
 from core.settings import Settings
 from core.storage import asset_key

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core.ffmpeg import ffmpeg_binary
+from core.ffmpeg.runner import ffmpeg_binary
 from tests.media_samples import write_test_video, write_truncated
 from tests.muscles.transcriber.conftest import AudioServer, call
 from tests.speech_samples import write_silence_wav

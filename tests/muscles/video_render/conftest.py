@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from mcp import Client
 
-from core.media_store import MediaStore
+from core.media.store import MediaStore
 from core.scope import Scope
 from core.settings import Settings
 

@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from core.media import MediaRef
-from core.media_store import MediaStore
+from core.media.ref import MediaRef
+from core.media.store import MediaStore
 from core.scope import Scope
 from core.storage import asset_key
 from tests.media_samples import write_test_video

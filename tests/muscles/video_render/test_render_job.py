@@ -10,10 +10,10 @@ import pytest
 from pydantic import JsonValue
 
 from core.errors import MediaUnreadable
-from core.media_store import MediaStore
+from core.media.store import MediaStore
 from core.scope import Scope
 from core.settings import Settings
-from core.timeline import Timeline, describe, facts_from_ref
+from muscles.video.timeline import Timeline, describe, facts_from_ref
 from muscles.video.video_render.job import render_timeline
 from tests.media_samples import write_test_video, write_truncated
 from tests.muscles.video_render.media import crossfade_timeline, register_clip, store_raw

@@ -8,8 +8,8 @@ from typing import Any
 import anyio
 from mcp import Client
 
-from core.probe import probe_sync
-from core.timeline import Timeline, describe, facts_from_ref
+from core.media.probe import probe_sync
+from muscles.video.timeline import Timeline, describe, facts_from_ref
 from tests.muscles.video_render.conftest import RenderServer
 from tests.muscles.video_render.media import crossfade_timeline, ffmpeg_running_under, register_clip
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-import core.timeline
-from core.timeline import (
+import muscles.video.timeline
+from muscles.video.timeline import (
     AutomationInvalid,
     AutomationPayload,
     MediaFacts,
@@ -40,8 +40,8 @@ def _where(timeline: Timeline) -> list[tuple[str | None, str]]:
 
 
 def test_public_surface_is_deliberate() -> None:
-    assert all(hasattr(core.timeline, name) for name in core.timeline.__all__)
-    assert "Timeline" in core.timeline.__all__ and "check" in core.timeline.__all__
+    assert all(hasattr(muscles.video.timeline, name) for name in muscles.video.timeline.__all__)
+    assert "Timeline" in muscles.video.timeline.__all__ and "check" in muscles.video.timeline.__all__
 
 
 def test_a_crossfaded_timeline_is_valid_and_described() -> None:

@@ -10,9 +10,7 @@ or run `python -m muscles.demo.minimal.mcp --help`.
 from mcp.server.mcpserver import Context
 from mcp.types import ToolAnnotations
 
-from core.runtime import MuscleRuntime
-from core.server import MuscleServer
-from core.serving import run_cli
+from core.serving import MuscleRuntime, MuscleServer, run_cli
 
 from .service import Echo
 

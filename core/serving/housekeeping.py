@@ -26,10 +26,10 @@ from typing import Final
 import anyio
 
 from core.errors import AtomsError
+from core.media.work_folders import sweep_work_folders
 from core.settings import Settings
 from core.storage import LocalStorage, Storage
 from core.storage.keys import UPLOADS_NAMESPACE, tenant_prefix
-from core.work_folders import sweep_work_folders
 
 __all__ = ["RENDER_DIR", "STAGING_DIR", "Housekeeper", "SweepReport", "sweep"]
 

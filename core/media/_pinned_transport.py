@@ -22,7 +22,7 @@ from typing import Any
 import httpcore
 import httpx
 
-from core._address_policy import IPAddress
+from core.media._address_policy import IPAddress
 
 __all__ = ["Deadline", "PinnedTransport", "VettedTarget"]
 

@@ -7,9 +7,9 @@ from fractions import Fraction
 
 from pydantic import BaseModel, Field
 
-from core.timeline.errors import TimelineInvalid
-from core.timeline.facts import MediaFacts, clip_end
-from core.timeline.model import Timeline
+from muscles.video.timeline.errors import TimelineInvalid
+from muscles.video.timeline.facts import MediaFacts, clip_end
+from muscles.video.timeline.model import Timeline
 
 __all__ = [
     "DEFAULT_FPS",

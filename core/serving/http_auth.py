@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.errors import Unauthenticated
-from core.runtime import TENANT_SCOPE_KEY
+from core.serving.runtime import TENANT_SCOPE_KEY
 
 __all__ = ["BearerAuth"]
 

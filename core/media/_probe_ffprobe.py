@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from core._probe_model import Parsed, Stream, normalise_fps, positive_int
+from core.media._probe_model import Parsed, Stream, normalise_fps, positive_int
 
 __all__ = ["counted_packets", "parse_ffprobe"]
 

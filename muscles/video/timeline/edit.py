@@ -6,10 +6,10 @@ import itertools
 from collections.abc import Mapping
 from typing import TypeVar
 
-from core.timeline.automation import camera_at, value_at
-from core.timeline.errors import AutomationInvalid, SplitOutOfRange, UnknownClip
-from core.timeline.facts import MediaFacts, clip_end
-from core.timeline.model import (
+from muscles.video.timeline.automation import camera_at, value_at
+from muscles.video.timeline.errors import AutomationInvalid, SplitOutOfRange, UnknownClip
+from muscles.video.timeline.facts import MediaFacts, clip_end
+from muscles.video.timeline.model import (
     AutomationPayload,
     CameraKey,
     Clip,
@@ -19,7 +19,7 @@ from core.timeline.model import (
     ParameterLane,
     Timeline,
 )
-from core.timeline.validate import EPSILON_S
+from muscles.video.timeline.validate import EPSILON_S
 
 __all__ = ["apply_automation", "split"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
-from core.timeline.model import CameraKey, Interpolation, Keyframe, Vec3
+from muscles.video.timeline.model import CameraKey, Interpolation, Keyframe, Vec3
 
 __all__ = ["camera_at", "ease", "value_at"]
 

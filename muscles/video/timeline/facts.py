@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from core.media import MediaRef
-from core.probe import MediaInfo
-from core.timeline.model import Clip
+from core.media.probe import MediaInfo
+from core.media.ref import MediaRef
+from muscles.video.timeline.model import Clip
 
 __all__ = ["MediaFacts", "clip_duration", "clip_end", "facts_from_info", "facts_from_ref"]
 

@@ -29,13 +29,13 @@ from typing import Final
 
 import anyio
 
-from core._ffmpeg_inputs import container_refused, guard_options, is_single_file, refused_container
-from core._probe_banner import last_frame_counter, parse_banner
-from core._probe_ffprobe import counted_packets, parse_ffprobe
-from core._probe_model import Parsed, Stream
 from core._scrub import scrub_paths
 from core.errors import AtomsError, ConfigError, MediaUnreadable
-from core.ffmpeg import ffmpeg_binary, ffprobe_binary
+from core.ffmpeg._inputs import container_refused, guard_options, is_single_file, refused_container
+from core.ffmpeg.runner import ffmpeg_binary, ffprobe_binary
+from core.media._probe_banner import last_frame_counter, parse_banner
+from core.media._probe_ffprobe import counted_packets, parse_ffprobe
+from core.media._probe_model import Parsed, Stream
 
 __all__ = ["MediaInfo", "probe", "probe_sync"]
 

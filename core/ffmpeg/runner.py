@@ -37,10 +37,10 @@ from typing import IO, Final
 import anyio
 import anyio.abc
 
-from core._ffmpeg_failure import exit_failure, start_failure
-from core._ffmpeg_inputs import harden_inputs, pinned_input
-from core._ffmpeg_progress import LineSplitter, ProgressParser, Report
 from core.errors import ConfigError, FfmpegFailed
+from core.ffmpeg._failure import exit_failure, start_failure
+from core.ffmpeg._inputs import harden_inputs, pinned_input
+from core.ffmpeg._progress import LineSplitter, ProgressParser, Report
 
 __all__ = [
     "FfmpegResult",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from core._probe_model import Parsed, Stream, normalise_fps, positive_int
+from core.media._probe_model import Parsed, Stream, normalise_fps, positive_int
 
 __all__ = ["last_frame_counter", "parse_banner"]
 

@@ -11,7 +11,7 @@ from mcp.types import CallToolResult
 from pydantic import ValidationError
 
 from core.errors import AtomsError, InvalidArguments, UnknownTool
-from core.runtime import error_result
+from core.serving.runtime import error_result
 
 __all__ = ["MuscleServer"]
 

@@ -14,10 +14,10 @@ from typing import Final
 from pydantic import BaseModel, Field
 
 from core.errors import AssetNotFound, AtomsError, InvalidInput, MediaUnreadable
-from core.media import parse_media_uri
-from core.timeline.errors import TimelineInvalid, where
-from core.timeline.facts import MediaFacts, clip_end
-from core.timeline.model import Clip, ClipAutomation, Timeline, Track
+from core.media.ref import parse_media_uri
+from muscles.video.timeline.errors import TimelineInvalid, where
+from muscles.video.timeline.facts import MediaFacts, clip_end
+from muscles.video.timeline.model import Clip, ClipAutomation, Timeline, Track
 
 __all__ = ["EPSILON_S", "Issue", "check", "find_issues", "issue_error"]
 

@@ -22,10 +22,10 @@ from urllib.parse import urljoin
 import httpcore
 import httpx
 
-from core._address_policy import IPAddress, refusal
-from core._import_roots import LocalFile, check_local_path, open_local_file
-from core._pinned_transport import Deadline, PinnedTransport, VettedTarget
 from core.errors import FetchFailed, FetchTimeout, UrlNotAllowed
+from core.media._address_policy import IPAddress, refusal
+from core.media._import_roots import LocalFile, check_local_path, open_local_file
+from core.media._pinned_transport import Deadline, PinnedTransport, VettedTarget
 
 __all__ = [
     "FetchPolicy",

@@ -6,8 +6,8 @@ and keyframe automation), crossfades, text overlays, the audio mix and output se
 :func:`split` and :func:`apply_automation` edit it, :func:`describe` measures it.
 """
 
-from core.timeline.automation import value_at
-from core.timeline.describe import (
+from muscles.video.timeline.automation import value_at
+from muscles.video.timeline.describe import (
     ClipSpan,
     TimelineDescription,
     describe,
@@ -16,11 +16,11 @@ from core.timeline.describe import (
     output_fps,
     timeline_duration,
 )
-from core.timeline.edit import apply_automation, split
-from core.timeline.errors import AutomationInvalid, SplitOutOfRange, TimelineInvalid, UnknownClip
-from core.timeline.facts import MediaFacts, clip_duration, clip_end, facts_from_info, facts_from_ref
-from core.timeline.lookup import stored_facts
-from core.timeline.model import (
+from muscles.video.timeline.edit import apply_automation, split
+from muscles.video.timeline.errors import AutomationInvalid, SplitOutOfRange, TimelineInvalid, UnknownClip
+from muscles.video.timeline.facts import MediaFacts, clip_duration, clip_end, facts_from_info, facts_from_ref
+from muscles.video.timeline.lookup import stored_facts
+from muscles.video.timeline.model import (
     AudioMix,
     AutomationPayload,
     CameraKey,
@@ -35,7 +35,7 @@ from core.timeline.model import (
     Track,
     Vec3,
 )
-from core.timeline.validate import Issue, check, find_issues, issue_error
+from muscles.video.timeline.validate import Issue, check, find_issues, issue_error
 
 __all__ = [
     "AudioMix",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from core.errors import AssetNotFound, InvalidInput
-from core.media_store import MediaStore
+from core.media.store import MediaStore
 from core.scope import Scope
-from core.timeline.facts import MediaFacts, facts_from_ref
-from core.timeline.model import Timeline
+from muscles.video.timeline.facts import MediaFacts, facts_from_ref
+from muscles.video.timeline.model import Timeline
 
 __all__ = ["stored_facts"]
 

@@ -19,10 +19,10 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 
 from core.errors import AtomsError, ConfigError
-from core.housekeeping import Housekeeper
-from core.http_auth import BearerAuth
-from core.runtime import MuscleRuntime
-from core.server import MuscleServer
+from core.serving.housekeeping import Housekeeper
+from core.serving.http_auth import BearerAuth
+from core.serving.runtime import MuscleRuntime
+from core.serving.server import MuscleServer
 from core.settings import Settings, is_loopback, load_settings
 from core.storage import LocalStorage, media_routes, open_storage
 
