@@ -9,20 +9,20 @@ backend (SQLite embedded, PostgreSQL shared by replicas) keeps the same promises
 - ``wait`` is only a wake-up. Delivery always goes through ``read_after``; a lost wake-up
   costs latency (the periodic poll catches it), never an event.
 - ``append_command`` is idempotent per ``(tenant_id, idempotency_key)``: one event, one record,
-  however many concurrent callers.
+  however many concurrent callers. (The gateway scopes keys further, to a stream and a caller,
+  before they reach the spine.)
+- Nothing grows without bound: ``trim`` keeps the newest events of a stream, ``trim_commands``
+  forgets idempotency records older than a point in time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from core.errors import StorageError
 
-if TYPE_CHECKING:
-    from core.settings import Settings
-
-__all__ = ["CommandRecord", "Spine", "SpineEvent", "SpineUnavailable", "open_spine"]
+__all__ = ["CommandRecord", "Spine", "SpineEvent", "SpineUnavailable"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,16 +101,7 @@ class Spine(Protocol):
         """Retention: delete all but the newest keep_last events of the stream; rows removed."""
         ...
 
-
-def open_spine(settings: Settings) -> Spine:
-    """PostgreSQL when settings.database_url is set, else SQLite under settings.data_dir.
-
-    The returned spine is not opened yet: ``await spine.open()`` before use.
-    """
-    if settings.database_url is not None:
-        from gateway.spine.postgres import PostgresSpine
-
-        return PostgresSpine(settings.database_url.get_secret_value())
-    from gateway.spine.sqlite import SqliteSpine
-
-    return SqliteSpine(settings.data_dir / "gateway_spine.sqlite3")
+    async def trim_commands(self, older_than: float) -> int:
+        """Retention: forget the command records created before ``older_than`` (epoch seconds);
+        their keys may then be used again. Rows removed."""
+        ...

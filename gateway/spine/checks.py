@@ -7,6 +7,7 @@ what would otherwise fail deep inside a database driver with an unhelpful messag
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from core.errors import InvalidArguments
@@ -14,6 +15,7 @@ from core.errors import InvalidArguments
 # pg_notify payloads must stay under 8000 bytes and carry "stream:seq"; keep streams far below.
 MAX_STREAM_CHARS = 512
 MAX_NAME_CHARS = 200
+MAX_SEQ = 2**63 - 1  # PostgreSQL bigint, SQLite INTEGER
 
 
 def check_name(value: str, what: str, limit: int = MAX_NAME_CHARS) -> None:
@@ -55,8 +57,13 @@ def check_keep_last(keep_last: int) -> None:
         raise InvalidArguments("keep_last must be an integer >= 0", value=keep_last)
 
 
+def check_epoch(when: float) -> None:
+    if not isinstance(when, (int, float)) or not math.isfinite(when):
+        raise InvalidArguments("the time must be a finite number of epoch seconds", value=when)
+
+
 def check_after_seq(after_seq: int, limit: int) -> None:
-    if not isinstance(after_seq, int) or after_seq < 0:
-        raise InvalidArguments("after_seq must be an integer >= 0", value=after_seq)
+    if not isinstance(after_seq, int) or not 0 <= after_seq <= MAX_SEQ:
+        raise InvalidArguments(f"after_seq must be an integer between 0 and {MAX_SEQ}", value=after_seq)
     if not isinstance(limit, int) or not 1 <= limit <= 10_000:
         raise InvalidArguments("limit must be an integer between 1 and 10000", value=limit)

@@ -33,6 +33,7 @@ from gateway.spine.checks import (
     MAX_STREAM_CHARS,
     check_after_seq,
     check_append,
+    check_epoch,
     check_keep_last,
     check_name,
     encode_payload,
@@ -176,6 +177,14 @@ class PostgresSpine:
                 "DELETE FROM gateway.spine_events WHERE stream = %s AND seq <= "
                 "(SELECT head_seq - %s FROM gateway.spine_streams WHERE stream = %s)",
                 (stream, keep_last, stream),
+            )
+            return max(cur.rowcount, 0)
+
+    async def trim_commands(self, older_than: float) -> int:
+        check_epoch(older_than)
+        async with self._connection("trim_commands") as conn:
+            cur = await conn.execute(
+                "DELETE FROM gateway.spine_commands WHERE created_at < to_timestamp(%s)", (older_than,)
             )
             return max(cur.rowcount, 0)
 

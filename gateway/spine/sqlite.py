@@ -27,6 +27,7 @@ from gateway.spine.checks import (
     MAX_STREAM_CHARS,
     check_after_seq,
     check_append,
+    check_epoch,
     check_keep_last,
     check_name,
     encode_payload,
@@ -63,6 +64,7 @@ CREATE TABLE IF NOT EXISTS spine_commands (
     created_at      REAL NOT NULL,
     PRIMARY KEY (tenant_id, idempotency_key)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS spine_commands_created_at ON spine_commands (created_at);
 """
 
 _READ_THREADS = 2
@@ -206,6 +208,16 @@ class SqliteSpine:
             cursor = conn.execute(
                 "DELETE FROM spine_events WHERE stream = ? AND seq <= ?", (stream, int(row[0]) - keep_last)
             )
+            return cursor.rowcount, None
+
+        removed: int = await self._write(job)
+        return removed
+
+    async def trim_commands(self, older_than: float) -> int:
+        check_epoch(older_than)
+
+        def job(conn: sqlite3.Connection) -> tuple[Any, tuple[str, int] | None]:
+            cursor = conn.execute("DELETE FROM spine_commands WHERE created_at < ?", (older_than,))
             return cursor.rowcount, None
 
         removed: int = await self._write(job)

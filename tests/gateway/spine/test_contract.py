@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -124,6 +125,18 @@ async def test_trim_keeps_the_newest_and_reports_first_retained(spine: Spine, st
 
     assert await spine.trim(stream, 0) == 4
     assert (await spine.first_retained(stream), await spine.head(stream)) == (0, 11)
+
+
+async def test_trim_commands_forgets_records_older_than_a_time(spine: Spine, stream: str) -> None:
+    record, _ = await spine.append_command(stream, "tenant-t", "key-old", "sha-a", "command", {})
+    assert await spine.trim_commands(record.created_at - 60) == 0
+    assert (await spine.append_command(stream, "tenant-t", "key-old", "sha-a", "command", {}))[1] is False
+
+    assert await spine.trim_commands(time.time() + 1) >= 1
+    again, inserted = await spine.append_command(stream, "tenant-t", "key-old", "sha-b", "command", {})
+    assert inserted and again.seq == record.seq + 1 and again.body_sha256 == "sha-b"
+    with pytest.raises(InvalidArguments):
+        await spine.trim_commands(float("nan"))
 
 
 @pytest.mark.parametrize(
