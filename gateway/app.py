@@ -5,16 +5,21 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from core.errors import AtomsError
+from core.errors import AtomsError, InvalidInput
+from gateway.browser import GatewayCors
 from gateway.commands import chat_send, send_command
 from gateway.context import GatewayContext
+from gateway.errors import MethodNotAllowed, RouteNotFound
+from gateway.lenses import DEFAULT_LENSES, Lens
 from gateway.metrics import CONTENT_TYPE_LATEST
 from gateway.publish import publish_canvas_event, publish_run_event
 from gateway.settings import GatewayConfig
@@ -37,7 +42,26 @@ def _error_response(request: Request, exc: Exception) -> Response:
     ctx: GatewayContext = request.app.state.ctx
     ctx.metrics.rejected.labels(exc.code).inc()
     headers = {"WWW-Authenticate": 'Bearer realm="atoms-gateway"'} if exc.http_status == 401 else None
-    return JSONResponse({"error": exc.to_dict()}, status_code=exc.http_status, headers=headers)
+    body = exc.to_dict()
+    if exc.http_status >= 500:
+        # The gateway's own trouble (a store unreachable): its details name hosts and paths, so
+        # they go to the log; the caller gets the code and what to do.
+        logger.warning("%s %s failed: %s", request.method, request.url.path, exc)
+        body = {"code": exc.code, "message": "the gateway cannot serve this right now", "hint": exc.hint}
+    return JSONResponse({"error": body}, status_code=exc.http_status, headers=headers)
+
+
+def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such route, wrong method) as coded errors too."""
+    assert isinstance(exc, HTTPException)
+    error: AtomsError
+    if exc.status_code == 404:
+        error = RouteNotFound("no such route", value=request.url.path)
+    elif exc.status_code == 405:
+        error = MethodNotAllowed(f"{request.method} is not allowed here", value=request.method)
+    else:
+        error = InvalidInput(exc.detail)
+    return JSONResponse({"error": error.to_dict()}, status_code=exc.status_code, headers=exc.headers)
 
 
 def _unexpected(request: Request, exc: Exception) -> Response:
@@ -48,10 +72,24 @@ def _unexpected(request: Request, exc: Exception) -> Response:
 
 
 def create_app(
-    config: GatewayConfig, *, spine: Spine | None = None, clock: Callable[[], float] = time.monotonic
+    config: GatewayConfig,
+    *,
+    spine: Spine | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    now: Callable[[], float] = time.time,
+    lenses: Mapping[str, Lens] = DEFAULT_LENSES,
 ) -> Starlette:
-    """The gateway app on ``spine`` (default: the one the settings name, opened by the lifespan)."""
-    ctx = GatewayContext(config, spine if spine is not None else open_spine(config.settings), clock=clock)
+    """The gateway app on ``spine`` (default: the one the settings name, opened by the lifespan).
+
+    ``clock`` (monotonic) and ``now`` (epoch seconds) are the gateway's time; ``lenses`` its roles.
+    """
+    ctx = GatewayContext(
+        config,
+        spine if spine is not None else open_spine(config.settings),
+        clock=clock,
+        now=now,
+        lenses=dict(lenses),
+    )
 
     async def live(_: Request) -> JSONResponse:
         return JSONResponse({"status": "live"})
@@ -91,8 +129,9 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
+        middleware=[Middleware(GatewayCors, allowed_origins=config.options.allowed_origins)],
         lifespan=lifespan,
-        exception_handlers={AtomsError: _error_response, Exception: _unexpected},
+        exception_handlers={AtomsError: _error_response, HTTPException: _http_error, Exception: _unexpected},
     )
     app.state.ctx = ctx
     app.state.rooms = Rooms()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -97,13 +97,25 @@ async def parse_sse(lines: AsyncIterator[str]) -> AsyncIterator[SseEvent]:
 
 
 class GatewayClient:
-    """An async HTTP client for one gateway, acting as one caller (its bearer token)."""
+    """An async HTTP client for one gateway, acting as one caller (its bearer token).
 
-    def __init__(self, base_url: str, *, token: str | None = None, timeout_s: float = 30.0) -> None:
+    ``refresh_token``, when given, is asked for a fresh token each time a stream ends because
+    its token expired (the ``token_expired`` event); :meth:`subscribe` then resumes with it.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        timeout_s: float = 30.0,
+        refresh_token: Callable[[], Awaitable[str]] | None = None,
+    ) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"), headers=headers, timeout=timeout_s, trust_env=False
         )
+        self.refresh_token = refresh_token
 
     async def __aenter__(self) -> GatewayClient:
         return self
@@ -183,7 +195,8 @@ class GatewayClient:
         retry_s: float = 0.5,
         max_retries: int | None = None,
     ) -> AsyncIterator[SseEvent]:
-        """Events forever, reconnecting after network errors and resuming from the last id seen.
+        """Events forever, reconnecting after network errors and resuming from the last id seen
+        (and, with ``refresh_token``, after the token expired).
 
         Coded errors (401, 403, 404...) end the iteration by raising GatewayError.
         """
@@ -196,6 +209,8 @@ class GatewayClient:
                     if event.id is not None:
                         cursor = event.id
                     yield event
+                    if event.event == "token_expired" and self.refresh_token is not None:
+                        self.http.headers["Authorization"] = f"Bearer {await self.refresh_token()}"
             except (httpx.TransportError, httpx.RemoteProtocolError) as exc:
                 failures += 1
                 if max_retries is not None and failures > max_retries:

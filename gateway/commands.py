@@ -1,9 +1,12 @@
-"""Upstream commands and chat messages: idempotent by key.
+"""Upstream commands and chat messages: idempotent by key, within the sender's own scope.
 
-The spine records ``(tenant, idempotency key) -> body hash, event`` in the same transaction as
-the event, so the same key and body make one event however many times (or however
-concurrently) it is sent, and every reply is the original one; the same key with another body
-is a 409.
+A key belongs to one caller on one stream: the spine records ``(tenant, scoped key) -> body
+hash, event``, the scoped key naming the stream (tenant, scope, canvas), the caller's subject
+and the key, in the same transaction as the event. So the same key and body from the same
+caller make one event however many times (or however concurrently) they are sent, and every
+reply is the original one; the same key with another body is a 409; and the same key from
+another user or on another canvas is simply another command (it neither collides with nor
+reveals the first). Records are forgotten after ``ATOMS_GATEWAY_COMMAND_RETENTION_S``.
 """
 
 from __future__ import annotations
@@ -33,12 +36,18 @@ def body_sha256(stream: str, kind: str, payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def reply_of(record: CommandRecord, kind: str) -> dict[str, Any]:
-    # Built from the stored record only, so a replay's reply is byte-for-byte the original.
+def scoped_key(stream: str, subject: str, key: str) -> str:
+    """The key as the spine stores it: one caller's, on one stream (fixed length, opaque)."""
+    return hashlib.sha256("\n".join((stream, subject, key)).encode()).hexdigest()
+
+
+def reply_of(record: CommandRecord, kind: str, key: str) -> dict[str, Any]:
+    # Built from the stored record and the caller's own key, so a replay's reply is
+    # byte-for-byte the original.
     return {
         "status": "accepted",
         "type": kind,
-        "idempotency_key": record.idempotency_key,
+        "idempotency_key": key,
         "id": record.seq,
         "accepted_at": record.created_at,
     }
@@ -47,7 +56,7 @@ def reply_of(record: CommandRecord, kind: str) -> dict[str, Any]:
 async def _accept(request: Request, kind: str) -> JSONResponse:
     ctx: GatewayContext = request.app.state.ctx
     actor, address = await ctx.caller(request, "canvas")
-    ctx.lens(actor)
+    lens = ctx.lens(actor)
     header_key = request.headers.get(IDEMPOTENCY_HEADER)
     defaults = {"idempotency_key": header_key} if header_key else None
     if kind == "command":
@@ -62,18 +71,19 @@ async def _accept(request: Request, kind: str) -> JSONResponse:
         raise InvalidInput(
             "the Idempotency-Key header and the body's idempotency_key differ", value=header_key
         )
+    lens.check_write(kind, data)
     data["idempotency_key"] = key
     payload = stored_payload(actor, data, sidecars)
     digest = body_sha256(address.key, kind, payload)
     record, created = await ctx.spine.append_command(
-        address.key, address.tenant_id, key, digest, kind, payload
+        address.key, address.tenant_id, scoped_key(address.key, actor.subject, key), digest, kind, payload
     )
     if record.body_sha256 != digest:
         raise IdempotencyConflict("this idempotency key was already used with another body", value=key)
     if created:
         ctx.metrics.events_in.labels(kind).inc()
     headers = {} if created else {"Idempotent-Replayed": "true"}
-    return JSONResponse(reply_of(record, kind), status_code=202, headers=headers)
+    return JSONResponse(reply_of(record, kind, key), status_code=202, headers=headers)
 
 
 async def send_command(request: Request) -> JSONResponse:

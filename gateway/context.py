@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from starlette.requests import HTTPConnection, Request
 
 from core.errors import InvalidInput, Unauthenticated
-from core.media_store import MediaStore
+from core.media import MediaStore
+from gateway.browser import check_browser_write
 from gateway.envelopes import Model, parse_envelope
 from gateway.errors import EnvelopeTooLarge
 from gateway.hub import HubRegistry
@@ -17,7 +18,7 @@ from gateway.identity import Actor, TokenVerifier, local_actor
 from gateway.lenses import DEFAULT_LENSES, Lens, lens_for
 from gateway.metrics import GatewayMetrics
 from gateway.settings import GatewayConfig
-from gateway.spine import Spine
+from gateway.spine import RetainedSpine, Spine
 from gateway.streams import StreamAddress, StreamKind, authorize
 from gateway.tickets import TicketBook
 
@@ -25,13 +26,18 @@ __all__ = ["GatewayContext"]
 
 TOKEN_COOKIE = "atoms_gateway_token"  # noqa: S105 -- a cookie name, not a secret
 _HUB_POLL_S = 1.0
+_MAX_LENGTH_DIGITS = 18
 
 
 @dataclass
 class GatewayContext:
+    """``spine`` is wrapped so retention applies to every write; ``clock`` (monotonic) times
+    tickets, ``now`` (epoch seconds) compares with stored times and token expiry."""
+
     config: GatewayConfig
     spine: Spine
     clock: Callable[[], float] = time.monotonic
+    now: Callable[[], float] = time.time
     metrics: GatewayMetrics = field(default_factory=GatewayMetrics)
     lenses: dict[str, Lens] = field(default_factory=lambda: dict(DEFAULT_LENSES))
     hubs: HubRegistry = field(init=False)
@@ -41,6 +47,12 @@ class GatewayContext:
 
     def __post_init__(self) -> None:
         settings, options = self.config.settings, self.config.options
+        self.spine = RetainedSpine(
+            self.spine,
+            keep_events=options.retention_events,
+            command_ttl_s=options.command_retention_s,
+            now=self.now,
+        )
         self.hubs = HubRegistry(self.spine, poll_s=_HUB_POLL_S, on_drop=self.metrics.drops.inc)
         self.tickets = TicketBook(ttl_s=options.ws_ticket_ttl_s, clock=self.clock)
         if settings.jwt_secret is not None:
@@ -60,10 +72,14 @@ class GatewayContext:
         return self._store
 
     async def authenticate(self, conn: HTTPConnection) -> Actor:
+        """The verified caller (401 otherwise); a write must also pass the browser checks."""
+        header = conn.headers.get("authorization", "")
+        bearer = (header[7:].strip() if header.lower().startswith("bearer ") else "") or None
+        token = bearer or conn.cookies.get(TOKEN_COOKIE)
+        via_cookie = bearer is None and token is not None
+        check_browser_write(conn, via_cookie=via_cookie, allowed_origins=self.config.options.allowed_origins)
         if self.verifier is None:
             return local_actor(self.config.settings.tenant_id)
-        header = conn.headers.get("authorization", "")
-        token = header[7:].strip() if header.lower().startswith("bearer ") else conn.cookies.get(TOKEN_COOKIE)
         if not token:
             raise Unauthenticated(
                 "missing bearer token",
@@ -85,23 +101,16 @@ class GatewayContext:
         self, request: Request, model: type[Model], defaults: dict[str, str] | None = None
     ) -> Model:
         body = await read_limited(request, self.config.options.max_envelope_bytes)
-        options = self.config.options
-        return parse_envelope(
-            model,
-            body,
-            max_bytes=options.max_envelope_bytes,
-            base64_run_min=options.base64_run_min,
-            defaults=defaults,
-        )
+        return parse_envelope(model, body, self.config.options, defaults)
 
 
 async def read_limited(request: Request, limit: int) -> bytes:
     """The body, refusing (413) as soon as it passes ``limit`` instead of buffering it all."""
     declared = request.headers.get("content-length")
     if declared is not None:
-        if not declared.isdigit():
+        if not (declared.isascii() and declared.isdigit()):
             raise InvalidInput("Content-Length is not a number", value=declared)
-        if int(declared) > limit:
+        if len(declared) > _MAX_LENGTH_DIGITS or int(declared) > limit:
             raise EnvelopeTooLarge(f"the envelope is {declared} bytes, over the limit", value=limit)
     chunks: list[bytes] = []
     size = 0

@@ -1,8 +1,9 @@
 """Wire envelopes: what agents publish, what canvases send upstream, and the checks on the way in.
 
-Every body is size-checked (413), decoded as UTF-8 JSON, scanned for inline media (422) and
-validated against its model (422) before anything reaches the spine. Media travel only as
-sidecars: MediaRefs naming an ``atoms://media/...`` asset with its mime type, size and sha256.
+Every body is size-checked (413), decoded as UTF-8 JSON within a nesting limit (422), scanned
+for inline media (422) and validated against its model (422) before anything reaches the
+spine. Media travel only as sidecars: MediaRefs naming an ``atoms://media/...`` asset with its
+mime type, size and sha256.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ from pydantic import (
 from core.errors import InvalidInput
 from core.media import MediaRef, parse_media_uri
 from gateway.errors import EnvelopeTooLarge, InvalidEnvelope
-from gateway.inline_media import check_no_inline_media, decode_json_body
+from gateway.event_parts import check_state_patch
+from gateway.inline_media import check_no_inline_media
+from gateway.json_body import decode_json_body
+from gateway.settings import GatewayOptions
 
 __all__ = [
     "EVENT_TYPES",
@@ -77,11 +81,9 @@ class EventIn(_Envelope):
             raise ValueError("a token_patch carries data.tokens: an object of token path -> value")
         if self.type == "CANVAS_READY" and not isinstance(self.data.get("canvas_type"), str):
             raise ValueError("CANVAS_READY carries data.canvas_type and data.tools (the tool manifest)")
+        if self.type == "state_patch":
+            check_state_patch(self.data)
         return self
-
-    def token_paths(self) -> list[str]:
-        tokens = self.data.get("tokens")
-        return list(tokens) if isinstance(tokens, dict) else []
 
 
 class CommandIn(_Envelope):
@@ -114,18 +116,18 @@ Model = TypeVar("Model", bound=BaseModel)
 def parse_envelope(
     model: type[Model],
     body: bytes,
-    *,
-    max_bytes: int,
-    base64_run_min: int,
+    options: GatewayOptions,
     defaults: dict[str, Any] | None = None,
 ) -> Model:
     """Size (413), text and JSON (422), inline media (422), then the model's own checks (422)."""
-    if len(body) > max_bytes:
-        raise EnvelopeTooLarge(f"the envelope is {len(body)} bytes, over the limit", value=max_bytes)
-    raw = decode_json_body(body)
+    if len(body) > options.max_envelope_bytes:
+        raise EnvelopeTooLarge(
+            f"the envelope is {len(body)} bytes, over the limit", value=options.max_envelope_bytes
+        )
+    raw = decode_json_body(body, max_depth=options.max_json_depth)
     if not isinstance(raw, dict):
         raise InvalidEnvelope("the envelope must be a JSON object", value=type(raw).__name__)
-    check_no_inline_media(raw, base64_run_min=base64_run_min)
+    check_no_inline_media(raw, base64_run_min=options.base64_run_min)
     if defaults:
         raw = {**defaults, **raw}
     try:

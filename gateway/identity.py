@@ -6,7 +6,9 @@ Claims read (top level, or under ``app_metadata`` where Supabase keeps custom cl
 - ``actor``: ``canvas`` (a person's canvas, the default) or ``agent``;
 - ``agent_role``: the permission lens of an agent (``director``, ``planner``, ``router``...);
 - ``atoms_scope``: optional object pinning scope fields (mode, project_id, surface_id, app_id,
-  canvas_id, run_id); a stream or command outside them gets 403.
+  canvas_id, run_id); a route must carry every pinned field with its pinned value, so a route
+  outside them, or one without a pinned field (a run route for a canvas pin), gets 403;
+- ``exp``: required; an SSE stream ends when it passes.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class Actor:
     kind: ActorKind
     role: str
     pinned: dict[str, str] = field(default_factory=dict)
+    expires_at: float | None = None  # the token's exp (epoch seconds); None for a local caller
 
     def public(self) -> dict[str, str]:
         """What other parties see of the author of an event."""
@@ -84,7 +87,11 @@ def actor_from_claims(claims: dict[str, Any]) -> Actor:
         if name not in PINNABLE_FIELDS or not isinstance(value, str):
             raise TokenInvalid(f"unknown or non-string atoms_scope field {name!r}", value=name)
         pinned[name] = value
-    return Actor(subject=subject, tenant_id=tenant_id, kind=kind, role=role, pinned=pinned)
+    exp = claims.get("exp")
+    expires_at = float(exp) if isinstance(exp, (int, float)) and not isinstance(exp, bool) else None
+    return Actor(
+        subject=subject, tenant_id=tenant_id, kind=kind, role=role, pinned=pinned, expires_at=expires_at
+    )
 
 
 class TokenVerifier:

@@ -1,90 +1,122 @@
 """Permission lenses: what each kind of actor may read, write and resolve.
 
 A lens is chosen by the actor's role (``canvas`` for people's canvases, the agent role for
-agents). It filters what a subscriber receives (tokens outside its read allowlist are removed,
-sidecars are redacted for roles that may not see media) and checks what a publisher writes
-(a token patch outside its write allowlist is refused with 403) and which sidecars it may
-resolve to a presigned URL.
+agents). Its ``read`` and ``write`` allowlists are shell patterns over the targets every event
+is made of (:mod:`gateway.event_parts`: the event type, ``command:<name>``, ``token:<path>``,
+``state:<path>``), so one rule covers every type, published over HTTP or sent over the
+WebSocket:
+
+- a write needs every target of what is sent (403 ``lens_denied`` naming the first refused);
+- a read sees an event only if it may read the event's own target, and then without the tokens
+  and state parts it may not read; a lens without media (``sidecars="redacted"``) also gets
+  sidecars and every media reference in the payload redacted;
+- resolving a sidecar to a presigned URL needs the sidecar's mime type in ``resolve``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any, Literal
 
 from gateway.errors import LensDenied
+from gateway.event_parts import event_target, redact_parts, targets
+from gateway.media_refs import redact_sidecars, scrub_media
 
-__all__ = ["DEFAULT_LENSES", "REDACTED", "Lens", "lens_for"]
+__all__ = ["DEFAULT_LENSES", "Lens", "lens_for"]
 
-REDACTED = "[redacted]"
-_MEDIA_URI_PREFIX = "atoms://media/"
 _VISUAL = ("image/*", "video/*")
 
 
 @dataclass(frozen=True)
 class Lens:
     role: str
-    token_read: tuple[str, ...]
-    token_write: tuple[str, ...]
+    read: tuple[str, ...]
+    write: tuple[str, ...]
     sidecars: Literal["full", "redacted"]
     resolve: tuple[str, ...]  # mime type patterns the role may turn into presigned URLs
 
-    def may_read_token(self, path: str) -> bool:
-        return any(fnmatchcase(path, pattern) for pattern in self.token_read)
+    def may_read(self, target: str) -> bool:
+        return any(fnmatchcase(target, pattern) for pattern in self.read)
 
-    def check_token_write(self, paths: list[str]) -> None:
-        for path in paths:
-            if not any(fnmatchcase(path, pattern) for pattern in self.token_write):
-                raise LensDenied(f"the {self.role} lens may not write token {path!r}", value=path)
+    def may_write(self, target: str) -> bool:
+        return any(fnmatchcase(target, pattern) for pattern in self.write)
+
+    def check_write(self, type: str, data: Mapping[str, Any]) -> None:
+        """Raise LensDenied unless every target of the event is in the write allowlist."""
+        for target in targets(type, data):
+            if not self.may_write(target):
+                raise LensDenied(f"the {self.role} lens may not write {target!r}", value=target)
 
     def check_resolve(self, mime_type: str) -> None:
         if not any(fnmatchcase(mime_type, pattern) for pattern in self.resolve):
             raise LensDenied(f"the {self.role} lens may not resolve {mime_type} sidecars", value=mime_type)
 
-    def view(self, event: dict[str, Any]) -> dict[str, Any]:
-        """The event as this lens sees it (the input is never changed)."""
-        if self.sidecars == "full" and self.token_read == ("*",):
-            return event
+    def view(self, event: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The event as this lens sees it, or None when it may not see it (the input is not changed).
+
+        ``event`` is a wire event: ``type``, ``data``, optional ``sidecars``, anything else as is.
+        """
+        type = str(event.get("type"))
+        data = event.get("data")
+        data = data if isinstance(data, dict) else {}
+        if not self.may_read(event_target(type, data)):
+            return None
         seen = dict(event)
-        if event.get("type") == "token_patch":
-            data = dict(seen.get("data") or {})
-            tokens = data.get("tokens") or {}
-            kept = {path: value for path, value in tokens.items() if self.may_read_token(path)}
-            data["tokens"] = kept
-            if len(kept) != len(tokens):
-                data["redacted_tokens"] = len(tokens) - len(kept)
-            seen["data"] = data
+        if self.read != ("*",):
+            seen["data"] = redact_parts(type, data, self.may_read)
         if self.sidecars == "redacted":
-            seen["sidecars"] = [{"redacted": True, "mime_type": s.get("mime_type")} for s in seen["sidecars"]]
-            seen["data"] = _scrub_media_uris(seen.get("data") or {})
+            seen["data"] = scrub_media(seen.get("data") or {})
+            if "sidecars" in seen:
+                seen["sidecars"] = redact_sidecars(list(seen["sidecars"] or []))
         return seen
 
 
-def _scrub_media_uris(value: Any) -> Any:
-    """Media URIs inside data are as good as sidecars: a redacting lens removes them too."""
-    if isinstance(value, str):
-        return REDACTED if value.startswith(_MEDIA_URI_PREFIX) else value
-    if isinstance(value, dict):
-        return {key: _scrub_media_uris(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_scrub_media_uris(item) for item in value]
-    return value
-
+_EVENT_TYPES = (
+    "CANVAS_READY",
+    "token_patch",
+    "state_patch",
+    "canvas_commit",
+    "snapshot_created",
+    "chat_token",
+    "log_line",
+    "chat_send",
+    "command:*",
+    "gesture",
+    "presence",
+)
 
 DEFAULT_LENSES: dict[str, Lens] = {
     # A person's canvas sees and does everything on its own canvas.
     "canvas": Lens("canvas", ("*",), ("*",), "full", ("*",)),
     # The director composes the visuals: it sees media and may fetch visual sidecars.
     "director": Lens("director", ("*",), ("*",), "full", _VISUAL),
-    # The planner reasons over structure: no media, plan and layout tokens only.
-    "planner": Lens("planner", ("plan.*", "layout.*", "copy.*"), ("plan.*",), "redacted", ()),
+    # The planner reasons over structure: no media, plan, layout and copy tokens only; it writes
+    # the plan (tokens and state), its chat and log lines and its presence, and nothing else:
+    # no snapshots, commits, commands, chat_send or gestures.
+    "planner": Lens(
+        "planner",
+        (*_EVENT_TYPES, "token:plan.*", "token:layout.*", "token:copy.*", "state:*"),
+        (
+            "token_patch",
+            "token:plan.*",
+            "state_patch",
+            "state:plan",
+            "state:plan.*",
+            "chat_token",
+            "log_line",
+            "presence",
+        ),
+        "redacted",
+        (),
+    ),
     # The tool router publishes tool outcomes; it reads commands and never fetches media.
     "router": Lens("router", ("*",), ("*",), "full", ()),
 }
 
 
-def lens_for(role: str, lenses: dict[str, Lens] | None = None) -> Lens:
+def lens_for(role: str, lenses: Mapping[str, Lens] | None = None) -> Lens:
     lens = (lenses or DEFAULT_LENSES).get(role)
     if lens is None:
         raise LensDenied(f"no permission lens for role {role!r}", value=role)

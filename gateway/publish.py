@@ -1,4 +1,5 @@
-"""Agents (and canvases) publish events to a stream: checked, lensed, appended to the spine."""
+"""Agents (and canvases) publish events to a stream: checked, lensed, appended to the spine
+(whose retention applies to every append: :class:`gateway.spine.RetainedSpine`)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,6 @@ from gateway.streams import StreamAddress, StreamKind
 
 __all__ = ["publish_canvas_event", "publish_run_event", "stored_payload"]
 
-# Retention is enforced every so many appends to a stream, not on every one.
-_TRIM_EVERY_MAX = 1000
-
 
 def stored_payload(actor: Actor, data: dict[str, Any], sidecars: list[Any]) -> dict[str, Any]:
     return {
@@ -27,17 +25,12 @@ def stored_payload(actor: Actor, data: dict[str, Any], sidecars: list[Any]) -> d
 
 
 async def append_event(ctx: GatewayContext, actor: Actor, address: StreamAddress, event: EventIn) -> int:
-    if event.type == "token_patch":
-        ctx.lens(actor).check_token_write(event.token_paths())
-    else:
-        ctx.lens(actor)  # an actor without a lens publishes nothing
+    data = dict(event.data)
+    ctx.lens(actor).check_write(event.type, data)
     stored = await ctx.spine.append(
-        address.key, address.tenant_id, event.type, stored_payload(actor, dict(event.data), event.sidecars)
+        address.key, address.tenant_id, event.type, stored_payload(actor, data, event.sidecars)
     )
     ctx.metrics.events_in.labels(event.type).inc()
-    retention = ctx.config.options.retention_events
-    if stored.seq % min(_TRIM_EVERY_MAX, max(1, retention // 10)) == 0:
-        await ctx.spine.trim(address.key, retention)
     return stored.seq
 
 

@@ -7,16 +7,19 @@ and :func:`load_gateway_config` names each missing variable before anything star
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from core.errors import ConfigError, MissingConfig
 from core.settings import Settings, is_loopback
 
 __all__ = ["GatewayConfig", "GatewayOptions", "load_gateway_config", "missing_for_gateway"]
+
+_ORIGIN = re.compile(r"https?://[a-z0-9.-]+(?::[0-9]{1,5})?|https?://\[[0-9a-f:.]+\](?::[0-9]{1,5})?")
 
 
 class GatewayOptions(BaseSettings):
@@ -32,9 +35,39 @@ class GatewayOptions(BaseSettings):
     )
     ping_s: float = Field(default=15.0, gt=0, description="SSE comment ping interval")
     ws_ticket_ttl_s: float = Field(default=30.0, gt=0)
-    retention_events: int = Field(default=100_000, ge=1, description="Events kept per stream")
+    retention_events: int = Field(
+        default=100_000, ge=1, description="Events kept per stream, for every stream (events, commands, chat)"
+    )
+    command_retention_s: float = Field(
+        default=86_400.0, gt=0, description="How long an idempotency key is remembered"
+    )
+    max_json_depth: int = Field(
+        default=64, ge=4, le=256, description="Deepest nesting of objects and arrays in an envelope"
+    )
+    allowed_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="Browser origins (comma-separated, e.g. https://app.example.com) that may read "
+        "with CORS and send cookie-authenticated writes; empty allows none",
+    )
     jwt_audience: str | None = Field(default=None, description="Required 'aud' claim, e.g. authenticated")
     shutdown_grace_s: float = Field(default=5.0, ge=0)
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)):
+            return value
+        origins = []
+        for item in items:
+            origin = str(item).strip().rstrip("/").lower()
+            if not origin:
+                continue
+            # "*" or "null" would let any page (or a sandboxed one) write with the user's cookie.
+            if not _ORIGIN.fullmatch(origin):
+                raise ValueError(f"{item!r} is not an origin like https://app.example.com")
+            origins.append(origin)
+        return tuple(origins)
 
 
 @dataclass(frozen=True)

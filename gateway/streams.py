@@ -59,11 +59,17 @@ class StreamAddress:
 
 
 def authorize(actor: Actor, address: StreamAddress) -> None:
-    """Raise ScopeMismatch (403) unless the actor's tenant and pinned scope cover the stream."""
+    """Raise ScopeMismatch (403) unless the actor's tenant and pinned scope cover the stream.
+
+    A pin is a promise about every route the token reaches: a route that does not carry the
+    pinned field at all (a run route for a token pinned to a canvas) is outside it too.
+    """
     if actor.tenant_id != address.scope.tenant_id:
         raise ScopeMismatch("the stream belongs to another tenant", value="tenant_id")
     fields = address.scope.model_dump()
-    for name, pinned in actor.pinned.items():
+    for name, pinned in sorted(actor.pinned.items()):
         value = fields.get(name)
-        if value is not None and value != pinned:
+        if value is None:
+            raise ScopeMismatch(f"the token is pinned to a {name} and this route has none", value=name)
+        if value != pinned:
             raise ScopeMismatch(f"the token is pinned to another {name}", value=name)

@@ -1,7 +1,11 @@
 """Upstream-ephemeral WebSocket: gestures and presence, relayed to the canvas's other sockets.
 
 Nothing here is stored. A socket opens with a single-use ticket (``POST .../ws-ticket``,
-about 30 s of life); an unknown, used or expired ticket is closed with 1008.
+about 30 s of life); an unknown, used or expired ticket is closed with 1008. Once the socket
+has joined its canvas it is told so (``{"type": "socket_ready"}``): from then on it receives
+what the others send. Messages pass the same lenses as events: the sender's lens must allow
+what it sends (an ``error`` frame with ``lens_denied`` otherwise), and each receiver gets the
+message as its own lens sees it, or not at all.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -17,6 +22,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from core.errors import AtomsError
 from gateway.context import GatewayContext
 from gateway.envelopes import EphemeralIn, parse_envelope
+from gateway.lenses import Lens
 
 __all__ = ["POLICY_VIOLATION", "Rooms", "issue_ticket", "websocket_endpoint"]
 
@@ -28,24 +34,31 @@ _TOO_BIG = 1009
 
 
 class Rooms:
-    """The open sockets of each canvas stream, in this process."""
+    """The open sockets of each canvas stream, in this process, each with its reader's lens."""
 
     def __init__(self) -> None:
-        self._members: dict[str, set[WebSocket]] = {}
+        self._members: dict[str, dict[WebSocket, Lens]] = {}
 
-    def join(self, key: str, socket: WebSocket) -> None:
-        self._members.setdefault(key, set()).add(socket)
+    def join(self, key: str, socket: WebSocket, lens: Lens) -> None:
+        self._members.setdefault(key, {})[socket] = lens
 
     def leave(self, key: str, socket: WebSocket) -> None:
         members = self._members.get(key)
         if members is not None:
-            members.discard(socket)
+            members.pop(socket, None)
             if not members:
                 del self._members[key]
 
-    async def broadcast(self, key: str, sender: WebSocket, text: str) -> None:
-        for member in list(self._members.get(key, ())):
-            if member is not sender:
+    async def broadcast(self, key: str, sender: WebSocket, message: dict[str, Any]) -> None:
+        views: dict[str, str | None] = {}  # one rendering per role, not per socket
+        for member, lens in list(self._members.get(key, {}).items()):
+            if member is sender:
+                continue
+            if lens.role not in views:
+                seen = lens.view(message)
+                views[lens.role] = None if seen is None else json.dumps(seen, separators=(",", ":"))
+            text = views[lens.role]
+            if text is not None:
                 with contextlib.suppress(Exception):  # a peer gone mid-send leaves on its own
                     await member.send_text(text)
 
@@ -73,8 +86,10 @@ async def websocket_endpoint(socket: WebSocket) -> None:
     key = ticket.address.key
     author = ticket.actor.public()
     options = ctx.config.options
-    rooms.join(key, socket)
+    lens = ctx.lens(ticket.actor)
+    rooms.join(key, socket, lens)
     try:
+        await socket.send_text(json.dumps({"type": "socket_ready", "actor": author}, separators=(",", ":")))
         while True:
             frame = await socket.receive()
             if frame["type"] == "websocket.disconnect":
@@ -88,17 +103,12 @@ async def websocket_endpoint(socket: WebSocket) -> None:
                 await socket.close(_TOO_BIG, "message over the size limit")
                 return
             try:
-                message = parse_envelope(
-                    EphemeralIn,
-                    raw,
-                    max_bytes=options.max_envelope_bytes,
-                    base64_run_min=options.base64_run_min,
-                )
+                message = parse_envelope(EphemeralIn, raw, options)
+                lens.check_write(message.type, message.data)
             except AtomsError as exc:
                 await socket.send_text(json.dumps({"type": "error", "error": exc.to_dict()}))
                 continue
-            out = {"type": message.type, "data": message.data, "actor": author}
-            await rooms.broadcast(key, socket, json.dumps(out, separators=(",", ":")))
+            await rooms.broadcast(key, socket, {"type": message.type, "data": message.data, "actor": author})
     except WebSocketDisconnect:
         pass
     finally:

@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from core.scope import Scope
 from gateway.app import create_app
 from gateway.client import canvas_path
 from gateway.context import GatewayContext
+from gateway.lenses import DEFAULT_LENSES, Lens
 from gateway.settings import load_gateway_config
 from gateway.spine import Spine
 from tests.conftest import free_port, require
@@ -81,6 +82,8 @@ def serve_gateway(
     *,
     spine: Spine | None = None,
     clock: Callable[[], float] = time.monotonic,
+    now: Callable[[], float] = time.time,
+    lenses: Mapping[str, Lens] = DEFAULT_LENSES,
     settings: dict[str, Any] | None = None,
     options: dict[str, Any] | None = None,
 ) -> Iterator[Gateway]:
@@ -89,7 +92,7 @@ def serve_gateway(
         {"data_dir": tmp / "data", "jwt_secret": SECRET, "signing_key": "gw-signing-key", **(settings or {})},
         {"ping_s": 5.0, **(options or {})},
     )
-    app = create_app(config, spine=spine, clock=clock)
+    app = create_app(config, spine=spine, clock=clock, now=now, lenses=lenses)
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=2)
@@ -112,6 +115,14 @@ def serve_gateway(
 def gateway(tmp_path: Path) -> Iterator[Gateway]:
     with serve_gateway(tmp_path) as running:
         yield running
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def spine_settings(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Gateway settings for each real spine: the embedded SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return {}
+    return {"database_url": request.getfixturevalue("pg_database")}
 
 
 def pg_available() -> bool:

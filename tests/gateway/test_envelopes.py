@@ -171,7 +171,9 @@ def test_an_envelope_over_the_size_limit_gets_413(gateway: Gateway) -> None:
             for i in range(0, len(body), 4096):
                 yield body[i : i + 4096]
 
-        streamed = http.post(f"{CANVAS}/events", content=chunks())  # chunked: no Content-Length
+        streamed = http.post(  # chunked: no Content-Length
+            f"{CANVAS}/events", content=chunks(), headers={"content-type": "application/json"}
+        )
     for response in (big, streamed):
         assert response.status_code == 413
         assert response.json()["error"]["code"] == "envelope_too_large"

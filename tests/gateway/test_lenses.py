@@ -8,7 +8,7 @@ from pathlib import Path
 import anyio
 import httpx
 
-from core.media_store import MediaStore
+from core.media import MediaStore
 from core.scope import Scope
 from core.settings import Settings
 from gateway.client import GatewayClient, SseEvent
@@ -29,6 +29,18 @@ def _register(data_dir: Path, tmp: Path) -> tuple[str, str]:
         store.register_staged(scope, store.stage_local(clip), "clip.mp4").uri,
         store.register_staged(scope, store.stage_local(wav), "tone.wav").uri,
     )
+
+
+async def take(client: GatewayClient, n: int, got: list[SseEvent], ready: anyio.Event) -> None:
+    """``n`` events after the stream's opening; ``ready`` is set when that opening arrives."""
+    with anyio.fail_after(20):
+        async for event in client.stream_once(CANVAS):
+            if event.event in ("stream_ready", "resync_required"):
+                ready.set()
+            else:
+                got.append(event)
+            if len(got) == n:
+                return
 
 
 def test_planner_gets_403_on_resolve_and_director_gets_a_presigned_url(tmp_path: Path) -> None:
@@ -65,14 +77,6 @@ def test_the_planner_receives_the_event_with_sidecars_and_unreadable_tokens_reda
         "sha256": "0" * 64,
     }
 
-    async def take(client: GatewayClient, n: int, got: list[SseEvent]) -> None:
-        with anyio.fail_after(20):
-            async for event in client.stream_once(CANVAS):
-                if event.event != "stream_ready":
-                    got.append(event)
-                if len(got) == n:
-                    return
-
     async def run() -> tuple[list[SseEvent], list[SseEvent]]:
         seen_planner: list[SseEvent] = []
         seen_director: list[SseEvent] = []
@@ -81,9 +85,12 @@ def test_the_planner_receives_the_event_with_sidecars_and_unreadable_tokens_reda
             GatewayClient(gateway.base_url, token=PLANNER) as planner,
             anyio.create_task_group() as group,
         ):
-            group.start_soon(take, planner, 2, seen_planner)
-            group.start_soon(take, director, 2, seen_director)
-            await anyio.sleep(0.3)
+            ready = [anyio.Event(), anyio.Event()]
+            group.start_soon(take, planner, 2, seen_planner, ready[0])
+            group.start_soon(take, director, 2, seen_director, ready[1])
+            with anyio.fail_after(20):
+                for event in ready:
+                    await event.wait()
             await director.publish(CANVAS, "snapshot_created", {"snapshot": "s1", "cover": ref["uri"]}, [ref])
             await director.publish(
                 CANVAS, "token_patch", {"tokens": {"color.primary": "#fff", "plan.step": 2}}
@@ -118,6 +125,6 @@ def test_a_token_patch_outside_the_writer_allowlist_gets_403(gateway: Gateway) -
             json={"type": "log_line", "data": {"line": "x"}},
             headers=auth(token(actor="agent", role="intruder")),
         )
-    assert outside.status_code == 403 and outside.json()["error"]["value"] == "color.primary"
+    assert outside.status_code == 403 and outside.json()["error"]["value"] == "token:color.primary"
     assert inside.status_code == 201
     assert unknown_role.status_code == 403 and unknown_role.json()["error"]["code"] == "lens_denied"

@@ -15,11 +15,17 @@ DIRECTOR = token(actor="agent", role="director")
 USER = token(pinned={"mode": "edit", "project_id": "proj-1", "surface_id": "surf-1", "app_id": "app-1"})
 
 
-async def _collect(client: GatewayClient, n: int, last_event_id: str | None = None) -> list[SseEvent]:
+async def _collect(
+    client: GatewayClient, n: int, last_event_id: str | None = None, first: anyio.Event | None = None
+) -> list[SseEvent]:
+    """``n`` events of the canvas stream; ``first`` is set once the first one (the stream's
+    opening: stream_ready or resync_required) has arrived."""
     got: list[SseEvent] = []
     with anyio.fail_after(30):
         async for event in client.stream_once(CANVAS, last_event_id):
             got.append(event)
+            if first is not None:
+                first.set()
             if len(got) >= n:
                 break
     return got
@@ -32,13 +38,15 @@ def test_events_reach_a_subscriber_with_increasing_ids_and_resume_skips_nothing(
             GatewayClient(gateway.base_url, token=USER) as canvas,
         ):
             first: list[SseEvent] = []
+            subscribed = anyio.Event()
             async with anyio.create_task_group() as group:
 
                 async def listen() -> None:
-                    first.extend(await _collect(canvas, 4))
+                    first.extend(await _collect(canvas, 4, first=subscribed))
 
                 group.start_soon(listen)
-                await anyio.sleep(0.3)
+                with anyio.fail_after(20):
+                    await subscribed.wait()  # stream_ready: what is published now reaches it
                 for i in range(3):
                     await agent.publish(CANVAS, "state_patch", {"i": i})
             for i in range(3, 6):

@@ -18,8 +18,8 @@ from tests.gateway.conftest import CANVAS, Gateway, auth, serve_gateway, token
 USER = token()
 
 
-def _ticket(http: httpx.Client) -> str:
-    response = http.post(f"{CANVAS}/ws-ticket", headers=auth(USER))
+def _ticket(http: httpx.Client, user: str = USER) -> str:
+    response = http.post(f"{CANVAS}/ws-ticket", json={}, headers=auth(user))
     assert response.status_code == 201
     value: str = response.json()["ticket"]
     return value
@@ -44,7 +44,9 @@ def test_gestures_reach_the_other_sockets_of_the_canvas(gateway: Gateway) -> Non
                 connect(f"{ws_url}/v1/ws?ticket={t1}") as a,
                 connect(f"{ws_url}/v1/ws?ticket={t2}") as b,
             ):
-                await anyio.sleep(0.2)
+                # Each socket is told when it has joined the canvas: from then on it hears the others.
+                assert json.loads(await a.recv())["type"] == "socket_ready"
+                assert json.loads(await b.recv())["type"] == "socket_ready"
                 await a.send(json.dumps({"type": "gesture", "data": {"x": 1, "y": 2}}))
                 relayed = json.loads(await b.recv())
                 await b.send(json.dumps({"type": "gesture", "data": {"image": "data:image/png;base64,AAAA"}}))
