@@ -25,6 +25,9 @@ its code and a default hint; raise sites add the message and the value.
     │   └── PresignInvalid          presign_invalid
     ├── MediaError                  media_error
     │   ├── MediaUnreadable         media_unreadable
+    │   ├── NoAudioStream           no_audio_stream
+    │   ├── NoVideoStream           no_video_stream
+    │   ├── NotAnImage              not_an_image
     │   └── FfmpegFailed            ffmpeg_failed
     ├── FetchFailed                 fetch_failed
     │   └── FetchTimeout            fetch_timeout
@@ -54,6 +57,9 @@ __all__ = [
     "MediaError",
     "MediaUnreadable",
     "MissingConfig",
+    "NoAudioStream",
+    "NoVideoStream",
+    "NotAnImage",
     "NotFound",
     "NotMedia",
     "PathNotAllowed",
@@ -230,6 +236,21 @@ class MediaUnreadable(MediaError):
     default_hint = (
         "The file looks like media but cannot be decoded; it may be truncated. Re-export or re-upload it."
     )
+
+
+class NoAudioStream(MediaError):
+    code = "no_audio_stream"
+    default_hint = "Pass a video or audio file that has a sound track; this one holds pictures only."
+
+
+class NoVideoStream(MediaError):
+    code = "no_video_stream"
+    default_hint = "Pass a video file (moving pictures); this one holds sound only, or a single still image."
+
+
+class NotAnImage(MediaError):
+    code = "not_an_image"
+    default_hint = "Pass a still image (for example PNG, JPEG, WebP)."
 
 
 class FfmpegFailed(MediaError):

@@ -11,7 +11,7 @@ from core.contract import CanvasTool, ToolExample
 
 __all__ = ["ErrorSpec", "MuscleSpec", "ParamSpec", "ToolSpec"]
 
-Injected = Literal["progress", "scope"]
+Injected = Literal["progress", "scope", "workspace"]
 
 
 class _Frozen(BaseModel):

@@ -25,6 +25,7 @@ from core.contract import CAPABILITY_PATTERN, Muscle, tool_options
 from core.discovery import ServiceLocation
 from core.errors import AtomsError
 from core.serving.runtime import injected_parameters
+from core.serving.strict_arguments import make_strict
 from core.spec import ErrorSpec, MuscleSpec, ParamSpec, ToolSpec
 from sentinel.problem import ServiceProblem
 
@@ -313,7 +314,8 @@ class _Builder:
         stand_in.__name__ = name
         stand_in.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
         try:
-            return Tool.from_function(stand_in, name=name, description=description)
+            # The same strict argument model the server installs: the schema says so too.
+            return make_strict(Tool.from_function(stand_in, name=name, description=description))
         except Exception as exc:  # noqa: BLE001 - any failure of user code becomes a located report
             raise self.fail(line, f"tool {name}: the MCP SDK cannot build a schema: {exc}") from None
 

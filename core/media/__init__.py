@@ -5,16 +5,25 @@ through the :class:`Workspace` the runtime injects; :class:`MediaStore` is the t
 asset store underneath, :class:`MediaInfo` the one description of a file's streams.
 """
 
-from core.media.probe import MediaInfo, probe, probe_sync
-from core.media.ref import MEDIA_URI_SCHEME, MediaRef, media_uri, parse_media_uri
-from core.media.store import MediaStore, SourcePolicy
+from core.media.info import MediaInfo
+from core.media.probe import probe, probe_sync
+from core.media.ref import MEDIA_URI_SCHEME, MediaRef, MediaUri, media_uri, parse_media_uri
+from core.media.store import MediaStore, SourcePolicy, StoredAsset
+from core.media.workspace import WORK_DIR, BlockingWorkspace, Need, OpenedMedia, Workspace
 
 __all__ = [
     "MEDIA_URI_SCHEME",
+    "WORK_DIR",
+    "BlockingWorkspace",
     "MediaInfo",
     "MediaRef",
     "MediaStore",
+    "MediaUri",
+    "Need",
+    "OpenedMedia",
     "SourcePolicy",
+    "StoredAsset",
+    "Workspace",
     "media_uri",
     "parse_media_uri",
     "probe",

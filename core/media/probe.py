@@ -36,6 +36,7 @@ from core.ffmpeg.runner import ffmpeg_binary, ffprobe_binary
 from core.media._probe_banner import last_frame_counter, parse_banner
 from core.media._probe_ffprobe import counted_packets, parse_ffprobe
 from core.media._probe_model import Parsed, Stream
+from core.media.info import MediaInfo
 
 __all__ = ["MediaInfo", "probe", "probe_sync"]
 
@@ -48,28 +49,6 @@ _TEXT_FORMATS: Final = frozenset({"tty", "bin", "xbin", "adf", "idf"})
 # The text-art demuxers read their one file too: letting them probe is what tells a text file
 # ("text, not media") from a playlist.
 _GUARD: Final = tuple(guard_options(None, also=_TEXT_FORMATS))
-
-
-@dataclass(frozen=True)
-class MediaInfo:
-    """What a probe found about one file.
-
-    Video fields describe its first video stream (cover art does not count), audio fields
-    its first audio stream.
-    """
-
-    format_name: str
-    duration_s: float | None
-    has_video: bool
-    has_audio: bool
-    width: int | None = None
-    height: int | None = None
-    fps: float | None = None
-    sample_rate: int | None = None
-    channels: int | None = None
-    video_codec: str | None = None
-    audio_codec: str | None = None
-    frame_count: int | None = None
 
 
 async def probe(path: Path, *, search_path: str | None = None) -> MediaInfo:

@@ -2,7 +2,7 @@
 
 A serving process sweeps when it starts and then every ``ATOMS_SWEEP_INTERVAL_S``:
 
-- work folders under ``staging/`` and ``render/`` that no live process holds (a process killed
+- work folders under ``work/`` (and ``staging/``, ``render/`` of earlier releases) that no live process holds (a process killed
   mid-call left them; see :mod:`core.work_folders`);
 - staged files (``staging/*.part``, uploads still arriving under the media root's
   ``.staging/``) untouched for ``ATOMS_STAGING_RETENTION_S``: a live transfer keeps writing;
@@ -27,6 +27,7 @@ import anyio
 
 from core.errors import AtomsError
 from core.media.work_folders import sweep_work_folders
+from core.media.workspace import WORK_DIR
 from core.settings import Settings
 from core.storage import LocalStorage, Storage
 from core.storage.keys import UPLOADS_NAMESPACE, tenant_prefix
@@ -51,7 +52,11 @@ class SweepReport:
 def sweep(settings: Settings, storage: Storage, *, clock: Callable[[], float] = time.time) -> SweepReport:
     """One pass of every sweep above (blocking: run it on a worker thread)."""
     folders = 0
-    for root in (settings.data_dir / STAGING_DIR, settings.data_dir / RENDER_DIR):
+    for root in (
+        settings.data_dir / STAGING_DIR,
+        settings.data_dir / RENDER_DIR,
+        settings.data_dir / WORK_DIR,
+    ):
         folders += len(sweep_work_folders(root, prefixes=WORK_PREFIXES, clock=clock))
     staging_roots = [settings.data_dir / STAGING_DIR]
     if isinstance(storage, LocalStorage):

@@ -1,11 +1,11 @@
-"""The one boundary between MCP and a muscle: injects progress and scope, calls the tool,
-and turns failures into tool errors with structured content. Generated ``mcp.py`` files
-call :meth:`MuscleRuntime.call` and nothing else."""
+"""Between MCP and a muscle: the runtime holds the process's muscle, injects what a tool asks
+for by annotation (``Progress``, ``Scope``, ``Workspace``) and calls it. Generated ``mcp.py``
+files call :meth:`MuscleRuntime.call` and nothing else; failures propagate to the one error
+boundary, :class:`core.serving.server.MuscleServer`."""
 
 from __future__ import annotations
 
 import inspect
-import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -14,42 +14,31 @@ from typing import Any, get_type_hints
 
 import anyio
 from mcp.server.mcpserver import Context
-from mcp.types import CallToolResult, TextContent
 
 from core.contract import Muscle, tool_options
-from core.errors import AtomsError, UnknownTool
+from core.errors import UnknownTool
+from core.media.store import MediaStore
+from core.media.workspace import WORK_DIR, BlockingWorkspace, Workspace
 from core.progress import Progress
 from core.scope import Scope
 from core.settings import Settings, load_settings
 
-__all__ = ["TENANT_SCOPE_KEY", "MuscleRuntime", "error_result", "injected_parameters"]
+__all__ = ["TENANT_SCOPE_KEY", "MuscleRuntime", "injected_parameters"]
 
 logger = logging.getLogger(__name__)
 
 # The HTTP auth middleware stores the verified tenant under this ASGI scope key.
 TENANT_SCOPE_KEY = "atoms.tenant_id"
-
-
-def error_result(error: AtomsError) -> CallToolResult:
-    """A tool error the client can branch on: ``structured_content = {"error": {code, message, hint}}``."""
-    body = {"error": error.to_dict()}
-    return CallToolResult(
-        content=[TextContent(type="text", text=json.dumps(body, ensure_ascii=False))],
-        structured_content=body,
-        is_error=True,
-    )
+_INJECTED = {Progress: "progress", Scope: "scope", Workspace: "workspace"}
 
 
 def injected_parameters(method: Callable[..., Any]) -> dict[str, str]:
-    """Parameters the runtime fills in (by annotation): name -> "progress" | "scope"."""
-    hints = get_type_hints(method)
-    injected: dict[str, str] = {}
-    for name, hint in hints.items():
-        if hint is Progress:
-            injected[name] = "progress"
-        elif hint is Scope:
-            injected[name] = "scope"
-    return injected
+    """Parameters the runtime fills in (by annotation): name -> "progress" | "scope" | "workspace"."""
+    return {
+        name: _INJECTED[hint]
+        for name, hint in get_type_hints(method).items()
+        if name != "return" and hint in _INJECTED
+    }
 
 
 class MuscleRuntime:
@@ -69,14 +58,26 @@ class MuscleRuntime:
         self._started = False
         self._start_lock = anyio.Lock()
         self._injected: dict[str, dict[str, str]] = {}
+        self._store: MediaStore | None = None
 
-    def configure(self, settings: Settings, *, clock: Callable[[], float] | None = None) -> None:
-        """Use ``settings`` (read once at start by the serving entry point) and, in tests, a clock."""
+    def configure(
+        self, settings: Settings, *, clock: Callable[[], float] | None = None, store: MediaStore | None = None
+    ) -> None:
+        """Use ``settings`` (read once at start by the serving entry point) and, in tests, a
+        clock and a media store over a storage of their own."""
         if self._muscle is not None:
             raise RuntimeError("configure() must come before the muscle is created")
         self._settings = settings
         if clock is not None:
             self._clock = clock
+        self._store = store
+
+    @property
+    def store(self) -> MediaStore:
+        """The media store workspaces read and publish through, built once per process."""
+        if self._store is None:
+            self._store = MediaStore.from_settings(self.settings, clock=self._clock)
+        return self._store
 
     @property
     def settings(self) -> Settings:
@@ -142,25 +143,34 @@ class MuscleRuntime:
         """Call a tool directly (no MCP): errors propagate as raised."""
         await self.start()
         kwargs = dict(arguments)
-        for name, kind in self._injected_for(tool_name).items():
-            kwargs[name] = progress if kind == "progress" else scope
+        injected = self._injected_for(tool_name)
+        workspace = None
+        if "workspace" in injected.values():
+            # Inside a tool call, anyio's check tells a cancelled call from a running one.
+            workspace = BlockingWorkspace(
+                self.store,
+                scope,
+                self.settings.data_dir / WORK_DIR,
+                check_cancelled=anyio.from_thread.check_cancelled,
+            )
+        values = {
+            "progress": progress,
+            "scope": scope,
+            "workspace": Workspace(workspace) if workspace else None,
+        }
+        for name, kind in injected.items():
+            kwargs[name] = values[kind]
         method = getattr(self.muscle, tool_name)
-        if inspect.iscoroutinefunction(method):
-            return await method(**kwargs)
-        # A sync tool must not block the event loop: run it on a worker thread.
-        return await anyio.to_thread.run_sync(lambda: method(**kwargs))
+        try:
+            if inspect.iscoroutinefunction(method):
+                return await method(**kwargs)
+            # A sync tool must not block the event loop: run it on a worker thread.
+            return await anyio.to_thread.run_sync(lambda: method(**kwargs))
+        finally:
+            if workspace is not None:
+                workspace.close()  # its folder goes, on success, failure and cancellation alike
 
     async def call(self, ctx: Context[Any, Any], tool_name: str, /, **arguments: Any) -> Any:
-        """Run a tool for an MCP request; every failure becomes a tool error result."""
+        """Run a tool for an MCP request; failures propagate to the server's error boundary."""
         progress = Progress(ctx.report_progress) if ctx is not None else Progress()
-        try:
-            return await self.invoke(tool_name, arguments, progress=progress, scope=self.scope_for(ctx))
-        except AtomsError as error:
-            logger.info("tool %s failed: %s", tool_name, error.code)
-            return error_result(error)
-        except Exception:
-            # The only catch-all: log the traceback here, send the client nothing of it.
-            logger.exception("tool %s crashed", tool_name)
-            return error_result(
-                AtomsError(f"tool {tool_name} failed unexpectedly; the server log has details")
-            )
+        return await self.invoke(tool_name, arguments, progress=progress, scope=self.scope_for(ctx))

@@ -1,60 +1,46 @@
-"""MuscleServer: the SDK's MCPServer, with argument errors reported like every other error."""
+"""MuscleServer: the SDK's MCPServer with one error boundary and strict arguments.
+
+The SDK wraps whatever a tool raises (a suite error, a crash) in its own ToolError; here the
+wrapper is taken off and :func:`core.serving.tool_errors.failed_call` turns the cause into
+the one structured error shape clients branch on. Every tool refuses unknown arguments.
+"""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
-from mcp.types import CallToolResult
-from pydantic import ValidationError
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.tools import Tool
 
-from core.errors import AtomsError, InvalidArguments, UnknownTool
-from core.serving.runtime import error_result
+from core.errors import UnknownTool
+from core.serving.strict_arguments import make_strict
+from core.serving.tool_errors import error_result, failed_call
 
 __all__ = ["MuscleServer"]
 
-logger = logging.getLogger(__name__)
-
 
 class MuscleServer(MCPServer[Any]):
-    """An ``MCPServer`` whose argument and lookup failures carry a code and a hint.
+    """An ``MCPServer`` whose every failure carries a code and a hint."""
 
-    The SDK validates arguments before the tool runs and reports failures as plain text;
-    here they become the same structured ``{"error": {code, message, hint}}`` that tools
-    return, so a client handles one error shape.
-    """
+    def add_tool(self, fn: Any, *args: Any, **kwargs: Any) -> None:
+        super().add_tool(fn, *args, **kwargs)
+        name = kwargs.get("name") or fn.__name__
+        tool = self._tool_manager.get_tool(name)
+        if tool is not None:
+            make_strict(tool)
+
+    def strict_tool(self, name: str) -> Tool | None:
+        return self._tool_manager.get_tool(name)
 
     async def call_tool(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
     ) -> Any:
+        tool = self._tool_manager.get_tool(name)
+        if tool is None:
+            return error_result(UnknownTool(f"no tool named {name!r}", value=name))
         try:
             return await super().call_tool(name, arguments, context)
-        except UnexpectedToolError:
-            logger.exception("tool %s crashed outside the runtime", name)
-            return error_result(AtomsError(f"tool {name} failed unexpectedly; the server log has details"))
         except ToolError as exc:
-            return await self._tool_error(name, exc)
-
-    async def _tool_error(self, name: str, exc: ToolError) -> CallToolResult:
-        cause = exc.__cause__
-        if isinstance(cause, ValidationError):
-            errors = cause.errors(include_url=False)
-            problems = [
-                {"field": ".".join(str(p) for p in err["loc"]) or "(arguments)", "problem": err["msg"]}
-                for err in errors
-            ]
-            first = errors[0]
-            return error_result(
-                InvalidArguments(
-                    f"arguments of {name} do not match its input schema: "
-                    + "; ".join(f"{p['field']}: {p['problem']}" for p in problems),
-                    value=first.get("input") if first["type"] != "missing" else problems[0]["field"],
-                    details={"errors": problems},
-                )
-            )
-        if name not in {tool.name for tool in await self.list_tools()}:
-            return error_result(UnknownTool(f"no tool named {name!r}", value=name))
-        logger.info("tool %s failed: %s", name, exc)
-        return error_result(AtomsError(f"tool {name} failed"))
+            cause = exc.__cause__ if exc.__cause__ is not None else exc
+            return failed_call(name, cause, tool.fn_metadata.arg_model.model_fields)

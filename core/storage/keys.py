@@ -36,10 +36,12 @@ def tenant_prefix(tenant_id: str, env: str, namespace: str = ASSETS_NAMESPACE) -
 
 
 def asset_key(tenant_id: str, env: str, asset_id: str, filename: str) -> str:
-    return (
-        tenant_prefix(tenant_id, env)
-        + f"{validate_identifier(asset_id, 'asset_id')}/{validate_filename(filename)}"
-    )
+    """The key of one asset, checked whole (one pass of :func:`check_key` over every part)."""
+    if env not in _ENVS:
+        raise InvalidIdentifier("unknown environment", value=env)
+    if not filename:  # "…/<asset>/" would pass as a prefix
+        raise InvalidIdentifier("an asset needs a file name", value=filename)
+    return check_key(f"tenants/{tenant_id}/{env}/{ASSETS_NAMESPACE}/{asset_id}/{filename}")
 
 
 def upload_prefix(tenant_id: str, env: str, upload_id: str) -> str:

@@ -61,11 +61,11 @@ def test_a_file_swapped_between_check_and_open_is_refused_and_nothing_is_stored(
     store: MediaStore, root: Path, swap: Callable[[Path], None]
 ) -> None:
     write_tone_wav(root / "sub" / "clip.wav")
-    checked = check_local_path("sub/clip.wav", store.sources.import_roots)
+    checked = check_local_path("sub/clip.wav", store.intake.sources.import_roots)
     swap(root)
 
     with pytest.raises(PathNotAllowed) as caught:
-        store.stage_import(checked)
+        store.intake.stage_import(checked)
 
     assert caught.value.code == "path_not_allowed"
     assert caught.value.value == "sub/clip.wav"  # what the caller sent, not a server path
@@ -75,7 +75,7 @@ def test_a_file_swapped_between_check_and_open_is_refused_and_nothing_is_stored(
 
 def test_the_open_file_not_the_path_is_what_gets_read(store: MediaStore, root: Path) -> None:
     original = write_tone_wav(root / "sub" / "clip.wav").read_bytes()
-    checked = check_local_path("sub/clip.wav", store.sources.import_roots)
+    checked = check_local_path("sub/clip.wav", store.intake.sources.import_roots)
     with open_local_file(checked) as handle:
         _file_becomes_a_link_outside(root)
         assert handle.read() == original

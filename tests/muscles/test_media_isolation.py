@@ -38,7 +38,7 @@ from tests.speech_samples import SENTENCE, espeak_available, write_speech_wav
 
 ATTACKER, VICTIM = Scope(tenant_id="tenant-a"), Scope(tenant_id="tenant-b")
 ID3_HEADER = b"ID3\x03\x00\x00\x00\x00\x00\x00"
-# Work folders sit two levels under the data dir (staging/<call>/, render/<job>/).
+# Work folders sit two levels under the data dir (work/<call or job>/).
 WORK_DEPTH = 2
 MEDIA_ERRORS = {"container_not_allowed", "media_unreadable", "ffmpeg_failed", "no_audio_stream"}
 

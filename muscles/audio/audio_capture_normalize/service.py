@@ -3,30 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Final, Literal
 
-import anyio
-import anyio.from_thread
 from pydantic import BaseModel, Field
 
-from core.contract import CanvasTool, Muscle, tool
+from core import CanvasTool, MediaRef, Muscle, Progress, tool
 from core.errors import (
     AssetNotFound,
     FfmpegFailed,
     InvalidIdentifier,
     InvalidInput,
     MediaUnreadable,
+    NoAudioStream,
     NotMedia,
 )
-from core.ffmpeg.runner import run_ffmpeg
-from core.media.ref import MediaRef
-from core.media.staging import adopt
-from core.media.store import MediaStore
-from core.progress import Progress
-from core.scope import Scope
+from core.ffmpeg import run_ffmpeg
+from core.media import Workspace
 
-from .._local_media import LocalMedia, NoAudioStream, local_media
 from .loudnorm import Loudness, LoudnessTarget, SilentAudio, measure_args, normalize_args, parse_report
 
 _CHANNELS: Final = {"mono": 1, "stereo": 2}
@@ -73,9 +66,6 @@ class AudioCaptureNormalize(Muscle):
         ),
     )
 
-    async def startup(self) -> None:
-        self.store = MediaStore.from_settings(self.settings, clock=self.clock)
-
     @tool(
         errors=[
             AssetNotFound,
@@ -92,7 +82,7 @@ class AudioCaptureNormalize(Muscle):
     async def normalize(
         self,
         uri: str,
-        scope: Scope,
+        workspace: Workspace,
         progress: Progress,
         integrated_lufs: float = -23.0,
         true_peak_db: float = -1.0,
@@ -114,32 +104,30 @@ class AudioCaptureNormalize(Muscle):
             raise InvalidInput(
                 f"sample_rate must be between {_RATE_RANGE[0]} and {_RATE_RANGE[1]} Hz", value=sample_rate
             )
-        async with local_media(self.store, scope, uri) as media:
-            duration = media.duration_s
-            measured = await run_ffmpeg(
-                measure_args(media.input_args, target),
-                duration_s=duration,
-                on_progress=_scaled(progress, 0.0),
-            )
-            first = parse_report(measured.stderr_tail, uri=uri)
-            dest = media.work_dir / f"{media.stem}-normalized.{file_format}"
-            rate = sample_rate or media.sample_rate or 48000
-            applied = await run_ffmpeg(
-                normalize_args(
-                    media.input_args,
-                    dest,
-                    target,
-                    first.input,
-                    offset=first.target_offset,
-                    sample_rate=rate,
-                    channels=_CHANNELS[channels] if channels else None,
-                    file_format=file_format,
-                ),
-                duration_s=duration,
-                on_progress=_scaled(progress, 0.5),
-            )
-            second = parse_report(applied.stderr_tail, uri=uri)
-            output = await anyio.to_thread.run_sync(self._register, scope, media, dest)
+        media = await workspace.open(uri, need="audio")
+        duration = media.info.duration_s
+        measured = await run_ffmpeg(
+            measure_args(media.input_args, target), duration_s=duration, on_progress=_scaled(progress, 0.0)
+        )
+        first = parse_report(measured.stderr_tail, uri=uri)
+        dest = workspace.path(f"{media.stem}-normalized.{file_format}")
+        rate = sample_rate or media.info.sample_rate or 48000
+        applied = await run_ffmpeg(
+            normalize_args(
+                media.input_args,
+                dest,
+                target,
+                first.input,
+                offset=first.target_offset,
+                sample_rate=rate,
+                channels=_CHANNELS[channels] if channels else None,
+                file_format=file_format,
+            ),
+            duration_s=duration,
+            on_progress=_scaled(progress, 0.5),
+        )
+        second = parse_report(applied.stderr_tail, uri=uri)
+        output = await workspace.publish(dest)
         dynamic = second.normalization_type != "linear"
         return NormalizeResult(
             output=output,
@@ -149,11 +137,6 @@ class AudioCaptureNormalize(Muscle):
             deviation_lu=round(second.output.integrated_lufs - target.integrated_lufs, 2),
             warnings=[DYNAMIC_WARNING] if dynamic else [],
         )
-
-    def _register(self, scope: Scope, media: LocalMedia, dest: Path) -> MediaRef:
-        anyio.from_thread.check_cancelled()  # a call cancelled by now stores nothing
-        staged = adopt(dest, max_bytes=self.store.max_bytes, what=dest.name)
-        return self.store.register_staged(scope, staged, dest.name)
 
 
 def _scaled(progress: Progress, start: float) -> Callable[[float, str], Awaitable[None]]:

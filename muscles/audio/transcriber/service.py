@@ -8,21 +8,19 @@ from typing import Final
 import anyio
 import anyio.from_thread
 
-from core.contract import CanvasTool, Muscle, tool
+from core import CanvasTool, Muscle, Progress, tool
 from core.errors import (
     AssetNotFound,
     FfmpegFailed,
     InvalidIdentifier,
     InvalidInput,
     MediaUnreadable,
+    NoAudioStream,
     NotMedia,
 )
-from core.ffmpeg.runner import run_ffmpeg
-from core.media.store import MediaStore
-from core.progress import Progress
-from core.scope import Scope
+from core.ffmpeg import run_ffmpeg
+from core.media import OpenedMedia, Workspace
 
-from .._local_media import LocalMedia, NoAudioStream, local_media, store_text
 from .decode import Audio, Decoded, NoSpeech, UnsupportedLanguage, decode, extraction_args, load_pcm
 from .model import MODELS, ModelChoice, ModelLoadFailed, ModelNotFound, choose_model
 from .transcript import Segment, Transcript, render_srt, render_vtt
@@ -47,9 +45,6 @@ class Transcriber(Muscle):
         CanvasTool(id="transcribe", icon="captions", type="trigger", tool="transcribe", action="Transcribe"),
     )
 
-    async def startup(self) -> None:
-        self.store = MediaStore.from_settings(self.settings, clock=self.clock)
-
     @tool(
         errors=[
             AssetNotFound,
@@ -69,7 +64,7 @@ class Transcriber(Muscle):
     async def transcribe(
         self,
         uri: str,
-        scope: Scope,
+        workspace: Workspace,
         progress: Progress,
         language: str | None = None,
         beam_size: int = 5,
@@ -88,35 +83,44 @@ class Transcriber(Muscle):
         if not 1 <= beam_size <= _MAX_BEAM:
             raise InvalidInput(f"beam_size must be between 1 and {_MAX_BEAM}", value=beam_size)
         choice = choose_model(self.settings)  # a misconfigured model fails before any work
-        async with local_media(self.store, scope, uri) as media:
-            audio = await self._extract(media, uri, progress)
-            await progress.report(_EXTRACT_SHARE, "transcribing")
-            decoded = await anyio.to_thread.run_sync(
-                lambda: self._decode(
-                    choice,
-                    audio,
-                    uri=uri,
-                    language=language,
-                    beam_size=beam_size,
-                    word_timestamps=word_timestamps,
-                    vad_filter=vad_filter,
-                    progress=progress,
-                )
+        media = await workspace.open(uri, need="audio")
+        audio = await self._extract(media, workspace, progress)
+        await progress.report(_EXTRACT_SHARE, "transcribing")
+        decoded = await anyio.to_thread.run_sync(
+            lambda: self._decode(
+                choice,
+                audio,
+                uri=uri,
+                language=language,
+                beam_size=beam_size,
+                word_timestamps=word_timestamps,
+                vad_filter=vad_filter,
+                progress=progress,
             )
-            transcript = await anyio.to_thread.run_sync(
-                self._store_transcript, scope, media.stem, decoded, choice.name
-            )
+        )
+        srt = await workspace.publish_document(
+            render_srt(decoded.segments), f"{media.stem}.srt", "application/x-subrip"
+        )
+        vtt = await workspace.publish_document(render_vtt(decoded.segments), f"{media.stem}.vtt", "text/vtt")
         await progress.report(1.0, "done")
-        return transcript
+        return Transcript(
+            text=" ".join(segment.text for segment in decoded.segments),
+            language=decoded.language,
+            duration_s=decoded.duration_s,
+            model=choice.name,
+            segments=decoded.segments,
+            srt=srt,
+            vtt=vtt,
+        )
 
-    async def _extract(self, media: LocalMedia, uri: str, progress: Progress) -> Audio:
-        pcm = media.work_dir / "audio.f32"
+    async def _extract(self, media: OpenedMedia, workspace: Workspace, progress: Progress) -> Audio:
+        pcm = workspace.path("audio.f32")
         await run_ffmpeg(
             extraction_args(media.input_args, pcm),
-            duration_s=media.duration_s,
+            duration_s=media.info.duration_s,
             on_progress=_scaled(progress, 0.0, _EXTRACT_SHARE),
         )
-        return await anyio.to_thread.run_sync(lambda: load_pcm(pcm, uri=uri))
+        return await anyio.to_thread.run_sync(lambda: load_pcm(pcm, uri=media.ref.uri))
 
     def _decode(
         self,
@@ -150,22 +154,6 @@ class Transcriber(Muscle):
             vad_filter=vad_filter,
             on_segment=on_segment,
             uri=uri,
-        )
-
-    def _store_transcript(self, scope: Scope, stem: str, decoded: Decoded, model_name: str) -> Transcript:
-        anyio.from_thread.check_cancelled()  # a call cancelled by now stores nothing
-        srt = store_text(
-            self.store, scope, render_srt(decoded.segments), f"{stem}.srt", "application/x-subrip"
-        )
-        vtt = store_text(self.store, scope, render_vtt(decoded.segments), f"{stem}.vtt", "text/vtt")
-        return Transcript(
-            text=" ".join(segment.text for segment in decoded.segments),
-            language=decoded.language,
-            duration_s=decoded.duration_s,
-            model=model_name,
-            segments=decoded.segments,
-            srt=srt,
-            vtt=vtt,
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import anyio
 from pydantic import BaseModel, Field
 
-from core.contract import CanvasTool, Muscle, ToolExample, tool
+from core import CanvasTool, MediaRef, Muscle, Scope, ToolExample, tool
 from core.errors import (
     AssetNotFound,
     FetchFailed,
@@ -20,9 +20,7 @@ from core.errors import (
     UploadNotFound,
     UrlNotAllowed,
 )
-from core.media.ref import MediaRef
-from core.media.store import MediaStore
-from core.scope import Scope
+from core.media import MediaStore
 
 
 class PresignedLink(BaseModel):
@@ -146,9 +144,9 @@ class MediaV2(Muscle):
         read_only=True,
         idempotent=True,
     )
-    async def stat(self, uri: str, scope: Scope) -> MediaRef:
+    def stat(self, uri: str, scope: Scope) -> MediaRef:
         """Return the MediaRef of a stored asset (mime type, size, sha256, duration, dimensions)."""
-        return await anyio.to_thread.run_sync(self.store.stat, scope, uri)
+        return self.store.stat(scope, uri)
 
     @tool(
         examples=[
@@ -162,9 +160,9 @@ class MediaV2(Muscle):
         read_only=True,
         idempotent=True,
     )
-    async def resolve(self, uri: str, scope: Scope) -> ResolvedMedia:
+    def resolve(self, uri: str, scope: Scope) -> ResolvedMedia:
         """Resolve a MediaRef uri to where the asset is stored (backend and object key)."""
-        ref, key = await anyio.to_thread.run_sync(self.store.resolve, scope, uri)
+        ref, key = self.store.resolve(scope, uri)
         return ResolvedMedia(ref=ref, storage=self.store.storage.name, key=key)
 
     @tool(
@@ -185,16 +183,15 @@ class MediaV2(Muscle):
         errors=[AssetNotFound, InvalidIdentifier],
         read_only=True,
     )
-    async def presign_download(self, uri: str, scope: Scope, ttl_s: int | None = None) -> PresignedLink:
+    def presign_download(self, uri: str, scope: Scope, ttl_s: int | None = None) -> PresignedLink:
         """Return a URL anyone holding it can GET the asset from until it expires (default 15 min)."""
-        ttl = self._ttl(ttl_s)
-        link = await anyio.to_thread.run_sync(lambda: self.store.presign_download(scope, uri, ttl_s=ttl))
+        link = self.store.presign_download(scope, uri, ttl_s=self._ttl(ttl_s))
         return PresignedLink(
             uri=uri, url=link.url, method=link.method, expires_at=link.expires_at, headers=dict(link.headers)
         )
 
     @tool(errors=[InvalidIdentifier])
-    async def presign_upload(
+    def presign_upload(
         self,
         filename: str,
         scope: Scope,
@@ -202,9 +199,8 @@ class MediaV2(Muscle):
         ttl_s: int | None = None,
     ) -> UploadTicket:
         """Return a URL to PUT one file to; then call register with the ticket's `source`."""
-        ttl = self._ttl(ttl_s)
-        upload_id, link = await anyio.to_thread.run_sync(
-            lambda: self.store.presign_upload(scope, filename, content_type=mime_type, ttl_s=ttl)
+        upload_id, link = self.store.presign_upload(
+            scope, filename, content_type=mime_type, ttl_s=self._ttl(ttl_s)
         )
         return UploadTicket(
             upload_id=upload_id,
@@ -223,9 +219,9 @@ class MediaV2(Muscle):
         read_only=True,
         idempotent=True,
     )
-    async def list_assets(self, scope: Scope) -> AssetList:
+    def list_assets(self, scope: Scope) -> AssetList:
         """List every asset the calling tenant has stored, by asset id."""
-        assets = await anyio.to_thread.run_sync(self.store.list, scope)
+        assets = self.store.list(scope)
         return AssetList(assets=assets, count=len(assets))
 
     @tool(
@@ -233,9 +229,9 @@ class MediaV2(Muscle):
         errors=[AssetNotFound, InvalidIdentifier],
         destructive=True,
     )
-    async def delete(self, uri: str, scope: Scope) -> MediaRef:
+    def delete(self, uri: str, scope: Scope) -> MediaRef:
         """Delete an asset and return the MediaRef it had."""
-        return await anyio.to_thread.run_sync(self.store.delete, scope, uri)
+        return self.store.delete(scope, uri)
 
     def _ttl(self, ttl_s: int | None) -> int:
         ttl = ttl_s if ttl_s is not None else self.settings.presign_ttl_s

@@ -18,7 +18,7 @@ from muscles.video.timeline.describe import (
 )
 from muscles.video.timeline.edit import apply_automation, split
 from muscles.video.timeline.errors import AutomationInvalid, SplitOutOfRange, TimelineInvalid, UnknownClip
-from muscles.video.timeline.facts import MediaFacts, clip_duration, clip_end, facts_from_info, facts_from_ref
+from muscles.video.timeline.facts import clip_duration, clip_end
 from muscles.video.timeline.lookup import stored_facts
 from muscles.video.timeline.model import (
     AudioMix,
@@ -48,7 +48,6 @@ __all__ = [
     "Crossfade",
     "Issue",
     "Keyframe",
-    "MediaFacts",
     "OutputSettings",
     "ParameterLane",
     "SplitOutOfRange",
@@ -64,8 +63,6 @@ __all__ = [
     "clip_duration",
     "clip_end",
     "describe",
-    "facts_from_info",
-    "facts_from_ref",
     "find_issues",
     "fps_fraction",
     "frame_count",

@@ -7,8 +7,9 @@ from fractions import Fraction
 
 from pydantic import BaseModel, Field
 
+from core.media import MediaInfo
 from muscles.video.timeline.errors import TimelineInvalid
-from muscles.video.timeline.facts import MediaFacts, clip_end
+from muscles.video.timeline.facts import clip_end
 from muscles.video.timeline.model import Timeline
 
 __all__ = [
@@ -48,7 +49,7 @@ def fps_fraction(fps: float) -> Fraction:
     return Fraction(fps).limit_denominator(1001)
 
 
-def output_fps(timeline: Timeline, facts: Mapping[str, MediaFacts]) -> float:
+def output_fps(timeline: Timeline, facts: Mapping[str, MediaInfo]) -> float:
     if timeline.output.fps is not None:
         return timeline.output.fps
     track = timeline.video_track()
@@ -60,7 +61,7 @@ def output_fps(timeline: Timeline, facts: Mapping[str, MediaFacts]) -> float:
     return DEFAULT_FPS
 
 
-def timeline_duration(timeline: Timeline, facts: Mapping[str, MediaFacts]) -> float:
+def timeline_duration(timeline: Timeline, facts: Mapping[str, MediaInfo]) -> float:
     """End of the last clip; raises when a clip's end is unknown (no out point, no media facts)."""
     ends = []
     for clip in timeline.clips():
@@ -82,7 +83,7 @@ def frame_count(duration_s: float, fps: float | Fraction) -> int:
     return round(Fraction(duration_s).limit_denominator(1_000_000) * rate)
 
 
-def describe(timeline: Timeline, facts: Mapping[str, MediaFacts] | None = None) -> TimelineDescription:
+def describe(timeline: Timeline, facts: Mapping[str, MediaInfo] | None = None) -> TimelineDescription:
     known = facts or {}
     duration = timeline_duration(timeline, known)
     fps = output_fps(timeline, known)

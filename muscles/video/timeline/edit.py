@@ -6,9 +6,10 @@ import itertools
 from collections.abc import Mapping
 from typing import TypeVar
 
+from core.media import MediaInfo
 from muscles.video.timeline.automation import camera_at, value_at
 from muscles.video.timeline.errors import AutomationInvalid, SplitOutOfRange, UnknownClip
-from muscles.video.timeline.facts import MediaFacts, clip_end
+from muscles.video.timeline.facts import clip_end
 from muscles.video.timeline.model import (
     AutomationPayload,
     CameraKey,
@@ -30,7 +31,7 @@ def split(
     timeline: Timeline,
     at_s: float,
     clip_id: str | None = None,
-    facts: Mapping[str, MediaFacts] | None = None,
+    facts: Mapping[str, MediaInfo] | None = None,
 ) -> Timeline:
     """Cut ``clip_id`` (or, when None, every clip under ``at_s``) in two at timeline time ``at_s``.
 
@@ -65,12 +66,12 @@ def split(
     return timeline.model_copy(update={"tracks": tracks, "transitions": transitions})
 
 
-def _inside(clip: Clip, at_s: float, facts: Mapping[str, MediaFacts]) -> bool:
+def _inside(clip: Clip, at_s: float, facts: Mapping[str, MediaInfo]) -> bool:
     end = clip_end(clip, facts)
     return at_s > clip.start_s + EPSILON_S and (end is None or at_s < end - EPSILON_S)
 
 
-def _refuse_inside_fade(timeline: Timeline, clip: Clip, at_s: float, facts: Mapping[str, MediaFacts]) -> None:
+def _refuse_inside_fade(timeline: Timeline, clip: Clip, at_s: float, facts: Mapping[str, MediaInfo]) -> None:
     end = clip_end(clip, facts)
     for fade in timeline.transitions:
         in_head = fade.to_clip == clip.id and at_s < clip.start_s + fade.duration_s + EPSILON_S

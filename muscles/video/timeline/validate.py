@@ -14,9 +14,10 @@ from typing import Final
 from pydantic import BaseModel, Field
 
 from core.errors import AssetNotFound, AtomsError, InvalidInput, MediaUnreadable
+from core.media import MediaInfo
 from core.media.ref import parse_media_uri
 from muscles.video.timeline.errors import TimelineInvalid, where
-from muscles.video.timeline.facts import MediaFacts, clip_end
+from muscles.video.timeline.facts import clip_end
 from muscles.video.timeline.model import Clip, ClipAutomation, Timeline, Track
 
 __all__ = ["EPSILON_S", "Issue", "check", "find_issues", "issue_error"]
@@ -55,7 +56,7 @@ def issue_error(issue: Issue) -> AtomsError:
     return TimelineInvalid(issue.message, item_id=issue.clip_id, field=issue.field, hint=issue.hint)
 
 
-def check(timeline: Timeline, facts: Mapping[str, MediaFacts] | None = None) -> None:
+def check(timeline: Timeline, facts: Mapping[str, MediaInfo] | None = None) -> None:
     """Raise the first issue of ``timeline`` as a coded error; all issues go in its details."""
     issues = find_issues(timeline, facts)
     if issues:
@@ -64,12 +65,12 @@ def check(timeline: Timeline, facts: Mapping[str, MediaFacts] | None = None) -> 
         raise error
 
 
-def find_issues(timeline: Timeline, facts: Mapping[str, MediaFacts] | None = None) -> list[Issue]:
+def find_issues(timeline: Timeline, facts: Mapping[str, MediaInfo] | None = None) -> list[Issue]:
     """All problems; ``facts`` (uri -> media) adds the checks against the probed media."""
     return list(_all_issues(timeline, facts))
 
 
-def _all_issues(timeline: Timeline, facts: Mapping[str, MediaFacts] | None) -> Iterator[Issue]:
+def _all_issues(timeline: Timeline, facts: Mapping[str, MediaInfo] | None) -> Iterator[Issue]:
     yield from _structure(timeline)
     for track in timeline.tracks:
         for clip in track.clips:
@@ -141,7 +142,7 @@ def _clip_fields(clip: Clip) -> Iterator[Issue]:
         yield _issue(clip.id, "volume", f"volume {clip.volume} is outside 0..10", "Use a gain from 0 to 10.")
 
 
-def _against_media(clip: Clip, track: Track, facts: Mapping[str, MediaFacts]) -> Iterator[Issue]:
+def _against_media(clip: Clip, track: Track, facts: Mapping[str, MediaInfo]) -> Iterator[Issue]:
     found = facts.get(clip.uri)
     if found is None:
         yield _issue(
@@ -161,7 +162,7 @@ def _against_media(clip: Clip, track: Track, facts: Mapping[str, MediaFacts]) ->
             code=MediaUnreadable.code,
         )
         return
-    if track.kind == "video" and not found.has_video:
+    if track.kind == "video" and not found.is_video:
         yield _issue(
             clip.id,
             "uri",
@@ -189,7 +190,7 @@ def _against_media(clip: Clip, track: Track, facts: Mapping[str, MediaFacts]) ->
         )
 
 
-def _automation(clip: Clip, facts: Mapping[str, MediaFacts]) -> Iterator[Issue]:
+def _automation(clip: Clip, facts: Mapping[str, MediaInfo]) -> Iterator[Issue]:
     automation: ClipAutomation = clip.automation
     end = clip_end(clip, facts)
     length = None if end is None else end - clip.start_s
@@ -223,7 +224,7 @@ def _automation(clip: Clip, facts: Mapping[str, MediaFacts]) -> Iterator[Issue]:
         )
 
 
-def _placement(track: Track, timeline: Timeline, facts: Mapping[str, MediaFacts]) -> Iterator[Issue]:
+def _placement(track: Track, timeline: Timeline, facts: Mapping[str, MediaInfo]) -> Iterator[Issue]:
     """Overlaps on any track; gaps on the video track (the renderer fills none)."""
     fades = {(t.from_clip, t.to_clip): t.duration_s for t in timeline.transitions}
     ordered = sorted(track.clips, key=lambda clip: clip.start_s)
@@ -266,7 +267,7 @@ def _placement(track: Track, timeline: Timeline, facts: Mapping[str, MediaFacts]
             )
 
 
-def _transitions(timeline: Timeline, facts: Mapping[str, MediaFacts]) -> Iterator[Issue]:
+def _transitions(timeline: Timeline, facts: Mapping[str, MediaInfo]) -> Iterator[Issue]:
     track_of = {clip.id: track for track in timeline.tracks for clip in track.clips}
     clips = {clip.id: clip for clip in timeline.clips()}
     for index, fade in enumerate(timeline.transitions):

@@ -18,10 +18,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Final
 
-from core.ffmpeg.runner import pinned_input
+from core.ffmpeg import pinned_input
+from core.media import MediaInfo
 from muscles.video.timeline import (
     Clip,
-    MediaFacts,
     TextOverlay,
     Timeline,
     Track,
@@ -75,7 +75,7 @@ class GraphBuilder:
         self,
         timeline: Timeline,
         sources: Mapping[str, Path],
-        facts: Mapping[str, MediaFacts],
+        facts: Mapping[str, MediaInfo],
         fmt: OutputFormat,
         work_dir: Path,
         font_file: str | None,

@@ -1,11 +1,10 @@
 """The render as a job function: runs on a Dask worker (or any thread) from a JSON spec.
 
-Inputs are opened in a private work folder (on local storage hard links to the stored files,
-elsewhere downloads) and described by the probe media_v2 recorded when each was registered
-(a fresh probe only for assets stored without one); the timeline is checked against those
-facts; ONE ffmpeg renders to a temp file with ``-progress``; only a complete MP4 is
-registered in media_v2 (hashed once, then renamed into local storage). Whatever happens, the
-work folder (input links, text files, partial output) is removed and ffmpeg is not left running.
+Inputs are opened through a Workspace (hard links on local storage, downloads elsewhere, each
+described by the probe recorded at registration); the timeline is checked against those facts;
+ONE ffmpeg renders into the workspace's folder with ``-progress``; only a complete MP4 is
+published to media_v2. Whatever happens, the folder (input links, text files, partial output)
+is removed and ffmpeg is not left running.
 """
 
 from __future__ import annotations
@@ -18,16 +17,10 @@ from typing import Protocol
 
 from pydantic import JsonValue
 
-from core.errors import AssetNotFound, MediaUnreadable, StorageError
-from core.ffmpeg.runner import run_ffmpeg_sync
-from core.media.probe import probe_sync
-from core.media.staging import adopt
-from core.media.store import MediaStore
-from core.media.work_folders import work_folder
-from core.scope import Scope
-from core.serving.housekeeping import RENDER_DIR
-from core.settings import Settings
-from muscles.video.timeline import MediaFacts, Timeline, check, facts_from_info
+from core import Scope, Settings
+from core.ffmpeg import run_ffmpeg_sync
+from core.media import WORK_DIR, BlockingWorkspace, MediaInfo, MediaStore
+from muscles.video.timeline import Timeline, check
 from muscles.video.video_render.plan import RenderPlan, plan_render
 
 __all__ = ["RenderContext", "render_timeline"]
@@ -63,21 +56,26 @@ def render_timeline(ctx: RenderContext, spec: dict[str, JsonValue]) -> dict[str,
     timeline = Timeline.model_validate(spec["timeline"])
     filename = str(spec.get("filename") or "render.mp4")
     store = MediaStore.from_settings(ctx.settings)
-    scope = Scope(tenant_id=ctx.tenant_id)
-    with work_folder(ctx.settings.data_dir / RENDER_DIR, "render-") as work:
+    workspace = BlockingWorkspace(
+        store,
+        Scope(tenant_id=ctx.tenant_id),
+        ctx.settings.data_dir / WORK_DIR,
+        check_cancelled=ctx.raise_if_cancelled,
+    )
+    with workspace:
         ctx.progress(0.0, "opening inputs")
-        sources, facts = _open_inputs(store, scope, timeline, work)
+        sources, facts = _open_inputs(workspace, timeline)
         check(timeline, facts)
-        output = work / "out.mp4"
-        plan = plan_render(timeline, sources, facts, output, work_dir=work, font_file=default_font())
+        output = workspace.path("out.mp4")
+        plan = plan_render(
+            timeline, sources, facts, output, work_dir=workspace.folder, font_file=default_font()
+        )
         for path, text in plan.text_files.items():
             path.write_text(text, encoding="utf-8")
         ctx.raise_if_cancelled()
         _run(ctx, plan)
         ctx.progress(1.0 - _FINISH_SHARE, "registering the MP4")
-        ctx.raise_if_cancelled()  # a cancel that came as ffmpeg finished still stores nothing
-        staged = adopt(output, max_bytes=store.max_bytes, what=filename)
-        ref = store.register_staged(scope, staged, filename)
+        ref = workspace.publish(output, filename)  # a cancel that came as ffmpeg finished stores nothing
         result: dict[str, JsonValue] = ref.model_dump(mode="json")
         result["frame_count"] = plan.frame_count
         result["stream_copy"] = plan.stream_copy
@@ -100,33 +98,19 @@ def _run(ctx: RenderContext, plan: RenderPlan) -> None:
 
 
 def _open_inputs(
-    store: MediaStore, scope: Scope, timeline: Timeline, work: Path
-) -> tuple[dict[str, Path], dict[str, MediaFacts]]:
-    """Open each distinct asset once in ``work`` and describe it; errors name the clip."""
-    by_uri: dict[str, Path] = {}
-    facts: dict[str, MediaFacts] = {}
+    workspace: BlockingWorkspace, timeline: Timeline
+) -> tuple[dict[str, Path], dict[str, MediaInfo]]:
+    """Open each distinct asset once and describe it; errors name the clip."""
+    opened: dict[str, Path] = {}
+    facts: dict[str, MediaInfo] = {}
     sources: dict[str, Path] = {}
     for clip in timeline.clips():
-        if clip.uri not in by_uri:
-            path = work / f"input-{len(by_uri)}{Path(clip.uri).suffix[:8]}"
-            try:
-                path, recorded = store.open_for_reading(scope, clip.uri, path)
-                facts[clip.uri] = facts_from_info(recorded or probe_sync(path))
-            except (AssetNotFound, StorageError):
-                raise AssetNotFound(
-                    f"clip {clip.id}: no such asset for this tenant",
-                    value=f"{clip.id}.uri",
-                    details={"clip_id": clip.id, "field": "uri", "uri": clip.uri},
-                ) from None
-            except MediaUnreadable as exc:
-                raise MediaUnreadable(
-                    f"clip {clip.id}: {exc.message}",
-                    value=f"{clip.id}.uri",
-                    hint=exc.hint,
-                    details={"clip_id": clip.id, "field": "uri", **exc.details},
-                ) from None
-            by_uri[clip.uri] = path
-        sources[clip.id] = by_uri[clip.uri]
+        if clip.uri not in opened:
+            media = workspace.open(
+                clip.uri, field=f"{clip.id}.uri", subject=f"clip {clip.id}", clip_id=clip.id
+            )
+            opened[clip.uri], facts[clip.uri] = media.path, media.info
+        sources[clip.id] = opened[clip.uri]
     return sources, facts
 
 

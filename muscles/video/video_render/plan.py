@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
-from core.ffmpeg.runner import pinned_input
+from core.ffmpeg import pinned_input
+from core.media import MediaInfo
 from muscles.video.timeline import (
-    MediaFacts,
     Timeline,
     TimelineInvalid,
     fps_fraction,
@@ -28,7 +28,7 @@ _COPYABLE_VIDEO: Final = {"libx264": "h264", "libx265": "hevc"}
 def plan_render(
     timeline: Timeline,
     sources: Mapping[str, Path],
-    facts: Mapping[str, MediaFacts],
+    facts: Mapping[str, MediaInfo],
     output: Path,
     *,
     work_dir: Path,
@@ -49,7 +49,7 @@ def plan_render(
     return GraphBuilder(timeline, sources, facts, fmt, work_dir, font_file).plan(video, total_frames, output)
 
 
-def _output_format(timeline: Timeline, first: MediaFacts, facts: Mapping[str, MediaFacts]) -> OutputFormat:
+def _output_format(timeline: Timeline, first: MediaInfo, facts: Mapping[str, MediaInfo]) -> OutputFormat:
     out = timeline.output
     width = out.width or first.width or 1280
     height = out.height or first.height or 720
@@ -64,7 +64,7 @@ def _output_format(timeline: Timeline, first: MediaFacts, facts: Mapping[str, Me
     )
 
 
-def _can_copy(timeline: Timeline, facts: Mapping[str, MediaFacts], fmt: OutputFormat) -> bool:
+def _can_copy(timeline: Timeline, facts: Mapping[str, MediaInfo], fmt: OutputFormat) -> bool:
     """One clip, used whole and unchanged, in codecs the output settings already ask for."""
     out = timeline.output
     clips = timeline.clips()
@@ -92,7 +92,7 @@ def _can_copy(timeline: Timeline, facts: Mapping[str, MediaFacts], fmt: OutputFo
     return unchanged_clip and unchanged_track and same_format
 
 
-def _copy_plan(source: Path, found: MediaFacts, fmt: OutputFormat, output: Path, *, value: str) -> RenderPlan:
+def _copy_plan(source: Path, found: MediaInfo, fmt: OutputFormat, output: Path, *, value: str) -> RenderPlan:
     args = pinned_input(source, found.format_name, value=value)
     args += ["-map", "0:v:0", "-map", "0:a:0?", "-c", "copy"]
     args += [*DETERMINISTIC_ARGS, "-movflags", "+faststart", "-y", f"file:{output}"]

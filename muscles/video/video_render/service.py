@@ -9,7 +9,7 @@ from core.contract import CanvasTool, Muscle, tool
 from core.errors import AssetNotFound, FfmpegFailed, InvalidIdentifier, MediaUnreadable
 from core.identifiers import validate_filename
 from core.jobs import JobCancelled, JobEngine, JobNotFinished, JobNotFound, JobStatus, job_id_for
-from core.media.store import MediaStore
+from core.media import MediaStore, Workspace
 from core.progress import Progress
 from core.scope import Scope
 from muscles.video.timeline import Timeline, TimelineInvalid, check, stored_facts
@@ -48,11 +48,13 @@ class VideoRender(Muscle):
     async def shutdown(self) -> None:
         await self.jobs.close()
 
-    async def _spec(self, scope: Scope, timeline: Timeline, filename: str) -> dict[str, JsonValue]:
+    async def _spec(
+        self, scope: Scope, workspace: Workspace, timeline: Timeline, filename: str
+    ) -> dict[str, JsonValue]:
         """Refuse a bad timeline here, before any job exists (the worker checks again against
         the facts it renders with), and pick the job to run."""
         validate_filename(filename)
-        facts = await anyio.to_thread.run_sync(stored_facts, self.store, scope, timeline)
+        facts = await anyio.to_thread.run_sync(stored_facts, workspace.blocking, timeline)
         check(timeline, facts)
         spec: dict[str, JsonValue] = {"timeline": timeline.model_dump(mode="json"), "filename": filename}
         return await self._redo_if_deleted(scope, spec)
@@ -88,26 +90,31 @@ class VideoRender(Muscle):
 
     @tool(errors=[*_RENDER_ERRORS, JobCancelled])
     async def render(
-        self, timeline: Timeline, scope: Scope, progress: Progress, filename: str = "render.mp4"
+        self,
+        timeline: Timeline,
+        scope: Scope,
+        workspace: Workspace,
+        progress: Progress,
+        filename: str = "render.mp4",
     ) -> RenderedVideo:
         """Render the timeline to an MP4 and wait for it, reporting progress.
 
         Cancelling the call cancels the render: ffmpeg is stopped and nothing is stored.
         The same timeline and filename give the same job and byte-identical output; proxy
         quality (small, fast) only when `timeline.output.proxy` is set."""
-        spec = await self._spec(scope, timeline, filename)
+        spec = await self._spec(scope, workspace, timeline, filename)
         status = await self.jobs.run(scope.tenant_id, KIND, JOB_FUNCTION, spec, progress)
         return rendered_or_raise(status)
 
     @tool(errors=_RENDER_ERRORS)
     async def submit_render(
-        self, timeline: Timeline, scope: Scope, filename: str = "render.mp4"
+        self, timeline: Timeline, scope: Scope, workspace: Workspace, filename: str = "render.mp4"
     ) -> JobStatus:
         """Start rendering the timeline as a job and return its status (with `job_id`) at once.
 
         Submitting the same timeline and filename again returns the same job, unless its MP4
         has since been deleted: then a fresh job renders it again."""
-        spec = await self._spec(scope, timeline, filename)
+        spec = await self._spec(scope, workspace, timeline, filename)
         return await self.jobs.submit(scope.tenant_id, KIND, JOB_FUNCTION, spec)
 
     @tool(errors=[JobNotFound], read_only=True)

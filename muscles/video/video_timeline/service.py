@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import anyio
 from pydantic import BaseModel, Field, JsonValue
 
-from core.contract import CanvasTool, Muscle, ToolExample, tool
-from core.media.store import MediaStore
-from core.scope import Scope
+from core import CanvasTool, Muscle, ToolExample, tool
+from core.media import Workspace
 from muscles.video.timeline import (
     AutomationInvalid,
     AutomationPayload,
@@ -24,7 +22,6 @@ from muscles.video.timeline import (
     split,
     stored_facts,
 )
-from muscles.video.timeline.facts import MediaFacts
 
 
 class ValidationReport(BaseModel):
@@ -146,20 +143,14 @@ class VideoTimeline(Muscle):
         ),
     )
 
-    async def startup(self) -> None:
-        self.store = MediaStore.from_settings(self.settings, clock=self.clock)
-
-    async def _facts(self, scope: Scope, timeline: Timeline) -> dict[str, MediaFacts]:
-        return await anyio.to_thread.run_sync(stored_facts, self.store, scope, timeline)
-
     @tool(read_only=True, idempotent=True)
-    async def validate(self, timeline: Timeline, scope: Scope) -> ValidationReport:
+    def validate(self, timeline: Timeline, workspace: Workspace) -> ValidationReport:
         """Check a timeline against the caller's stored media: overlaps, gaps on the video track,
         negative or reversed in/out points, in/out past the end of the media, unknown assets and
         clips, crossfades that do not match the overlap, overlays, automation and output settings.
         Returns every problem with its code, clip id, field and a hint; valid timelines also get
         their duration and frame count."""
-        facts = await self._facts(scope, timeline)
+        facts = stored_facts(workspace.blocking, timeline)
         issues = find_issues(timeline, facts)
         if issues:
             return ValidationReport(valid=False, issues=issues, duration_s=None, frame_count=None)
@@ -181,15 +172,15 @@ class VideoTimeline(Muscle):
         read_only=True,
         idempotent=True,
     )
-    async def split(
-        self, timeline: Timeline, at_s: float, scope: Scope, clip_id: str | None = None
+    def split(
+        self, timeline: Timeline, at_s: float, workspace: Workspace, clip_id: str | None = None
     ) -> Timeline:
         """Cut a clip in two at timeline time `at_s` and return the new timeline.
 
         With `clip_id` only that clip is cut; without it every clip under `at_s` is (a razor
         across all tracks). The right part gets the id `<id>_2`, takes over a crossfade out of
         the clip and keeps the automation after the cut, re-timed to its own start."""
-        facts = await self._facts(scope, timeline)
+        facts = stored_facts(workspace.blocking, timeline)
         # The razor cuts well-formed timelines only (with the problems validate names); it needs
         # no stored media, so media checks are left to validate.
         check(timeline)
@@ -200,7 +191,7 @@ class VideoTimeline(Muscle):
         read_only=True,
         idempotent=True,
     )
-    async def apply_automation(self, timeline: Timeline, automation: AutomationPayload) -> Timeline:
+    def apply_automation(self, timeline: Timeline, automation: AutomationPayload) -> Timeline:
         """Put keyframe automation on one clip and return the new timeline.
 
         Lanes (volume, brightness) replace the clip's lane for the same parameter; camera keys
@@ -220,7 +211,6 @@ class VideoTimeline(Muscle):
         read_only=True,
         idempotent=True,
     )
-    async def describe(self, timeline: Timeline, scope: Scope) -> TimelineDescription:
+    def describe(self, timeline: Timeline, workspace: Workspace) -> TimelineDescription:
         """Return the timeline's duration, output fps and frame count, and each clip's span."""
-        facts = await self._facts(scope, timeline)
-        return describe(timeline, facts)
+        return describe(timeline, stored_facts(workspace.blocking, timeline))

@@ -1,5 +1,5 @@
 """MediaStore on local storage: registration renames the staged file into place and records its
-probe; open_for_reading hands out a hard link plus that probe, per tenant."""
+probe; opening an asset hands out a hard link plus that probe, per tenant."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import AssetNotFound
+from core.media import MediaInfo
 from core.media.probe import probe_sync
 from core.media.staging import stage_chunks
 from core.media.store import MediaStore
@@ -39,7 +40,7 @@ def test_registering_moves_the_staged_file_and_records_its_probe(store: MediaSto
     assert store.stat(SCOPE, ref.uri) == ref
 
     dest = tmp_path / "work" / "input-0.mp4"
-    path, recorded = store.open_for_reading(SCOPE, ref.uri, dest)
+    path, recorded = _open(store, SCOPE, ref.uri, dest)
 
     assert path == dest and dest.stat().st_ino == inode  # a hard link, not a copy
     assert recorded == probe_sync(clip)
@@ -51,21 +52,24 @@ def test_an_asset_stored_without_a_probe_is_opened_without_one(store: MediaStore
     key = asset_key("acme", store.env, staged.sha256[:32], "clip.mp4")
     store.storage.put_file(key, staged.path, content_type="video/mp4", sha256=staged.sha256, metadata={})
 
-    path, recorded = store.open_for_reading(
-        SCOPE, f"atoms://media/{staged.sha256[:32]}/clip.mp4", tmp_path / "in.mp4"
-    )
+    path, recorded = _open(store, SCOPE, f"atoms://media/{staged.sha256[:32]}/clip.mp4", tmp_path / "in.mp4")
 
     assert recorded is None and path.read_bytes() == clip.read_bytes()
 
 
-def test_open_for_reading_is_per_tenant_and_refuses_missing_assets(store: MediaStore, tmp_path: Path) -> None:
+def test_opening_is_per_tenant_and_refuses_missing_assets(store: MediaStore, tmp_path: Path) -> None:
     clip = write_test_video(tmp_path / "clip.mp4", seconds=1)
     ref = store.register_staged(SCOPE, store.stage_local(clip), "clip.mp4")
     dest = tmp_path / "work" / "in.mp4"
 
     with pytest.raises(AssetNotFound):
-        store.open_for_reading(Scope(tenant_id="other"), ref.uri, dest)
+        _open(store, Scope(tenant_id="other"), ref.uri, dest)
     store.delete(SCOPE, ref.uri)
     with pytest.raises(AssetNotFound):
-        store.open_for_reading(SCOPE, ref.uri, dest)
+        _open(store, SCOPE, ref.uri, dest)
     assert not dest.exists()
+
+
+def _open(store: MediaStore, scope: Scope, uri: str, dest: Path) -> tuple[Path, MediaInfo | None]:
+    asset = store.describe(scope, uri)
+    return store.open(asset, dest), asset.info

@@ -59,9 +59,12 @@ class AudioServer:
         return sorted(ref.filename for ref in self.store.list(self.scope))
 
     def leftovers(self) -> list[str]:
-        """Files left in the work (staging) directory: there must be none after any call."""
-        work = self.store.work_dir
-        return sorted(str(p.relative_to(work)) for p in work.rglob("*")) if work.exists() else []
+        """Files left in the work folders or the staging area: there must be none after any call."""
+        data = self.settings.data_dir
+        found = [
+            p for folder in (data / "work", self.store.work_dir) if folder.exists() for p in folder.rglob("*")
+        ]
+        return sorted(str(p.relative_to(data)) for p in found)
 
 
 def audio_settings(tmp: Path, **overrides: Any) -> Settings:

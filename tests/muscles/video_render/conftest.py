@@ -44,7 +44,7 @@ class RenderServer:
     def leftovers(self) -> list[str]:
         """Anything a render left in its work folders or the staging area."""
         found = []
-        for folder in (self.render_dir, self.settings.data_dir / "staging"):
+        for folder in (self.render_dir, self.settings.data_dir / "work", self.settings.data_dir / "staging"):
             if folder.exists():
                 found += [str(p.relative_to(self.settings.data_dir)) for p in folder.rglob("*")]
         return found

@@ -54,7 +54,7 @@ def test_bad_timelines_and_media_get_coded_errors_and_leave_nothing(
             "c1.uri",
         ),
         "not_a_uri": (_one_clip("/etc/passwd"), "timeline_invalid", "c1.uri"),
-        "text_file": (_one_clip(text_uri), "media_unreadable", "c1.uri"),
+        "text_file": (_one_clip(text_uri), "not_media", "c1.uri"),
         "truncated": (_one_clip(truncated_uri), "media_unreadable", "c1.uri"),
     }
     before = server.store.list(server.scope)

@@ -10,10 +10,11 @@ import pytest
 from pydantic import JsonValue
 
 from core.errors import MediaUnreadable
+from core.media import MediaInfo, MediaRef
 from core.media.store import MediaStore
 from core.scope import Scope
 from core.settings import Settings
-from muscles.video.timeline import Timeline, describe, facts_from_ref
+from muscles.video.timeline import Timeline, describe
 from muscles.video.video_render.job import render_timeline
 from tests.media_samples import write_test_video, write_truncated
 from tests.muscles.video_render.media import crossfade_timeline, register_clip, store_raw
@@ -107,7 +108,7 @@ def test_speed_volume_automation_and_an_audio_track_render_to_the_timeline_lengt
     result = _render(ctx, timeline)
     # The video track lasts 1 s (2 s at double speed); the music runs on: black fills in.
     expected = describe(
-        Timeline.model_validate(timeline), {ref.uri: facts_from_ref(ref) for ref in (clip, music)}
+        Timeline.model_validate(timeline), {ref.uri: _recorded(store, scope, ref) for ref in (clip, music)}
     )
     assert expected.duration_s > 2.4
     assert result["frame_count"] == expected.frame_count
@@ -122,4 +123,10 @@ def test_the_worker_refuses_media_its_own_probe_cannot_read(setup: Any, tmp_path
     with pytest.raises(MediaUnreadable) as caught:
         _render(ctx, {"tracks": [{"id": "v", "clips": [{"id": "c", "uri": uri, "source_out_s": 0.5}]}]})
     assert caught.value.value == "c.uri" and "moov" in caught.value.message
-    assert list((ctx.settings.data_dir / "render").iterdir()) == []
+    assert list((ctx.settings.data_dir / "work").iterdir()) == []
+
+
+def _recorded(store: MediaStore, scope: Scope, ref: MediaRef) -> MediaInfo:
+    info = store.describe(scope, ref.uri).info
+    assert info is not None
+    return info

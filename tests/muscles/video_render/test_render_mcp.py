@@ -9,7 +9,7 @@ import anyio
 from mcp import Client
 
 from core.media.probe import probe_sync
-from muscles.video.timeline import Timeline, describe, facts_from_ref
+from muscles.video.timeline import Timeline, describe
 from tests.muscles.video_render.conftest import RenderServer
 from tests.muscles.video_render.media import crossfade_timeline, ffmpeg_running_under, register_clip
 
@@ -147,5 +147,5 @@ def test_cancelling_through_the_job_api_stops_ffmpeg_and_stores_nothing(render_s
 def test_facts_from_stored_refs_match_the_probe(render_server: RenderServer) -> None:
     server = render_server
     clip = register_clip(server.store, server.scope, server.media, "a.mp4", seconds=1)
-    facts = facts_from_ref(clip)
-    assert facts.has_video and facts.has_audio and facts.duration_s == clip.duration_s
+    facts = server.store.describe(server.scope, clip.uri).info
+    assert facts is not None and facts.has_video and facts.has_audio and facts.duration_s == clip.duration_s

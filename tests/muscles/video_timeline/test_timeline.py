@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 import muscles.video.timeline
+from core.media import MediaInfo
 from muscles.video.timeline import (
     AutomationInvalid,
     AutomationPayload,
-    MediaFacts,
     SplitOutOfRange,
     Timeline,
     TimelineInvalid,
@@ -26,8 +26,8 @@ from muscles.video.timeline import (
 A = "atoms://media/0123456789abcdef0123456789abcdef/a.mp4"
 B = "atoms://media/fedcba9876543210fedcba9876543210/b.wav"
 FACTS = {
-    A: MediaFacts(duration_s=4.0, has_video=True, has_audio=True, width=320, height=240, fps=25.0),
-    B: MediaFacts(duration_s=3.0, has_video=False, has_audio=True),
+    A: MediaInfo("mov", duration_s=4.0, has_video=True, has_audio=True, width=320, height=240, fps=25.0),
+    B: MediaInfo("wav", duration_s=3.0, has_video=False, has_audio=True),
 }
 
 
