@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from gateway.base64_runs import CHAIN, split_run, unbroken_run
+from gateway.base64_runs import CHAIN, broken_up, unbroken_run
 from gateway.errors import InlineMedia
 from gateway.json_body import RAW_BYTES
 from gateway.media_signatures import starts_like_media
@@ -32,57 +32,71 @@ _ASCII_MAX = 127
 def check_no_inline_media(value: Any, *, base64_run_min: int, path: str = "$") -> None:
     """Raise InlineMedia naming the JSON path of the first inline media found."""
     unbroken = unbroken_run(base64_run_min)
-    stack: list[tuple[str, Any]] = [(path, value)]
+    # (the parent's path, the step from it, the node): a path is only spelled out for a
+    # container or for what is refused, so a long list of numbers costs no strings.
+    stack: list[tuple[str, str, Any]] = [(path, "", value)]
     while stack:
-        where, node = stack.pop()
+        parent, step, node = stack.pop()
         if isinstance(node, str):
-            _check_text(where, node, unbroken, base64_run_min)
-        elif isinstance(node, dict):
+            _check_text(node, unbroken, base64_run_min, parent, step)
+            continue
+        where = parent + step
+        if isinstance(node, dict):
             for key, item in node.items():
-                _check_text(f"{where}.<key>", str(key), unbroken, base64_run_min)
-                stack.append((f"{where}.{key}", item))
+                _check_text(str(key), unbroken, base64_run_min, where, ".<key>")
+                if isinstance(item, (str, dict, list)):
+                    stack.append((where, f".{key}", item))
         elif isinstance(node, list):
-            if _is_byte_array(node):
-                raise InlineMedia("a byte array is inline media", value=where)
-            if any(split_run(pieces, base64_run_min) for pieces in _string_item_runs(node)):
-                raise InlineMedia("base64 split across list items is inline media", value=where)
-            stack.extend((f"{where}[{i}]", item) for i, item in enumerate(node))
+            inner = [(i, item) for i, item in enumerate(node) if isinstance(item, (str, dict, list))]
+            # A list of a few scalars (a point, a colour) can hide neither bytes nor base64.
+            if len(node) >= _BYTE_ARRAY_MIN or len(inner) > 1:
+                problem = _list_problem(node, base64_run_min, has_parts=bool(inner))
+                if problem is not None:
+                    raise InlineMedia(problem, value=where)
+            stack.extend((where, f"[{i}]", item) for i, item in inner)
 
 
-def _check_text(where: str, text: str, unbroken: re.Pattern[str], run_min: int) -> None:
+def _check_text(text: str, unbroken: re.Pattern[str], run_min: int, parent: str, step: str) -> None:
+    problem = _text_problem(text, unbroken, run_min)
+    if problem is not None:
+        raise InlineMedia(problem, value=parent + step)
+
+
+def _text_problem(text: str, unbroken: re.Pattern[str], run_min: int) -> str | None:
     if _DATA_URI.search(text):
-        raise InlineMedia("a data: URI is inline media", value=where)
+        return "a data: URI is inline media"
     if RAW_BYTES.search(text):
-        raise InlineMedia("raw control bytes are inline media", value=where)
+        return "raw control bytes are inline media"
     if unbroken.search(text):
-        raise InlineMedia("a base64 run is inline media", value=where)
-    if len(text) >= run_min:
-        for chain in CHAIN.finditer(text):
-            if len(chain.group()) >= run_min and split_run(chain.group().split(), run_min):
-                raise InlineMedia("base64 broken into lines or spaced groups is inline media", value=where)
+        return "a base64 run is inline media"
+    if len(text) >= run_min and broken_up(text, run_min):
+        return "base64 broken into lines or spaced groups is inline media"
+    return None
+
+
+def _list_problem(items: list[Any], run_min: int, *, has_parts: bool) -> str | None:
+    if (len(items) >= _BYTE_ARRAY_MIN or isinstance(items[0], list)) and _is_byte_array(items):
+        return "a byte array is inline media"
+    if has_parts and any(broken_up(" ".join(pieces), run_min) for pieces in _string_item_runs(items)):
+        return "base64 split across list items is inline media"
+    return None
 
 
 def _string_item_runs(items: list[Any]) -> Iterator[list[str]]:
-    """Runs of consecutive list items (nested lists flattened) that are nothing but base64 pieces."""
+    """Runs of consecutive list items (and items of lists one level down) that are nothing but
+    base64 pieces. One level only: each list is looked at once, so nesting costs no rescans."""
     pieces: list[str] = []
-    for item in _flatten(items):
-        found = CHAIN.fullmatch(item.strip()) if isinstance(item, str) else None
-        if found is None:
-            if pieces:
-                yield pieces
-            pieces = []
-        else:
-            pieces.extend(found.group().split())
+    for item in items:
+        for part in item if isinstance(item, list) else (item,):
+            found = CHAIN.fullmatch(part.strip()) if isinstance(part, str) else None
+            if found is None:
+                if pieces:
+                    yield pieces
+                pieces = []
+            else:
+                pieces.extend(found.group().split())
     if pieces:
         yield pieces
-
-
-def _flatten(items: list[Any]) -> Iterator[Any]:
-    for item in items:
-        if isinstance(item, list):
-            yield from _flatten(item)
-        else:
-            yield item
 
 
 def _is_byte_array(items: list[Any]) -> bool:

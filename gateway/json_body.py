@@ -13,16 +13,18 @@ from __future__ import annotations
 import json
 import math
 import re
+from itertools import accumulate
 from typing import Any
 
 from gateway.errors import EnvelopeTooDeep, InlineMedia, InvalidEnvelope
 
-__all__ = ["decode_json_body"]
+__all__ = ["RAW_BYTES", "decode_json_body"]
 
 # Bytes that are not text: C0 controls other than tab, newline and carriage return.
 RAW_BYTES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKET = re.compile(r"[\[\]{}]")
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # unrolled: no per-character alternation
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
@@ -34,8 +36,7 @@ def decode_json_body(body: bytes, *, max_depth: int) -> Any:
         raise InlineMedia("the body is not UTF-8 text: raw bytes are not accepted") from None
     if RAW_BYTES.search(text):
         raise InlineMedia("the body carries raw control bytes")
-    depth = _nesting_depth(text, max_depth)
-    if depth > max_depth:
+    if _nesting_depth(text) > max_depth:
         raise EnvelopeTooDeep(f"the body nests deeper than {max_depth} levels", value=max_depth)
     try:
         value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
@@ -48,19 +49,10 @@ def decode_json_body(body: bytes, *, max_depth: int) -> Any:
     return value
 
 
-def _nesting_depth(text: str, stop_above: int) -> int:
-    """How deep objects and arrays nest, counted outside strings (stops once past the limit)."""
-    depth = deepest = 0
-    for match in _BRACKET.finditer(_STRING.sub("", text)):
-        if match.group() in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > stop_above:
-                    break
-        else:
-            depth -= 1
-    return deepest
+def _nesting_depth(text: str) -> int:
+    """How deep objects and arrays nest, counted outside strings (each step at C speed)."""
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
 
 
 def _refuse_constant(name: str) -> Any:
