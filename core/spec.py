@@ -3,6 +3,8 @@ templates and registry_sync read it; nothing re-derives what it says."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -57,7 +59,10 @@ class MuscleSpec(_Frozen):
     class_name: str
     module: str = Field(description="Import path of service.py, e.g. muscles.media.media_v2.service")
     service_path: str = Field(description="service.py relative to the project root, POSIX separators")
-    source_sha256: str
+    source_sha256: str = Field(
+        description="sha256 of the canonical spec: every description, schema and example the generated "
+        "files are made from, wherever in the service's modules it is written"
+    )
     capabilities: tuple[str, ...] = ()
     canvas_tools: tuple[CanvasTool, ...] = ()
     tools: tuple[ToolSpec, ...]
@@ -65,6 +70,17 @@ class MuscleSpec(_Frozen):
         default_factory=dict, description="module -> names mcp.py imports for the tool signatures"
     )
     transports: tuple[str, ...] = ("stdio", "streamable-http")
+    dependencies: tuple[str, ...] = Field(
+        default=(),
+        description="First-party modules loaded with service.py (paths relative to the project root), "
+        "so sentinel watch regenerates when any of them changes",
+    )
+
+    def content_sha256(self) -> str:
+        """The hash :attr:`source_sha256` records: of everything but itself and the dependencies."""
+        content = self.model_dump(mode="json", exclude={"source_sha256", "dependencies"})
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
 
     @property
     def skill_name(self) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import hashlib
 import importlib
 import inspect
 import re
@@ -93,6 +92,23 @@ def _names_in(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
+def _first_party_modules(root: Path) -> tuple[str, ...]:
+    """Files of the project's own modules this process has loaded (the service and everything it
+    imported), relative to ``root``: generated files and the sentinel itself left out."""
+    found = set()
+    for module in list(sys.modules.values()):
+        file = getattr(module, "__file__", None)
+        if not file:
+            continue
+        path = Path(file).resolve()
+        if not path.is_relative_to(root) or path.name == "mcp.py":
+            continue
+        relative = path.relative_to(root)
+        if relative.parts[0] in ("core", "muscles", "registry_sync", "gateway"):
+            found.add(relative.as_posix())
+    return tuple(sorted(found))
+
+
 def _error_catalog() -> dict[str, str]:
     catalog: dict[str, str] = {}
     pending: list[type[AtomsError]] = [AtomsError]
@@ -158,7 +174,7 @@ class _Builder:
             if canvas_tool.id in canvas_ids:
                 raise self.fail(line, f"canvas tool id {canvas_tool.id!r} is declared twice")
             canvas_ids.add(canvas_tool.id)
-        return MuscleSpec(
+        spec = MuscleSpec(
             name=self.location.name,
             category=self.location.category,
             version=cls.version,
@@ -166,11 +182,17 @@ class _Builder:
             class_name=cls.__name__,
             module=self.location.module,
             service_path=self.rel,
-            source_sha256=hashlib.sha256(self.source).hexdigest(),
+            source_sha256="",
             capabilities=tuple(cls.capabilities),
             canvas_tools=tuple(cls.canvas_tools),
             tools=tuple(tools),
             imports={module: tuple(sorted(names)) for module, names in sorted(self.imports.items())},
+        )
+        return spec.model_copy(
+            update={
+                "source_sha256": spec.content_sha256(),
+                "dependencies": _first_party_modules(self.location.root),
+            }
         )
 
     def tool_nodes(self) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:

@@ -97,3 +97,39 @@ def test_watch_keeps_previous_files_when_the_service_breaks(watched: tuple[Path,
 
 def _line_of(source: str, needle: str) -> int:
     return next(n for n, line in enumerate(source.splitlines(), start=1) if needle in line)
+
+
+IMPORTING = '''"""Echoes text back, its result described in a module of its own."""
+
+from __future__ import annotations
+
+from core import Muscle, tool
+
+from .words import Echoed
+
+
+class Echo(Muscle):
+    """Echoes text back."""
+
+    @tool
+    def echo(self, text: str) -> Echoed:
+        """Return `text`."""
+        return Echoed(text=text)
+'''
+WORDS = 'from pydantic import BaseModel, Field\n\n\nclass Echoed(BaseModel):\n    text: str = Field(description="{0}")\n'
+
+
+def test_watch_regenerates_when_a_module_the_service_imports_changes(scratch_project: Path) -> None:
+    service = add_service(scratch_project, "demo", "echo", IMPORTING)
+    words = service.parent / "words.py"
+    words.write_text(WORDS.format("as sent"))
+    assert generate(locate(service)).problem is None
+    watcher = _Watcher(scratch_project)
+    try:
+        words.write_text(WORDS.format("exactly as it was sent"))
+        outcome = watcher.wait_for(1)[0]
+    finally:
+        watcher.stop.set()
+        watcher.thread.join(WAIT_S)
+    assert outcome.problem is None and service.parent / "SKILL.md" in outcome.written
+    assert "exactly as it was sent" in (service.parent / "SKILL.md").read_text()
