@@ -16,7 +16,7 @@ import anyio
 
 from core.discovery import ServiceLocation, find_services, mcp_module, project_root
 from core.errors import AtomsError
-from core.serving.app import MountedMuscle, load_serving_settings, run_cli, serve_http
+from core.serving import MountedMuscle, load_serving_settings, run_cli, serve_http
 
 __all__ = ["main"]
 

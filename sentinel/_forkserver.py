@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-# Preloaded once, so each forked child only imports the service itself. core.media_store
+# Preloaded once, so each forked child only imports the service itself. core.media.store
 # pulls in storage (boto3), probing and sources, which most services use.
 import core.media.store
 import core.serving.server  # noqa: F401

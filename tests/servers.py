@@ -24,12 +24,12 @@ class RunningServer:
 
 
 def start_until_ready(
-    argv: list[str], env: dict[str, str], log: Path, port: int, *, what: str
+    argv: list[str], env: dict[str, str], log: Path, port: int, *, what: str, cwd: Path | None = None
 ) -> RunningServer:
     """Run ``argv`` (serving on 127.0.0.1:``port``) with its output in ``log``; fail the test,
     with that output, if it exits or is not ready within :data:`START_TIMEOUT_S`."""
     with log.open("wb") as out:
-        process = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT_S
     with httpx.Client(timeout=2.0, trust_env=False) as client:

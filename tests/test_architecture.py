@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 
 import core
+import core.ffmpeg
+import core.jobs
+import core.media
+import core.serving
 import core.storage
 import sentinel
 
@@ -73,6 +77,88 @@ def test_core_public_surface_is_deliberate() -> None:
         "introspect",
         "locate",
     ]
-    for module in (core, core.storage, sentinel):
+    assert sorted(core.media.__all__) == [
+        "BlockingWorkspace",
+        "MEDIA_URI_SCHEME",
+        "MediaInfo",
+        "MediaRef",
+        "MediaStore",
+        "MediaUri",
+        "Need",
+        "OpenedMedia",
+        "SourcePolicy",
+        "StoredAsset",
+        "WORK_DIR",
+        "Workspace",
+        "media_uri",
+        "parse_media_uri",
+        "probe",
+        "probe_sync",
+        "validate_filename",
+    ]
+    assert sorted(core.ffmpeg.__all__) == [
+        "FfmpegResult",
+        "ffmpeg_binary",
+        "ffprobe_binary",
+        "pinned_input",
+        "run_ffmpeg",
+        "run_ffmpeg_sync",
+    ]
+    assert sorted(core.serving.__all__) == [
+        "MountedMuscle",
+        "MuscleRuntime",
+        "MuscleServer",
+        "build_http_app",
+        "check_bind",
+        "configure_logging",
+        "injected_parameters",
+        "load_serving_settings",
+        "run_cli",
+        "serve_http",
+        "serve_stdio",
+    ]
+    assert sorted(core.jobs.__all__) == [
+        "JobCancelled",
+        "JobContext",
+        "JobEngine",
+        "JobFailed",
+        "JobNotFinished",
+        "JobNotFound",
+        "JobState",
+        "JobStatus",
+        "job_id_for",
+    ]
+    for module in (core, core.storage, core.media, core.ffmpeg, core.serving, core.jobs, sentinel):
         for name in module.__all__:
             assert hasattr(module, name), f"{module.__name__}.{name}"
+
+
+# What a muscle's own modules (services and their helpers) may import from core: the package
+# surfaces. Only the generated mcp.py and the muscle CLI reach for core.serving and discovery.
+MUSCLE_SURFACES = {"core", "core.errors", "core.media", "core.ffmpeg", "core.jobs"}
+
+
+def _core_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name == "core" or name.startswith("core.")}
+
+
+def test_muscles_import_core_only_through_its_package_surfaces() -> None:
+    offenders = {}
+    for path in (ROOT / "muscles").rglob("*.py"):
+        if path.name in ("mcp.py", "cli.py", "__main__.py"):
+            continue
+        deep = sorted(
+            name
+            for name in _core_imports(path)
+            if name not in MUSCLE_SURFACES or any(part.startswith("_") for part in name.split("."))
+        )
+        if deep:
+            offenders[str(path.relative_to(ROOT))] = deep
+    assert offenders == {}

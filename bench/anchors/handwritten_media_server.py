@@ -1,7 +1,7 @@
 """The anchor for ``bench/mcp_roundtrip.py``: media_v2's ``stat`` tool, written by hand.
 
 A plain ``mcp.server.mcpserver.MCPServer`` with one tool, ``stat(uri: str) -> MediaRef``,
-implemented directly against :class:`core.media_store.MediaStore` and
+implemented directly against :class:`core.media.MediaStore` and
 :func:`core.storage.open_storage`: no MuscleRuntime, no MuscleServer, no generated code. It does
 the same work as the generated server's ``stat`` (a storage head plus a metadata parse, on a
 worker thread so the event loop never blocks), so the benchmark's ratio is our framework's

@@ -5,6 +5,7 @@ through the :class:`Workspace` the runtime injects; :class:`MediaStore` is the t
 asset store underneath, :class:`MediaInfo` the one description of a file's streams.
 """
 
+from core.identifiers import validate_filename
 from core.media.info import MediaInfo
 from core.media.probe import probe, probe_sync
 from core.media.ref import MEDIA_URI_SCHEME, MediaRef, MediaUri, media_uri, parse_media_uri
@@ -28,4 +29,5 @@ __all__ = [
     "parse_media_uri",
     "probe",
     "probe_sync",
+    "validate_filename",
 ]

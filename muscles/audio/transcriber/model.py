@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from core import Settings
 from core.errors import ConfigError
-from core.settings import Settings
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel

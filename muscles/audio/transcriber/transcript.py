@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
-from core.media.ref import MediaRef
+from core.media import MediaRef
 
 __all__ = ["Segment", "Transcript", "Word", "render_srt", "render_vtt"]
 

@@ -14,8 +14,7 @@ from typing import Final
 from pydantic import BaseModel, Field
 
 from core.errors import AssetNotFound, AtomsError, InvalidInput, MediaUnreadable
-from core.media import MediaInfo
-from core.media.ref import parse_media_uri
+from core.media import MediaInfo, parse_media_uri
 from muscles.video.timeline.errors import TimelineInvalid, where
 from muscles.video.timeline.facts import clip_end
 from muscles.video.timeline.model import Clip, ClipAutomation, Timeline, Track

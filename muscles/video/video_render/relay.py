@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from core.errors import AtomsError
 from core.jobs import JobFailed, JobNotFinished, JobStatus
-from core.media.ref import MediaRef
+from core.media import MediaRef
 
 __all__ = ["RelayedError", "RenderedVideo", "rendered_or_raise"]
 

@@ -5,13 +5,10 @@ from __future__ import annotations
 import anyio
 from pydantic import JsonValue
 
-from core.contract import CanvasTool, Muscle, tool
+from core import CanvasTool, Muscle, Progress, Scope, tool
 from core.errors import AssetNotFound, FfmpegFailed, InvalidIdentifier, MediaUnreadable
-from core.identifiers import validate_filename
 from core.jobs import JobCancelled, JobEngine, JobNotFinished, JobNotFound, JobStatus, job_id_for
-from core.media import MediaStore, Workspace
-from core.progress import Progress
-from core.scope import Scope
+from core.media import MediaStore, Workspace, validate_filename
 from muscles.video.timeline import Timeline, TimelineInvalid, check, stored_facts
 
 from .relay import RenderedVideo, rendered_or_raise
