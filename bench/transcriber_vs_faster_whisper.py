@@ -40,6 +40,7 @@ from core.media.store import MediaStore  # noqa: E402 - needs the repo root on s
 from core.scope import Scope  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from muscles.audio.transcriber.model import MODELS, choose_model  # noqa: E402
+from muscles.audio.transcriber.settings import WhisperSettings  # noqa: E402
 from tests.speech_samples import PARAGRAPH, write_speech_wav  # noqa: E402
 
 
@@ -64,7 +65,7 @@ def main() -> int:
 
         module: Any = importlib.import_module("muscles.audio.transcriber.mcp")
         module.runtime.configure(settings)
-        choice = choose_model(settings)
+        choice = choose_model(WhisperSettings())
 
         def anchor() -> float:
             model = MODELS.get(choice)

@@ -42,7 +42,6 @@ class Settings(BaseSettings):
 
     env: Environment = "local"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    vault_dir: Path | None = None
     data_dir: Path = Field(default_factory=_default_data_dir)
 
     # Who a stdio server (or a loopback HTTP call without a token) acts for.
@@ -95,19 +94,6 @@ class Settings(BaseSettings):
     staging_retention_s: float = Field(
         default=24 * 3600, gt=0, description="Staged files a dead process left are deleted after this"
     )
-
-    # Speech (transcriber): a faster-whisper model name or a CTranslate2 model directory.
-    whisper_model: str = "tiny.en"
-    whisper_models_dir: Path | None = None
-    whisper_device: Literal["cpu", "cuda", "auto"] = "cpu"
-    whisper_compute_type: str = "int8"
-
-    # Gateway: the event spine (SQLite under data_dir unless a PostgreSQL URL is given) and
-    # the JWT verification the callers' tokens need (an HS256 secret or a JWKS URL).
-    database_url: SecretStr | None = None
-    jwt_secret: SecretStr | None = None
-    jwks_url: str | None = None
-    gateway_port: int = Field(default=8800, ge=0, le=65535)
 
     def model_post_init(self, __context: object) -> None:
         validate_identifier(self.tenant_id, "ATOMS_TENANT_ID")

@@ -85,7 +85,7 @@ def create_app(
     """
     ctx = GatewayContext(
         config,
-        spine if spine is not None else open_spine(config.settings),
+        spine if spine is not None else open_spine(config.options.database_url, config.settings.data_dir),
         clock=clock,
         now=now,
         lenses=dict(lenses),

@@ -23,11 +23,12 @@ logger = logging.getLogger("gateway")
 
 def _serve(args: argparse.Namespace) -> int:
     options = {"host": args.host} if args.host else {}
-    settings = {"gateway_port": args.port} if args.port is not None else {}
-    config = load_gateway_config(settings, options)
+    if args.port is not None:
+        options["port"] = args.port
+    config = load_gateway_config({}, options)
     configure_logging(config.settings.log_level)
-    host, port = config.options.host, config.settings.gateway_port
-    spine = "postgresql" if config.settings.database_url is not None else "sqlite"
+    host, port = config.options.host, config.options.port
+    spine = "postgresql" if config.options.database_url is not None else "sqlite"
     auth = "jwt" if config.authenticated else "none (loopback)"
     logger.info("gateway on http://%s:%s (spine %s, auth %s)", host, port, spine, auth)
     uvicorn.run(

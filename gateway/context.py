@@ -46,7 +46,7 @@ class GatewayContext:
     _store: MediaStore | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        settings, options = self.config.settings, self.config.options
+        options = self.config.options
         self.spine = RetainedSpine(
             self.spine,
             keep_events=options.retention_events,
@@ -55,12 +55,12 @@ class GatewayContext:
         )
         self.hubs = HubRegistry(self.spine, poll_s=_HUB_POLL_S, on_drop=self.metrics.drops.inc)
         self.tickets = TicketBook(ttl_s=options.ws_ticket_ttl_s, clock=self.clock)
-        if settings.jwt_secret is not None:
+        if options.jwt_secret is not None:
             self.verifier = TokenVerifier(
-                secret=settings.jwt_secret.get_secret_value(), audience=options.jwt_audience
+                secret=options.jwt_secret.get_secret_value(), audience=options.jwt_audience
             )
-        elif settings.jwks_url:
-            self.verifier = TokenVerifier(jwks_url=settings.jwks_url, audience=options.jwt_audience)
+        elif options.jwks_url:
+            self.verifier = TokenVerifier(jwks_url=options.jwks_url, audience=options.jwt_audience)
         else:
             self.verifier = None
 

@@ -1,4 +1,5 @@
-"""Gateway configuration: core's Settings plus the gateway-only knobs (``ATOMS_GATEWAY_*``).
+"""Gateway configuration: core's Settings plus the gateway's own (``ATOMS_GATEWAY_*``, and the
+spine and token settings ``ATOMS_DATABASE_URL``, ``ATOMS_JWT_SECRET``, ``ATOMS_JWKS_URL``).
 
 Staging and production have no local fallbacks: they need the shared PostgreSQL spine
 (``ATOMS_DATABASE_URL``) and token verification (``ATOMS_JWT_SECRET`` or ``ATOMS_JWKS_URL``),
@@ -11,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from core.errors import ConfigError, MissingConfig
@@ -25,9 +26,18 @@ _ORIGIN = re.compile(r"https?://[a-z0-9.-]+(?::[0-9]{1,5})?|https?://\[[0-9a-f:.
 class GatewayOptions(BaseSettings):
     """Tuning of the relay; every field reads ``ATOMS_GATEWAY_<NAME>``."""
 
-    model_config = SettingsConfigDict(env_prefix="ATOMS_GATEWAY_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="ATOMS_GATEWAY_", extra="ignore", frozen=True, populate_by_name=True
+    )
 
     host: str = "127.0.0.1"
+    port: int = Field(default=8800, ge=0, le=65535)
+    # The event spine (SQLite under the data dir unless a PostgreSQL URL is given) and how
+    # callers' JWTs are verified (an HS256 secret or a JWKS URL, as Supabase issues them).
+    # These keep the names deployments already set: ATOMS_DATABASE_URL, ATOMS_JWT_SECRET, ...
+    database_url: SecretStr | None = Field(default=None, validation_alias="ATOMS_DATABASE_URL")
+    jwt_secret: SecretStr | None = Field(default=None, validation_alias="ATOMS_JWT_SECRET")
+    jwks_url: str | None = Field(default=None, validation_alias="ATOMS_JWKS_URL")
     queue_limit: int = Field(default=1000, ge=1, description="Events a subscriber may lag before it is cut")
     max_envelope_bytes: int = Field(default=64 * 1024, ge=256)
     base64_run_min: int = Field(
@@ -77,17 +87,17 @@ class GatewayConfig:
 
     @property
     def authenticated(self) -> bool:
-        return self.settings.jwt_secret is not None or self.settings.jwks_url is not None
+        return self.options.jwt_secret is not None or self.options.jwks_url is not None
 
 
-def missing_for_gateway(settings: Settings) -> list[str]:
+def missing_for_gateway(settings: Settings, options: GatewayOptions) -> list[str]:
     """What ATOMS_ENV requires of the gateway but is not set (empty for local)."""
     if settings.env == "local":
         return []
     missing = list(settings.missing_for_env())
-    if settings.database_url is None:
+    if options.database_url is None:
         missing.append("ATOMS_DATABASE_URL")
-    if settings.jwt_secret is None and not settings.jwks_url:
+    if options.jwt_secret is None and not options.jwks_url:
         missing.append("ATOMS_JWT_SECRET or ATOMS_JWKS_URL")
     return missing
 
@@ -110,7 +120,7 @@ def load_gateway_config(
     except ValidationError as exc:
         names = _errors_as_names(exc, "ATOMS_GATEWAY_")
         raise ConfigError(f"invalid gateway settings: {names}", value=names) from None
-    missing = missing_for_gateway(settings)
+    missing = missing_for_gateway(settings, options)
     if missing:
         raise MissingConfig(
             f"ATOMS_ENV={settings.env} needs {', '.join(missing)}",

@@ -162,3 +162,20 @@ def test_muscles_import_core_only_through_its_package_surfaces() -> None:
         if deep:
             offenders[str(path.relative_to(ROOT))] = deep
     assert offenders == {}
+
+
+def test_each_setting_is_declared_once_and_core_holds_no_muscle_or_gateway_field() -> None:
+    from core.settings import Settings
+    from gateway.settings import GatewayOptions
+    from muscles.audio.transcriber.settings import WhisperSettings
+    from registry_sync.config import RegistrySettings
+
+    owners: dict[str, list[str]] = {}
+    for cls in (Settings, GatewayOptions, WhisperSettings, RegistrySettings):
+        prefix = cls.model_config.get("env_prefix", "")
+        for name, field in cls.model_fields.items():
+            variable = field.validation_alias if isinstance(field.validation_alias, str) else prefix + name
+            owners.setdefault(variable.upper(), []).append(cls.__name__)
+    assert {variable: found for variable, found in owners.items() if len(found) > 1} == {}
+    core_fields = set(Settings.model_fields)
+    assert not {name for name in core_fields if name.startswith(("whisper", "gateway", "jwt", "jwks", "database"))}

@@ -6,7 +6,10 @@ backend imports anything that imports it back.
 
 from __future__ import annotations
 
-from core.settings import Settings
+from pathlib import Path
+
+from pydantic import SecretStr
+
 from gateway.spine.base import Spine
 from gateway.spine.postgres import PostgresSpine
 from gateway.spine.sqlite import SqliteSpine
@@ -14,11 +17,11 @@ from gateway.spine.sqlite import SqliteSpine
 __all__ = ["open_spine"]
 
 
-def open_spine(settings: Settings) -> Spine:
-    """PostgreSQL when settings.database_url is set, else SQLite under settings.data_dir.
+def open_spine(database_url: SecretStr | None, data_dir: Path) -> Spine:
+    """PostgreSQL when a database URL is given, else SQLite under ``data_dir``.
 
     The returned spine is not opened yet: ``await spine.open()`` before use.
     """
-    if settings.database_url is not None:
-        return PostgresSpine(settings.database_url.get_secret_value())
-    return SqliteSpine(settings.data_dir / "gateway_spine.sqlite3")
+    if database_url is not None:
+        return PostgresSpine(database_url.get_secret_value())
+    return SqliteSpine(data_dir / "gateway_spine.sqlite3")

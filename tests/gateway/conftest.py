@@ -89,8 +89,8 @@ def serve_gateway(
 ) -> Iterator[Gateway]:
     """The gateway app on uvicorn in a background thread, on a free loopback port."""
     config = load_gateway_config(
-        {"data_dir": tmp / "data", "jwt_secret": SECRET, "signing_key": "gw-signing-key", **(settings or {})},
-        {"ping_s": 5.0, **(options or {})},
+        {"data_dir": tmp / "data", "signing_key": "gw-signing-key", **(settings or {})},
+        {"ping_s": 5.0, "jwt_secret": SECRET, **(options or {})},
     )
     app = create_app(config, spine=spine, clock=clock, now=now, lenses=lenses)
     port = free_port()
@@ -118,8 +118,8 @@ def gateway(tmp_path: Path) -> Iterator[Gateway]:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def spine_settings(request: pytest.FixtureRequest) -> dict[str, Any]:
-    """Gateway settings for each real spine: the embedded SQLite file, then a PostgreSQL database."""
+def spine_options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Gateway options for each real spine: the embedded SQLite file, then a PostgreSQL database."""
     if request.param == "sqlite":
         return {}
     return {"database_url": request.getfixturevalue("pg_database")}

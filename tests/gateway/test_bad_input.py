@@ -112,7 +112,7 @@ def test_a_spine_outage_is_a_coded_503_that_names_no_host_database_or_path(
     tmp_path: Path, pg_database: str
 ) -> None:
     name = pg_database.rsplit("/", 1)[1]
-    with serve_gateway(tmp_path, settings={"database_url": pg_database}) as gw:
+    with serve_gateway(tmp_path, options={"database_url": pg_database}) as gw:
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')  # the spine's database is gone
         with httpx.Client(base_url=gw.base_url, headers=auth(DIRECTOR), timeout=30) as http:

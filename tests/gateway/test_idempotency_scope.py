@@ -16,14 +16,14 @@ BOB = auth(token(subject="bob"))
 
 
 def test_the_same_key_from_another_user_or_canvas_is_another_command(
-    tmp_path: Path, spine_settings: dict[str, Any]
+    tmp_path: Path, spine_options: dict[str, Any]
 ) -> None:
     def send(http: httpx.Client, canvas: str, who: dict[str, str], source: str) -> httpx.Response:
         body = {"idempotency_key": "cmd-1", "name": "import_media", "args": {"source": source}}
         return http.post(f"{canvas}/commands", json=body, headers=who)
 
     with (
-        serve_gateway(tmp_path, settings=spine_settings) as gw,
+        serve_gateway(tmp_path, options=spine_options) as gw,
         httpx.Client(base_url=gw.base_url, timeout=10) as http,
     ):
         alice = send(http, CANVAS, ALICE, "a.mp4")

@@ -111,7 +111,7 @@ def test_staging_and_production_name_every_missing_variable(tmp_path: Path) -> N
         assert "ATOMS_DATABASE_URL" in message and "ATOMS_JWT_SECRET or ATOMS_JWKS_URL" in message
     with pytest.raises(ConfigError, match="requires authentication"):
         load_gateway_config({"data_dir": tmp_path}, {"host": "0.0.0.0"})
-    config = load_gateway_config({"data_dir": tmp_path, "jwt_secret": "s"}, {"host": "0.0.0.0"})
+    config = load_gateway_config({"data_dir": tmp_path}, {"host": "0.0.0.0", "jwt_secret": "s"})
     assert config.authenticated
 
 

@@ -17,7 +17,7 @@ from tests.gateway.conftest import CANVAS, auth, serve_gateway, token
 USER = auth(token())
 
 
-def test_commands_and_chat_keep_only_the_retention(tmp_path: Path, spine_settings: dict[str, Any]) -> None:
+def test_commands_and_chat_keep_only_the_retention(tmp_path: Path, spine_options: dict[str, Any]) -> None:
     async def resync(base_url: str) -> dict[str, Any]:
         async with GatewayClient(base_url, token=token()) as client:
             with anyio.fail_after(20):
@@ -27,7 +27,7 @@ def test_commands_and_chat_keep_only_the_retention(tmp_path: Path, spine_setting
                     return body
         raise AssertionError("the stream ended without an event")
 
-    with serve_gateway(tmp_path, settings=spine_settings, options={"retention_events": 10}) as gw:
+    with serve_gateway(tmp_path, options={**spine_options, "retention_events": 10}) as gw:
         with httpx.Client(base_url=gw.base_url, headers=USER, timeout=10) as http:
             for i in range(100):
                 assert (
@@ -45,7 +45,7 @@ def test_commands_and_chat_keep_only_the_retention(tmp_path: Path, spine_setting
 
 
 def test_idempotency_records_are_forgotten_after_the_command_retention(
-    tmp_path: Path, spine_settings: dict[str, Any]
+    tmp_path: Path, spine_options: dict[str, Any]
 ) -> None:
     offset = [0.0]
 
@@ -57,7 +57,7 @@ def test_idempotency_records_are_forgotten_after_the_command_retention(
 
     options = {"command_retention_s": 60}
     with (
-        serve_gateway(tmp_path, now=now, settings=spine_settings, options=options) as gw,
+        serve_gateway(tmp_path, now=now, options={**spine_options, **options}) as gw,
         httpx.Client(base_url=gw.base_url, headers=USER, timeout=10) as http,
     ):
         first = send(http, "k-old")

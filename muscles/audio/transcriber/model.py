@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from core import Settings
 from core.errors import ConfigError
+
+from .settings import WhisperSettings
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -70,15 +71,13 @@ class ModelChoice:
     compute_type: str
 
 
-def choose_model(settings: Settings) -> ModelChoice:
-    """Resolve ``settings.whisper_model`` to a model directory, or raise ModelNotFound."""
-    name = settings.whisper_model
-    path = _locate(name, settings.whisper_models_dir)
+def choose_model(settings: WhisperSettings) -> ModelChoice:
+    """Resolve ``settings.model`` to a model directory, or raise ModelNotFound."""
+    name = settings.model
+    path = _locate(name, settings.models_dir)
     if path is None:
         raise ModelNotFound(f"no local Whisper model called {name!r}", value=name)
-    return ModelChoice(
-        name=name, path=path, device=settings.whisper_device, compute_type=settings.whisper_compute_type
-    )
+    return ModelChoice(name=name, path=path, device=settings.device, compute_type=settings.compute_type)
 
 
 def _locate(name: str, models_dir: Path | None) -> Path | None:

@@ -23,6 +23,7 @@ from core.media import OpenedMedia, Workspace
 
 from .decode import Audio, Decoded, NoSpeech, UnsupportedLanguage, decode, extraction_args, load_pcm
 from .model import MODELS, ModelChoice, ModelLoadFailed, ModelNotFound, choose_model
+from .settings import load_whisper_settings
 from .transcript import Segment, Transcript, render_srt, render_vtt
 
 # Share of the progress bar for getting the audio out; decoding fills the rest.
@@ -44,6 +45,9 @@ class Transcriber(Muscle):
     canvas_tools = (
         CanvasTool(id="transcribe", icon="captions", type="trigger", tool="transcribe", action="Transcribe"),
     )
+
+    async def startup(self) -> None:
+        self.whisper = load_whisper_settings()
 
     @tool(
         errors=[
@@ -82,7 +86,7 @@ class Transcriber(Muscle):
         """
         if not 1 <= beam_size <= _MAX_BEAM:
             raise InvalidInput(f"beam_size must be between 1 and {_MAX_BEAM}", value=beam_size)
-        choice = choose_model(self.settings)  # a misconfigured model fails before any work
+        choice = choose_model(self.whisper)  # a misconfigured model fails before any work
         media = await workspace.open(uri, need="audio")
         audio = await self._extract(media, workspace, progress)
         await progress.report(_EXTRACT_SHARE, "transcribing")

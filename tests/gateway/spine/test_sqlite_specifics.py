@@ -72,10 +72,9 @@ async def test_closed_spine_refuses_politely(tmp_path: Path) -> None:
 
 
 async def test_open_spine_picks_sqlite_under_data_dir(tmp_path: Path) -> None:
-    from core.settings import load_settings
     from gateway.spine import open_spine
 
-    spine = open_spine(load_settings(data_dir=tmp_path))
+    spine = open_spine(None, tmp_path)
     assert isinstance(spine, SqliteSpine)
     assert spine.path.parent == tmp_path
     await spine.open()

