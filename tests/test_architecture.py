@@ -178,4 +178,6 @@ def test_each_setting_is_declared_once_and_core_holds_no_muscle_or_gateway_field
             owners.setdefault(variable.upper(), []).append(cls.__name__)
     assert {variable: found for variable, found in owners.items() if len(found) > 1} == {}
     core_fields = set(Settings.model_fields)
-    assert not {name for name in core_fields if name.startswith(("whisper", "gateway", "jwt", "jwks", "database"))}
+    assert not {
+        name for name in core_fields if name.startswith(("whisper", "gateway", "jwt", "jwks", "database"))
+    }
