@@ -26,13 +26,20 @@ CAPABILITY_PATTERN = re.compile(r"cap(\.[a-z][a-z0-9_]*){2,}")
 
 
 class ToolExample(BaseModel):
-    """A request and the exact response the tool gives for it (a test proves they match)."""
+    """A request and the response the tool gives for it; a test proves they match.
+
+    Where some output differs from machine to machine (a model's probabilities, an encoder's
+    bytes and so the hash of its file), ``compare`` names the fields that do not, as dotted
+    paths (``media.duration_s``, ``segments.0.text``): only those are compared, and SKILL.md says
+    so. Empty means the whole response is compared.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     title: str
     request: dict[str, JsonValue]
     response: JsonValue
+    compare: tuple[str, ...] = Field(default=(), description="Dotted paths compared; empty: everything")
 
 
 class CanvasTool(BaseModel):

@@ -216,8 +216,9 @@ def render_skill(spec: MuscleSpec) -> str:
                 "examples": [
                     {
                         "title": e.title,
-                        "request": json.dumps(e.request, indent=2, sort_keys=True, ensure_ascii=False),
-                        "response": json.dumps(e.response, indent=2, sort_keys=True, ensure_ascii=False),
+                        "request": compact_json(e.request),
+                        "response": compact_json(e.response),
+                        "compare": list(e.compare),
                     }
                     for e in t.examples
                 ],
@@ -227,3 +228,20 @@ def render_skill(spec: MuscleSpec) -> str:
         common_errors=common_errors,
         json_str=lambda v: json.dumps(v, ensure_ascii=False),
     )
+
+
+def compact_json(value: Any, indent: int = 0, width: int = 100, lead: int = 0) -> str:
+    """Sorted JSON, each object or list on one line when it fits in ``width`` (``lead``: what
+    precedes it on its first line), else one item a line: examples stay readable, SKILL.md short."""
+    flat = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    if not isinstance(value, (dict, list)) or not value or indent + lead + len(flat) <= width:
+        return flat
+    inner = " " * (indent + 2)
+    if isinstance(value, dict):
+        lines = []
+        for key, item in sorted(value.items()):
+            name = json.dumps(key, ensure_ascii=False)
+            lines.append(f"{inner}{name}: {compact_json(item, indent + 2, width, len(name) + 2)}")
+        return "{\n" + ",\n".join(lines) + "\n" + " " * indent + "}"
+    rows = [inner + compact_json(item, indent + 2, width) for item in value]
+    return "[\n" + ",\n".join(rows) + "\n" + " " * indent + "]"

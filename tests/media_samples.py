@@ -63,3 +63,20 @@ def write_truncated(source: Path, dest: Path, keep: float = 0.5) -> Path:
     data = source.read_bytes()
     dest.write_bytes(data[: int(len(data) * keep)])
     return dest
+
+
+def write_silent_video(path: Path, *, seconds: float = 2.0, size: str = "160x120", fps: int = 25) -> Path:
+    """A picture-only H.264 MP4 of testsrc2. x264 is bit-exact on every CPU, so its bytes (and
+    the asset id taken from them) are the same wherever the examples run."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            ffmpeg_binary(),
+            *("-hide_banner", "-loglevel", "error", "-y"),
+            *("-f", "lavfi", "-i", f"testsrc2=size={size}:rate={fps}:duration={seconds}"),
+            *("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-threads", "1"),
+            *("-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact", str(path)),
+        ],
+        check=True,
+    )
+    return path

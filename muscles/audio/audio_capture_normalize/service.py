@@ -20,6 +20,7 @@ from core.errors import (
 from core.ffmpeg import run_ffmpeg
 from core.media import Workspace
 
+from .examples import NORMALIZE
 from .loudnorm import Loudness, LoudnessTarget, SilentAudio, measure_args, normalize_args, parse_report
 
 _CHANNELS: Final = {"mono": 1, "stereo": 2}
@@ -67,6 +68,7 @@ class AudioCaptureNormalize(Muscle):
     )
 
     @tool(
+        examples=[NORMALIZE],
         errors=[
             AssetNotFound,
             InvalidIdentifier,

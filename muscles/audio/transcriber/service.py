@@ -22,6 +22,7 @@ from core.ffmpeg import run_ffmpeg
 from core.media import OpenedMedia, Workspace
 
 from .decode import Audio, Decoded, NoSpeech, UnsupportedLanguage, decode, extraction_args, load_pcm
+from .examples import TRANSCRIBE
 from .model import MODELS, ModelChoice, ModelLoadFailed, ModelNotFound, choose_model
 from .settings import load_whisper_settings
 from .transcript import Segment, Transcript, render_srt, render_vtt
@@ -50,6 +51,7 @@ class Transcriber(Muscle):
         self.whisper = load_whisper_settings()
 
     @tool(
+        examples=[TRANSCRIBE],
         errors=[
             AssetNotFound,
             InvalidIdentifier,

@@ -190,7 +190,27 @@ class MediaV2(Muscle):
             uri=uri, url=link.url, method=link.method, expires_at=link.expires_at, headers=dict(link.headers)
         )
 
-    @tool(errors=[InvalidIdentifier])
+    @tool(
+        examples=[
+            ToolExample(
+                title="A 10-minute upload URL for a WAV",
+                request={"filename": "later.wav", "mime_type": "audio/wav", "ttl_s": 600},
+                response={
+                    "upload_id": "up-76759b03aaf9a82e4fce8de1",
+                    "source": "upload://up-76759b03aaf9a82e4fce8de1",
+                    "url": "http://127.0.0.1:8700/media/tenants/local/local/media_v2_uploads/"
+                    "up-76759b03aaf9a82e4fce8de1/later.wav?method=PUT&expires=1800000600"
+                    "&signature=2ee3014d0cd344ea8370c521b97f8e50663ac3f9a13e2599923d58c00448129c",
+                    "method": "PUT",
+                    "expires_at": 1800000600,
+                    "headers": {"Content-Type": "audio/wav"},
+                },
+                # Every upload gets a fresh random id (and so its own URL and signature).
+                compare=("method", "expires_at", "headers"),
+            )
+        ],
+        errors=[InvalidIdentifier],
+    )
     def presign_upload(
         self,
         filename: str,

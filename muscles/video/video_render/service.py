@@ -11,6 +11,7 @@ from core.jobs import JobCancelled, JobEngine, JobNotFinished, JobNotFound, JobS
 from core.media import MediaStore, Workspace, validate_filename
 from muscles.video.timeline import Timeline, TimelineInvalid, check, stored_facts
 
+from .examples import CANCEL, RENDER, RESULT, STATUS_OF, SUBMIT
 from .relay import RenderedVideo, rendered_or_raise
 
 KIND = "video_render"
@@ -85,7 +86,7 @@ class VideoRender(Muscle):
             return False
         return stored.sha256 == result.get("sha256")
 
-    @tool(errors=[*_RENDER_ERRORS, JobCancelled])
+    @tool(examples=[RENDER], errors=[*_RENDER_ERRORS, JobCancelled])
     async def render(
         self,
         timeline: Timeline,
@@ -103,7 +104,7 @@ class VideoRender(Muscle):
         status = await self.jobs.run(scope.tenant_id, KIND, JOB_FUNCTION, spec, progress)
         return rendered_or_raise(status)
 
-    @tool(errors=_RENDER_ERRORS)
+    @tool(examples=[SUBMIT], errors=_RENDER_ERRORS)
     async def submit_render(
         self, timeline: Timeline, scope: Scope, workspace: Workspace, filename: str = "render.mp4"
     ) -> JobStatus:
@@ -114,17 +115,19 @@ class VideoRender(Muscle):
         spec = await self._spec(scope, workspace, timeline, filename)
         return await self.jobs.submit(scope.tenant_id, KIND, JOB_FUNCTION, spec)
 
-    @tool(errors=[JobNotFound], read_only=True)
+    @tool(examples=[STATUS_OF], errors=[JobNotFound], read_only=True)
     async def job_status(self, job_id: str, scope: Scope) -> JobStatus:
         """A render job's state (queued, running, succeeded, failed, cancelled), progress and attempts."""
         return await self.jobs.status(scope.tenant_id, job_id)
 
-    @tool(errors=[JobNotFound], destructive=True)
+    @tool(examples=[CANCEL], errors=[JobNotFound], destructive=True)
     async def cancel_job(self, job_id: str, scope: Scope) -> JobStatus:
         """Cancel a render job: ffmpeg is stopped and no asset is stored. Returns the final status."""
         return await self.jobs.cancel(scope.tenant_id, job_id)
 
-    @tool(errors=[JobNotFound, JobNotFinished, JobCancelled, *_RENDER_ERRORS], read_only=True)
+    @tool(
+        examples=[RESULT], errors=[JobNotFound, JobNotFinished, JobCancelled, *_RENDER_ERRORS], read_only=True
+    )
     async def job_result(self, job_id: str, scope: Scope) -> RenderedVideo:
         """The MP4 of a finished render job; the job's own error when it failed or was cancelled,
         and asset_not_found when its MP4 has since been deleted (rendering again redoes it)."""

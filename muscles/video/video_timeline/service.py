@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, JsonValue
+from pydantic import BaseModel, Field
 
-from core import CanvasTool, Muscle, ToolExample, tool
+from core import CanvasTool, Muscle, tool
 from core.media import Workspace
 from muscles.video.timeline import (
     AutomationInvalid,
@@ -22,6 +22,13 @@ from muscles.video.timeline import (
     split,
     stored_facts,
 )
+from muscles.video.video_timeline.examples import (
+    APPLY_AUTOMATION,
+    DESCRIBE,
+    SPLIT,
+    VALIDATE_OK,
+    VALIDATE_PROBLEMS,
+)
 
 
 class ValidationReport(BaseModel):
@@ -31,98 +38,6 @@ class ValidationReport(BaseModel):
     issues: list[Issue]
     duration_s: float | None = Field(description="Set when the timeline is valid")
     frame_count: int | None = Field(description="Set when the timeline is valid")
-
-
-# Examples use clip uris whose media are not needed (every out point is set), so their
-# responses do not depend on any stored asset.
-_CLIP_A = "atoms://media/0123456789abcdef0123456789abcdef/a.mp4"
-_CLIP_B = "atoms://media/fedcba9876543210fedcba9876543210/b.mp4"
-EXAMPLE_TIMELINE: dict[str, JsonValue] = {
-    "tracks": [
-        {
-            "id": "video",
-            "clips": [
-                {"id": "intro", "uri": _CLIP_A, "source_in_s": 0.0, "source_out_s": 4.0},
-                {"id": "main", "uri": _CLIP_B, "source_in_s": 1.0, "source_out_s": 7.0, "start_s": 3.5},
-            ],
-        }
-    ],
-    "transitions": [{"from_clip": "intro", "to_clip": "main", "duration_s": 0.5}],
-    "overlays": [{"id": "title", "text": "Hello", "start_s": 0.0, "end_s": 2.0}],
-    "output": {"fps": 25},
-}
-
-
-def _clip_out(
-    clip_id: str, uri: str, source_in_s: float, source_out_s: float, start_s: float
-) -> dict[str, JsonValue]:
-    """A clip as the tools return it: every default spelled out."""
-    return {
-        "id": clip_id,
-        "uri": uri,
-        "source_in_s": source_in_s,
-        "source_out_s": source_out_s,
-        "start_s": start_s,
-        "speed": 1.0,
-        "volume": 1.0,
-        "automation": {"lanes": [], "camera": []},
-    }
-
-
-SPLIT_RESPONSE: dict[str, JsonValue] = {
-    "tracks": [
-        {
-            "id": "video",
-            "kind": "video",
-            "clips": [
-                _clip_out("intro", _CLIP_A, 0.0, 4.0, 0.0),
-                _clip_out("main", _CLIP_B, 1.0, 2.5, 3.5),
-                _clip_out("main_2", _CLIP_B, 2.5, 7.0, 5.0),
-            ],
-            "volume": 1.0,
-            "muted": False,
-        }
-    ],
-    "transitions": [{"kind": "crossfade", "from_clip": "intro", "to_clip": "main", "duration_s": 0.5}],
-    "overlays": [
-        {
-            "id": "title",
-            "text": "Hello",
-            "start_s": 0.0,
-            "end_s": 2.0,
-            "position": "bottom",
-            "font_size": 32,
-            "color": "white",
-            "box": True,
-        }
-    ],
-    "audio": {"master_volume": 1.0, "sample_rate": 48000},
-    "output": {
-        "video_codec": "libx264",
-        "crf": 20,
-        "preset": "veryfast",
-        "width": None,
-        "height": None,
-        "fps": 25.0,
-        "audio_codec": "aac",
-        "audio_bitrate": "128k",
-        "proxy": False,
-        "allow_stream_copy": True,
-    },
-}
-DESCRIBE_RESPONSE: dict[str, JsonValue] = {
-    "duration_s": 9.5,
-    "fps": 25.0,
-    "frame_count": 238,
-    "track_count": 1,
-    "clip_count": 2,
-    "transition_count": 1,
-    "overlay_count": 1,
-    "clips": [
-        {"clip_id": "intro", "track_id": "video", "start_s": 0.0, "end_s": 4.0},
-        {"clip_id": "main", "track_id": "video", "start_s": 3.5, "end_s": 9.5},
-    ],
-}
 
 
 class VideoTimeline(Muscle):
@@ -143,7 +58,7 @@ class VideoTimeline(Muscle):
         ),
     )
 
-    @tool(read_only=True, idempotent=True)
+    @tool(examples=[VALIDATE_OK, VALIDATE_PROBLEMS], read_only=True, idempotent=True)
     def validate(self, timeline: Timeline, workspace: Workspace) -> ValidationReport:
         """Check a timeline against the caller's stored media: overlaps, gaps on the video track,
         negative or reversed in/out points, in/out past the end of the media, unknown assets and
@@ -161,13 +76,7 @@ class VideoTimeline(Muscle):
 
     @tool(
         title="Split a clip (razor)",
-        examples=[
-            ToolExample(
-                title="Cut the main clip at 5 s",
-                request={"timeline": EXAMPLE_TIMELINE, "at_s": 5.0},
-                response=SPLIT_RESPONSE,
-            )
-        ],
+        examples=[SPLIT],
         errors=[SplitOutOfRange, UnknownClip, TimelineInvalid],
         read_only=True,
         idempotent=True,
@@ -187,6 +96,7 @@ class VideoTimeline(Muscle):
         return split(timeline, at_s, clip_id, facts)
 
     @tool(
+        examples=[APPLY_AUTOMATION],
         errors=[AutomationInvalid, UnknownClip],
         read_only=True,
         idempotent=True,
@@ -200,13 +110,7 @@ class VideoTimeline(Muscle):
         return apply_automation(timeline, automation)
 
     @tool(
-        examples=[
-            ToolExample(
-                title="Duration and frames",
-                request={"timeline": EXAMPLE_TIMELINE},
-                response=DESCRIBE_RESPONSE,
-            )
-        ],
+        examples=[DESCRIBE],
         errors=[TimelineInvalid],
         read_only=True,
         idempotent=True,

@@ -1,0 +1,115 @@
+"""video_render's declared examples, proven by tests/muscles/test_examples.py in the example
+environment (tenant "local", the clips of tests/muscles/video_render/samples.py), in this order:
+the render, then the same timeline submitted as a job (the same job, already done), its status,
+a cancel of the finished job (nothing to stop) and its result.
+
+The encoded MP4's bytes (so its hash and asset id) depend on the encoder build: the tests
+compare what the file holds instead (duration, size, rate, frames).
+"""
+
+from __future__ import annotations
+
+from pydantic import JsonValue
+
+from core import ToolExample
+
+_INTRO = "atoms://media/993fd61168575b552a1a015d67b198d4/intro.mp4"
+_MAIN = "atoms://media/f9962e06252f0662444e9d4db6d5711a/main.mp4"
+TIMELINE: dict[str, JsonValue] = {
+    "tracks": [
+        {
+            "id": "video",
+            "clips": [
+                {"id": "intro", "uri": _INTRO, "source_out_s": 2.0},
+                {"id": "main", "uri": _MAIN, "source_out_s": 2.0, "start_s": 1.5},
+            ],
+        }
+    ],
+    "transitions": [{"from_clip": "intro", "to_clip": "main", "duration_s": 0.5}],
+    "output": {"fps": 25, "preset": "ultrafast"},
+}
+REQUEST: dict[str, JsonValue] = {"timeline": TIMELINE, "filename": "cut.mp4"}
+JOB_ID = "job_76d964bc6b052be7f6452ce832d1d4c5"
+RENDERED: dict[str, JsonValue] = {
+    "media": {
+        "uri": "atoms://media/2814e85f1864edef2409978b7aa61f80/cut.mp4",
+        "asset_id": "2814e85f1864edef2409978b7aa61f80",
+        "filename": "cut.mp4",
+        "mime_type": "video/mp4",
+        "size_bytes": 139817,
+        "sha256": "2814e85f1864edef2409978b7aa61f807ac653472287a06b3ad2914a02fb5c37",
+        "duration_s": 3.52,
+        "width": 160,
+        "height": 120,
+        "fps": 25.0,
+        "sample_rate": None,
+        "channels": None,
+    },
+    "frame_count": 88,
+    "stream_copy": False,
+    "job_id": "job_76d964bc6b052be7f6452ce832d1d4c5",
+}
+STATUS: dict[str, JsonValue] = {
+    "job_id": "job_76d964bc6b052be7f6452ce832d1d4c5",
+    "kind": "video_render",
+    "state": "succeeded",
+    "progress": 1.0,
+    "message": "done",
+    "attempts": 1,
+    "result": {
+        "uri": "atoms://media/2814e85f1864edef2409978b7aa61f80/cut.mp4",
+        "asset_id": "2814e85f1864edef2409978b7aa61f80",
+        "filename": "cut.mp4",
+        "mime_type": "video/mp4",
+        "size_bytes": 139817,
+        "sha256": "2814e85f1864edef2409978b7aa61f807ac653472287a06b3ad2914a02fb5c37",
+        "duration_s": 3.52,
+        "width": 160,
+        "height": 120,
+        "fps": 25.0,
+        "sample_rate": None,
+        "channels": None,
+        "frame_count": 88,
+        "stream_copy": False,
+    },
+    "error": None,
+    "created_at": 1800000000.0,
+    "updated_at": 1800000000.0,
+}
+_MEDIA_FIELDS = ("filename", "mime_type", "duration_s", "width", "height", "fps")
+_STATUS_FIELDS = (
+    "job_id",
+    "kind",
+    "state",
+    "progress",
+    "attempts",
+    *(f"result.{name}" for name in _MEDIA_FIELDS),
+)
+
+RENDER = ToolExample(
+    title="Two clips with a half-second crossfade",
+    request=REQUEST,
+    response=RENDERED,
+    compare=(*(f"media.{name}" for name in _MEDIA_FIELDS), "frame_count", "stream_copy", "job_id"),
+)
+SUBMIT = ToolExample(
+    title="The same timeline as a job: the job that already rendered it",
+    request=REQUEST,
+    response=STATUS,
+    compare=_STATUS_FIELDS,
+)
+STATUS_OF = ToolExample(
+    title="A finished job", request={"job_id": JOB_ID}, response=STATUS, compare=_STATUS_FIELDS
+)
+CANCEL = ToolExample(
+    title="Cancelling a finished job changes nothing",
+    request={"job_id": JOB_ID},
+    response=STATUS,
+    compare=_STATUS_FIELDS,
+)
+RESULT = ToolExample(
+    title="The MP4 of a finished job",
+    request={"job_id": JOB_ID},
+    response=RENDERED,
+    compare=RENDER.compare,
+)

@@ -1,0 +1,224 @@
+"""video_timeline's declared examples, proven by tests/muscles/test_examples.py in the example
+environment (tenant "local", the clips of tests/muscles/video_render/samples.py)."""
+
+from __future__ import annotations
+
+from pydantic import JsonValue
+
+from core import ToolExample
+
+# The clips of tests/muscles/video_render/samples.py (picture-only x264, the same bytes on
+# every machine), stored in media_v2 before the examples run.
+_CLIP_A = "atoms://media/993fd61168575b552a1a015d67b198d4/intro.mp4"
+_CLIP_B = "atoms://media/f9962e06252f0662444e9d4db6d5711a/main.mp4"
+_GONE = "atoms://media/0123456789abcdef0123456789abcdef/gone.mp4"
+EXAMPLE_TIMELINE: dict[str, JsonValue] = {
+    "tracks": [
+        {
+            "id": "video",
+            "clips": [
+                {"id": "intro", "uri": _CLIP_A, "source_in_s": 0.0, "source_out_s": 4.0},
+                {"id": "main", "uri": _CLIP_B, "source_in_s": 1.0, "source_out_s": 7.0, "start_s": 3.5},
+            ],
+        }
+    ],
+    "transitions": [{"from_clip": "intro", "to_clip": "main", "duration_s": 0.5}],
+    "overlays": [{"id": "title", "text": "Hello", "start_s": 0.0, "end_s": 2.0}],
+    "output": {"fps": 25},
+}
+
+
+def _clip_out(
+    clip_id: str, uri: str, source_in_s: float, source_out_s: float, start_s: float
+) -> dict[str, JsonValue]:
+    """A clip as the tools return it: every default spelled out."""
+    return {
+        "id": clip_id,
+        "uri": uri,
+        "source_in_s": source_in_s,
+        "source_out_s": source_out_s,
+        "start_s": start_s,
+        "speed": 1.0,
+        "volume": 1.0,
+        "automation": {"lanes": [], "camera": []},
+    }
+
+
+SPLIT_RESPONSE: dict[str, JsonValue] = {
+    "tracks": [
+        {
+            "id": "video",
+            "kind": "video",
+            "clips": [
+                _clip_out("intro", _CLIP_A, 0.0, 4.0, 0.0),
+                _clip_out("main", _CLIP_B, 1.0, 2.5, 3.5),
+                _clip_out("main_2", _CLIP_B, 2.5, 7.0, 5.0),
+            ],
+            "volume": 1.0,
+            "muted": False,
+        }
+    ],
+    "transitions": [{"kind": "crossfade", "from_clip": "intro", "to_clip": "main", "duration_s": 0.5}],
+    "overlays": [
+        {
+            "id": "title",
+            "text": "Hello",
+            "start_s": 0.0,
+            "end_s": 2.0,
+            "position": "bottom",
+            "font_size": 32,
+            "color": "white",
+            "box": True,
+        }
+    ],
+    "audio": {"master_volume": 1.0, "sample_rate": 48000},
+    "output": {
+        "video_codec": "libx264",
+        "crf": 20,
+        "preset": "veryfast",
+        "width": None,
+        "height": None,
+        "fps": 25.0,
+        "audio_codec": "aac",
+        "audio_bitrate": "128k",
+        "proxy": False,
+        "allow_stream_copy": True,
+    },
+}
+DESCRIBE_RESPONSE: dict[str, JsonValue] = {
+    "duration_s": 9.5,
+    "fps": 25.0,
+    "frame_count": 238,
+    "track_count": 1,
+    "clip_count": 2,
+    "transition_count": 1,
+    "overlay_count": 1,
+    "clips": [
+        {"clip_id": "intro", "track_id": "video", "start_s": 0.0, "end_s": 4.0},
+        {"clip_id": "main", "track_id": "video", "start_s": 3.5, "end_s": 9.5},
+    ],
+}
+
+
+SPLIT = ToolExample(
+    title="Cut the main clip at 5 s",
+    request={"timeline": EXAMPLE_TIMELINE, "at_s": 5.0},
+    response=SPLIT_RESPONSE,
+)
+DESCRIBE = ToolExample(
+    title="Duration and frames",
+    request={"timeline": EXAMPLE_TIMELINE},
+    response=DESCRIBE_RESPONSE,
+)
+
+
+VALIDATE_OK = ToolExample(
+    title="A timeline whose clips fit their stored media",
+    request={"timeline": EXAMPLE_TIMELINE},
+    response={"valid": True, "issues": [], "duration_s": 9.5, "frame_count": 238},
+)
+_TOO_LONG: dict[str, JsonValue] = {
+    "tracks": [
+        {
+            "id": "video",
+            "clips": [
+                {"id": "intro", "uri": _CLIP_A, "source_in_s": 3.0, "source_out_s": 9.0},
+                {"id": "gone", "uri": _GONE, "source_out_s": 2.0, "start_s": 6.0},
+            ],
+        }
+    ]
+}
+VALIDATE_PROBLEMS = ToolExample(
+    title="Every problem, named by clip and field",
+    request={"timeline": _TOO_LONG},
+    response={
+        "valid": False,
+        "issues": [
+            {
+                "code": "timeline_invalid",
+                "clip_id": "intro",
+                "field": "source_out_s",
+                "message": "clip intro: source_out_s 9.0 is past the end of the media (4.0 s)",
+                "hint": "Use an out point of at most 4.0, or leave it unset for the end of the media.",
+            },
+            {
+                "code": "asset_not_found",
+                "clip_id": "gone",
+                "field": "uri",
+                "message": "clip gone: no such asset for this tenant",
+                "hint": "Register the file with media_v2 first (list_assets shows what is stored).",
+            },
+        ],
+        "duration_s": None,
+        "frame_count": None,
+    },
+)
+_ONE_CLIP: dict[str, JsonValue] = {
+    "tracks": [{"id": "video", "clips": [{"id": "intro", "uri": _CLIP_A, "source_out_s": 4.0}]}]
+}
+APPLY_AUTOMATION = ToolExample(
+    title="Fade the intro's sound in over its first second",
+    request={
+        "timeline": _ONE_CLIP,
+        "automation": {
+            "clip_id": "intro",
+            "lanes": [
+                {
+                    "parameter": "volume",
+                    "keyframes": [
+                        {"time_s": 0.0, "value": 0.0},
+                        {"time_s": 1.0, "value": 1.0, "interpolation": "ease_in_out"},
+                    ],
+                }
+            ],
+        },
+    },
+    response={
+        "tracks": [
+            {
+                "id": "video",
+                "kind": "video",
+                "clips": [
+                    {
+                        "id": "intro",
+                        "uri": _CLIP_A,
+                        "source_in_s": 0.0,
+                        "source_out_s": 4.0,
+                        "start_s": 0.0,
+                        "speed": 1.0,
+                        "volume": 1.0,
+                        "automation": {
+                            "lanes": [
+                                {
+                                    "parameter": "volume",
+                                    "keyframes": [
+                                        {"time_s": 0.0, "value": 0.0, "interpolation": "linear"},
+                                        {"time_s": 1.0, "value": 1.0, "interpolation": "ease_in_out"},
+                                    ],
+                                }
+                            ],
+                            "camera": [],
+                        },
+                    }
+                ],
+                "volume": 1.0,
+                "muted": False,
+            }
+        ],
+        "transitions": [],
+        "overlays": [],
+        "audio": {"master_volume": 1.0, "sample_rate": 48000},
+        "output": {
+            "video_codec": "libx264",
+            "crf": 20,
+            "preset": "veryfast",
+            "width": None,
+            "height": None,
+            "fps": None,
+            "audio_codec": "aac",
+            "audio_bitrate": "128k",
+            "proxy": False,
+            "allow_stream_copy": True,
+        },
+    },
+)
