@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
-from typing import Any, ClassVar, Literal, TypeVar, overload
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar, Literal, TypeVar, get_type_hints, overload
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
 from core.errors import AtomsError
 from core.settings import Settings
 
-__all__ = ["CanvasTool", "Muscle", "ToolExample", "ToolOptions", "tool", "tool_options"]
+__all__ = [
+    "CanvasTool",
+    "Muscle",
+    "ToolExample",
+    "ToolOptions",
+    "injected_parameters",
+    "tool",
+    "tool_options",
+]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 _TOOL_ATTR = "__atoms_tool__"
@@ -66,6 +74,15 @@ class ToolOptions(BaseModel):
     destructive: bool = False
     idempotent: bool = False
     open_world: bool = False
+    job: bool = Field(
+        default=False,
+        description="The tool can outlast a client's call timeout: also offered as submit_<tool>, a job",
+    )
+    check: Callable[..., Any] | None = Field(
+        default=None,
+        description="For a job tool: a method taking the tool's arguments that raises what is wrong "
+        "with them, so submit_<tool> refuses a bad call before any job exists",
+    )
 
     @field_validator("errors", mode="before")
     @classmethod
@@ -90,6 +107,8 @@ def tool(
     destructive: bool = False,
     idempotent: bool = False,
     open_world: bool = False,
+    job: bool = False,
+    check: Callable[..., Any] | None = None,
 ) -> Callable[[_F], _F]: ...
 
 
@@ -104,8 +123,17 @@ def tool(
     destructive: bool = False,
     idempotent: bool = False,
     open_world: bool = False,
+    job: bool = False,
+    check: Callable[..., Any] | None = None,
 ) -> _F | Callable[[_F], _F]:
-    """Mark a muscle method as an MCP tool. Works bare (``@tool``) or with options."""
+    """Mark a muscle method as an MCP tool. Works bare (``@tool``) or with options.
+
+    ``job=True`` declares a tool that can outlast a client's call timeout: the runtime then
+    also offers ``submit_<tool>`` (the same call as a job, answered at once with its id) and
+    the muscle gets the shared ``job_status``, ``cancel_job``, ``job_result`` and ``list_jobs``.
+    ``check`` (a method defined before the tool, taking the same arguments, injected ones
+    included) raises what is wrong with a call, so ``submit_<tool>`` refuses it at once.
+    """
     options = ToolOptions(
         title=title,
         examples=tuple(examples),
@@ -114,6 +142,8 @@ def tool(
         destructive=destructive,
         idempotent=idempotent,
         open_world=open_world,
+        job=job,
+        check=check,
     )
 
     def mark(method: _F) -> _F:
@@ -121,6 +151,25 @@ def tool(
         return method
 
     return mark(fn) if fn is not None else mark
+
+
+# What the runtime injects, by the annotation's class (named, so this module imports none of
+# them: a Workspace brings storage and ffmpeg with it).
+_INJECTED: dict[str, str] = {
+    "core.progress.Progress": "progress",
+    "core.scope.Scope": "scope",
+    "core.media.workspace.Workspace": "workspace",
+}
+
+
+def injected_parameters(method: Callable[..., Any]) -> dict[str, str]:
+    """Parameters the runtime fills in (by annotation): name -> "progress" | "scope" | "workspace"."""
+    injected = {}
+    for name, hint in get_type_hints(method).items():
+        kind = _INJECTED.get(f"{getattr(hint, '__module__', '')}.{getattr(hint, '__qualname__', '')}")
+        if name != "return" and kind is not None:
+            injected[name] = kind
+    return injected
 
 
 def tool_options(method: object) -> ToolOptions | None:
@@ -140,6 +189,9 @@ class Muscle:
     version: ClassVar[str] = "0.0.0"
     capabilities: ClassVar[Sequence[str]] = ()
     canvas_tools: ClassVar[Sequence[CanvasTool]] = ()
+    # Examples of the job tools the runtime adds for job-backed tools, by tool name
+    # (submit_<tool>, job_status, cancel_job, job_result, list_jobs).
+    job_examples: ClassVar[Mapping[str, Sequence[ToolExample]]] = {}
 
     def __init__(self, settings: Settings, *, clock: Callable[[], float] = time.time) -> None:
         self.settings = settings

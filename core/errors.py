@@ -71,6 +71,7 @@ __all__ = [
     "UnknownTool",
     "UploadNotFound",
     "UrlNotAllowed",
+    "error_from_dict",
 ]
 
 _MAX_VALUE_CHARS = 200
@@ -108,6 +109,36 @@ class AtomsError(Exception):
 
     def __str__(self) -> str:
         return f"[{self.code}] {self.message} (hint: {self.hint})"
+
+
+def error_from_dict(recorded: dict[str, Any]) -> AtomsError:
+    """The error a job (or another process) recorded with :meth:`AtomsError.to_dict`, as the
+    class of its code, so it reaches a client, and every log, with that code unchanged."""
+    code = str(recorded.get("code") or AtomsError.code)
+    cls = _class_for(code)
+    error = cls.__new__(cls)
+    AtomsError.__init__(
+        error,
+        str(recorded.get("message", "")),
+        value=recorded.get("value"),
+        hint=str(recorded.get("hint") or cls.default_hint),
+        details=recorded.get("details") if isinstance(recorded.get("details"), dict) else None,
+    )
+    return error
+
+
+def _class_for(code: str) -> type[AtomsError]:
+    pending: list[type[AtomsError]] = [AtomsError]
+    while pending:
+        cls = pending.pop()
+        if cls.code == code:
+            return cls
+        pending.extend(cls.__subclasses__())
+    # A code no class here defines (a muscle module this process never imported): keep it.
+    return _RECORDED.setdefault(code, type(f"RecordedError_{code}", (AtomsError,), {"code": code}))
+
+
+_RECORDED: dict[str, type[AtomsError]] = {}
 
 
 def _printable(value: Any) -> Any:

@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     dask_address: str | None = Field(default=None, description="tcp://scheduler:8786; unset = LocalCluster")
     dask_workers: int = Field(default=2, ge=1, le=256, description="LocalCluster worker processes")
     jobs_db: Path | None = Field(default=None, description="SQLite job table; default data_dir/jobs.sqlite3")
+    jobs_idle_s: float = Field(
+        default=600.0, gt=0, description="The data dir's job daemon stops after this long without work"
+    )
     job_retention_s: float = Field(
         default=7 * 24 * 3600, gt=0, description="Finished jobs are forgotten after this"
     )

@@ -49,6 +49,8 @@ class ToolSpec(_Frozen):
     destructive: bool = False
     idempotent: bool = False
     open_world: bool = False
+    job: bool = Field(default=False, description="Also offered as submit_<name>, a job")
+    job_tool: bool = Field(default=False, description="Added by the runtime for the muscle's job tools")
 
 
 class MuscleSpec(_Frozen):

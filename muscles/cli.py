@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import importlib
 import json
 import os
@@ -16,7 +18,7 @@ import anyio
 
 from core.discovery import ServiceLocation, find_services, mcp_module, project_root
 from core.errors import AtomsError
-from core.serving import MountedMuscle, load_serving_settings, run_cli, serve_http
+from core.serving import MountedMuscle, load_serving_settings, run_cli, serve_http, serve_in_process
 
 __all__ = ["main"]
 
@@ -75,7 +77,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 async def _call(
-    location: ServiceLocation, tool: str, arguments: dict[str, Any], url: str | None, token: str | None
+    location: ServiceLocation,
+    tool: str,
+    arguments: dict[str, Any],
+    *,
+    url: str | None,
+    token: str | None,
+    stdio: bool,
 ) -> int:
     import httpx2
     from mcp import Client, StdioServerParameters
@@ -85,21 +93,29 @@ async def _call(
         share = f"{progress / total:.0%}" if total else f"{progress:g}"
         print(f"progress {share} {message or ''}".rstrip(), file=sys.stderr, flush=True)
 
-    # The SDK passes a stdio server only a minimal environment; forward ours so the server
-    # sees the same ATOMS_* configuration, and keep its INFO logs out of the command's output.
-    env = {"ATOMS_LOG_LEVEL": "WARNING", **os.environ}
-    target: Any = StdioServerParameters(command=sys.executable, args=["-m", mcp_module(location)], env=env)
-    http: httpx2.AsyncClient | None = None
-    if url:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        http = httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(30.0, read=None))
-        target = streamable_http_client(url, http_client=http)
-    try:
-        async with Client(target) as client:
-            result = await client.call_tool(tool, arguments, progress_callback=on_progress)
-    finally:
-        if http is not None:
-            await http.aclose()
+    # The server's INFO logs stay out of the command's output unless ATOMS_LOG_LEVEL asks.
+    log_level = os.environ.get("ATOMS_LOG_LEVEL", "WARNING")
+    async with contextlib.AsyncExitStack() as stack:
+        if url:
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            http = httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(30.0, read=None))
+            await stack.enter_async_context(http)
+            target: Any = streamable_http_client(url, http_client=http)
+        elif stdio:
+            # The SDK passes a stdio server only a minimal environment; forward ours so the
+            # server sees the same ATOMS_* configuration.
+            env = {**os.environ, "ATOMS_LOG_LEVEL": log_level}
+            target = StdioServerParameters(command=sys.executable, args=["-m", mcp_module(location)], env=env)
+        else:
+            # The muscle's own server in this process, over the SDK's in-memory transport: the
+            # same MCP messages as over stdio, without a second interpreter importing it all again.
+            module = _load(location)
+            settings = load_serving_settings(log_level=log_level)
+            target = await stack.enter_async_context(
+                serve_in_process(module.server, module.runtime, settings)
+            )
+        client = await stack.enter_async_context(Client(target))
+        result = await client.call_tool(tool, arguments, progress_callback=on_progress)
     payload = result.structured_content
     if payload is None:
         payload = [block.model_dump(mode="json") for block in result.content]
@@ -116,7 +132,9 @@ def _cmd_call(args: argparse.Namespace) -> int:
         raise SystemExit("error: --json must be a JSON object of tool arguments")
     location = _location(args.name)
     token = Path(args.token_file).read_text().strip() if args.token_file else None
-    return anyio.run(_call, location, args.tool, arguments, args.url, token)
+    return anyio.run(
+        functools.partial(_call, location, args.tool, arguments, url=args.url, token=token, stdio=args.stdio)
+    )
 
 
 def _cmd_config(client: str) -> int:
@@ -146,6 +164,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     call.add_argument("tool")
     call.add_argument("--json", default="{}", help="tool arguments as a JSON object")
     call.add_argument("--url", help="call a running HTTP server (e.g. http://127.0.0.1:8700/media_v2/mcp)")
+    call.add_argument(
+        "--stdio",
+        action="store_true",
+        help="start the muscle as a stdio server subprocess (default: in this process)",
+    )
     call.add_argument(
         "--token-file", help="file holding the bearer token for --url (kept out of argv and history)"
     )

@@ -20,12 +20,13 @@ import jsonschema
 from mcp.server.mcpserver.tools import Tool
 from pydantic import ValidationError
 
-from core.contract import CAPABILITY_PATTERN, Muscle, tool_options
+from core.contract import CAPABILITY_PATTERN, Muscle, ToolExample, injected_parameters, tool_options
 from core.discovery import ServiceLocation
 from core.errors import AtomsError
-from core.serving.runtime import injected_parameters
+from core.serving.job_tools import JOB_TOOLS, SUBMIT_PREFIX
 from core.serving.strict_arguments import make_strict
 from core.spec import ErrorSpec, MuscleSpec, ParamSpec, ToolSpec
+from sentinel.job_tools import job_tool_specs
 from sentinel.problem import ServiceProblem
 
 __all__ = ["ServiceProblem", "introspect_module"]
@@ -159,6 +160,7 @@ class _Builder:
         tools = [self.tool(node) for node in nodes]
         if not tools:
             raise self.fail(line, f"{cls.__name__} declares no @tool methods")
+        tools += self.job_tools(tools, line)
         names = {t.name for t in tools}
         # mcp.py defines one function per tool beside its own globals and the imported names.
         taken = _MCP_PY_GLOBALS | {name for imported in self.imports.values() for name in imported}
@@ -194,6 +196,27 @@ class _Builder:
                 "dependencies": _first_party_modules(self.location.root),
             }
         )
+
+    def job_tools(self, tools: list[ToolSpec], line: int) -> list[ToolSpec]:
+        """The tools the runtime adds for job-backed tools (none when there are none)."""
+        backed = [(spec, getattr(self.cls, spec.name)) for spec in tools if spec.job]
+        if not backed:
+            if self.cls.job_examples:
+                raise self.fail(line, "job_examples are declared but no tool is @tool(job=True)")
+            return []
+        added = {f"{SUBMIT_PREFIX}{spec.name}" for spec, _ in backed} | set(JOB_TOOLS)
+        for spec in tools:
+            if spec.name in added:
+                raise self.fail(line, f"tool name {spec.name!r} is the name of a job tool the runtime adds")
+        unknown = set(self.cls.job_examples) - added
+        if unknown:
+            raise self.fail(line, f"job_examples for tools that do not exist: {sorted(unknown)}")
+        self.imports.setdefault("core.jobs", set()).update({"JobPage", "JobStatus"})
+
+        def check(name: str, examples: tuple[ToolExample, ...], sdk_tool: Tool) -> None:
+            self.check_examples(name, line, examples, sdk_tool)
+
+        return job_tool_specs(backed, self.cls.job_examples, lambda code: self.catalog.get(code, ""), check)
 
     def tool_nodes(self) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
         nodes = []
@@ -295,6 +318,7 @@ class _Builder:
             destructive=options.destructive,
             idempotent=options.idempotent,
             open_world=options.open_world,
+            job=options.job,
         )
 
     def need_names(self, node: ast.AST, line: int) -> None:

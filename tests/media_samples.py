@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import struct
 import subprocess
 import wave
@@ -80,3 +81,44 @@ def write_silent_video(path: Path, *, seconds: float = 2.0, size: str = "160x120
         check=True,
     )
     return path
+
+
+def ffmpeg_running_under(folder: Path) -> list[int]:
+    """Pids of ffmpeg processes whose command line names a path under ``folder``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if argv and os.path.basename(argv[0]) == b"ffmpeg" and str(folder).encode() in b" ".join(argv):
+            found.append(int(entry.name))
+    return found
+
+
+def decoded_video(path: Path) -> tuple[int, float]:
+    """(frames, seconds) of the first video stream, counted by decoding every frame with ffmpeg
+    (not read from the container's header, which a muxer writes and may get wrong)."""
+    proc = subprocess.run(
+        [
+            ffmpeg_binary(),
+            "-hide_banner",
+            "-nostats",
+            "-i",
+            str(path),
+            "-map",
+            "0:v:0",
+            "-f",
+            "null",
+            "-progress",
+            "pipe:1",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    fields = dict(line.split("=", 1) for line in proc.stdout.splitlines() if "=" in line)
+    return int(fields["frame"]), int(fields["out_time_us"]) / 1e6

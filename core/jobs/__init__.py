@@ -1,21 +1,26 @@
-"""Jobs: long work submitted to Dask, followed, cancelled, and recorded in a job table.
+"""Jobs: long work that outlives the call (and the process) that started it.
 
-A job function is ``function(ctx: JobContext, spec: dict) -> dict`` at the top level of a
-module the workers can import, named ``"package.module:function"``. See :class:`JobEngine`.
+A job function is ``fn(ctx: JobContext, spec: SpecModel) -> ResultModel``; submit it with
+:meth:`JobEngine.submit`, passing the function itself and a spec model. Every process on a data
+dir shares one job table and one job daemon, which runs the jobs on Dask (an embedded loopback
+cluster, or the scheduler at ``ATOMS_DASK_ADDRESS``). Muscles rarely call this directly: a tool
+declared ``@tool(job=True)`` gets ``submit_<tool>`` and the shared job tools from the runtime.
 """
 
 from core.jobs.context import JobContext
 from core.jobs.engine import JobEngine
 from core.jobs.errors import JobCancelled, JobFailed, JobNotFinished, JobNotFound
-from core.jobs.model import JobState, JobStatus, job_id_for
+from core.jobs.model import JobError, JobPage, JobState, JobStatus, job_id_for
 
 __all__ = [
     "JobCancelled",
     "JobContext",
     "JobEngine",
+    "JobError",
     "JobFailed",
     "JobNotFinished",
     "JobNotFound",
+    "JobPage",
     "JobState",
     "JobStatus",
     "job_id_for",

@@ -1,10 +1,14 @@
-"""The one task the engine submits to Dask: it runs a job function and reports back.
+"""The one task the job daemon submits to Dask: it runs a job function and reports back.
 
-It never raises: its return value says how the job ended (``succeeded`` with a result,
-``failed`` with an error dict, ``cancelled``), so Dask retries a job only when its worker
-died, never because the job function failed. Events go to the server over the worker's own
-connection (``log_event`` on :data:`TOPIC`): ``started`` each time the function starts (the
-server counts attempts from them) and ``progress``.
+A job function is ``fn(ctx: JobContext, spec: SpecModel) -> ResultModel`` with pydantic models
+for both, at the top level of a module (or as a class's method) the workers can import; it is
+recorded by reference (``module:qualname``) so a restarted daemon can run it again.
+
+The task never raises: its return value says how the job ended (``succeeded`` with the result
+as JSON, ``failed`` with an error dict, ``cancelled``), so Dask retries a job only when its
+worker died, never because the job function failed. Events go to the daemon over the worker's
+own connection (``log_event`` on :data:`TOPIC`): ``started`` each time the function starts
+(attempts are counted from them) and ``progress``.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import concurrent.futures
 import contextlib
 import functools
 import importlib
+import inspect
 import logging
 import os
 import subprocess
@@ -21,24 +26,29 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Final, cast
+from typing import IO, Any, Final, cast, get_type_hints
 
-from distributed import get_worker
-from distributed.utils import sync
-from pydantic import JsonValue, TypeAdapter, ValidationError
+from pydantic import BaseModel, JsonValue
 
 from core.errors import AtomsError, ContractViolation, InvalidArguments
 from core.jobs.context import JobContext
 from core.jobs.errors import JobCancelled
 from core.settings import Settings, load_settings
 
-__all__ = ["TOPIC", "Invocation", "cancel_event_name", "execute", "resolve_function"]
+__all__ = [
+    "TOPIC",
+    "Invocation",
+    "cancel_event_name",
+    "execute",
+    "function_ref",
+    "resolve_function",
+    "spec_type",
+]
 
 logger = logging.getLogger(__name__)
 
 TOPIC: Final = "atoms-jobs"
-JobFunction = Callable[[JobContext, dict[str, JsonValue]], dict[str, JsonValue]]
-_RESULT = TypeAdapter(dict[str, JsonValue])
+JobFunction = Callable[[JobContext, Any], BaseModel]
 
 
 @dataclass(frozen=True)
@@ -48,8 +58,8 @@ class Invocation:
     job_id: str
     tenant_id: str
     run_key: str
-    function: str
-    spec: dict[str, JsonValue]
+    function: str  # module:qualname
+    spec: dict[str, Any]
     # The server's settings on an embedded cluster; None on a remote one, whose workers
     # read their own ATOMS_* environment.
     settings: Settings | None
@@ -59,24 +69,50 @@ def cancel_event_name(run_key: str) -> str:
     return f"atoms-cancel-{run_key}"
 
 
-def resolve_function(name: str) -> JobFunction:
-    """``package.module:function`` -> the function; a coded error when it is not there."""
-    module_name, sep, attr = name.partition(":")
-    if not sep or not module_name or not attr.isidentifier():
-        raise InvalidArguments(
-            "a job function is named 'package.module:function'",
-            value=name,
-            hint="Name a top-level function of an importable module, e.g. 'muscles.video.jobs:render'.",
-        )
+def function_ref(fn: Callable[..., Any]) -> str:
+    """How a job function is recorded: ``module:qualname``, refused unless it resolves back to
+    ``fn`` (a lambda or a nested function cannot be run again by a restarted daemon)."""
+    ref = f"{getattr(fn, '__module__', '')}:{getattr(fn, '__qualname__', '')}"
     try:
-        function = getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError) as exc:
+        found = resolve_function(ref)
+    except ContractViolation:
+        found = None
+    if found is not fn:
+        raise InvalidArguments(
+            "a job function must be importable by name",
+            value=ref,
+            hint="Submit a function defined at the top level of a module (or a class's method).",
+        )
+    return ref
+
+
+def resolve_function(ref: str) -> JobFunction:
+    """``module:qualname`` -> the function; a coded error when it is not there."""
+    module_name, _, qualname = ref.partition(":")
+    try:
+        found: Any = importlib.import_module(module_name)
+        for part in qualname.split("."):
+            found = getattr(found, part)
+    except (ImportError, AttributeError, ValueError) as exc:
         raise ContractViolation(
-            f"job function {name} cannot be imported on the worker",
-            value=name,
+            f"job function {ref} cannot be imported on the worker",
+            value=ref,
             hint="The module must be importable by the Dask workers (same code and sys.path as the server).",
         ) from exc
-    return cast(JobFunction, function)
+    return cast(JobFunction, found)
+
+
+def spec_type(fn: Callable[..., Any]) -> type[BaseModel]:
+    """The pydantic model a job function takes as its spec (its second parameter)."""
+    hints = get_type_hints(fn)
+    params = [name for name in inspect.signature(fn).parameters if name != "self"]
+    found = hints.get(params[1]) if len(params) >= 2 else None
+    if not (isinstance(found, type) and issubclass(found, BaseModel)):
+        raise ContractViolation(
+            f"job function {getattr(fn, '__qualname__', fn)} takes no pydantic spec model",
+            hint="Write it as fn(ctx: JobContext, spec: SomeModel) -> ResultModel.",
+        )
+    return found
 
 
 def execute(invocation: Invocation) -> dict[str, JsonValue]:
@@ -86,6 +122,10 @@ def execute(invocation: Invocation) -> dict[str, JsonValue]:
 
 
 def _execute(invocation: Invocation) -> dict[str, JsonValue]:
+    # Imported here: this module is also read by servers (function_ref), which need no Dask.
+    from distributed import get_worker
+    from distributed.utils import sync
+
     worker = get_worker()
 
     def emit(kind: str, fraction: float = 0.0, message: str = "") -> None:
@@ -116,7 +156,8 @@ def _execute(invocation: Invocation) -> dict[str, JsonValue]:
 def _run(invocation: Invocation, ctx: JobContext) -> dict[str, JsonValue]:
     try:
         function = resolve_function(invocation.function)
-        result = function(ctx, invocation.spec)
+        spec = spec_type(function).model_validate(invocation.spec)
+        result = function(ctx, spec)
     except (JobCancelled, concurrent.futures.CancelledError):
         return {"outcome": "cancelled"}
     except AtomsError as exc:
@@ -131,15 +172,13 @@ def _run(invocation: Invocation, ctx: JobContext) -> dict[str, JsonValue]:
             hint="This is a bug in the job function; the worker log has the traceback.",
         )
         return {"outcome": "failed", "error": error.to_dict()}
-    try:
-        checked = _RESULT.validate_python(result)
-    except ValidationError:
+    if not isinstance(result, BaseModel):
         error = ContractViolation(
-            f"job function {invocation.function} returned {type(result).__name__}, not a JSON object",
-            hint="A job function returns a dict of JSON values (e.g. a MediaRef's model_dump(mode='json')).",
+            f"job function {invocation.function} returned {type(result).__name__}, not a pydantic model",
+            hint="A job function returns a pydantic model (its JSON is the job's result).",
         )
         return {"outcome": "failed", "error": error.to_dict()}
-    return {"outcome": "succeeded", "result": checked}
+    return {"outcome": "succeeded", "result": result.model_dump(mode="json")}
 
 
 @functools.cache

@@ -1,420 +1,469 @@
-"""The job engine: submit work to Dask, follow it, cancel it, and keep the job table.
+"""The job engine a server uses: submit, follow, cancel and list jobs; the daemon runs them.
 
-One engine per server process (a muscle makes it in ``startup()``, closes it in
-``shutdown()``). It owns one Dask client, on an embedded LocalCluster or on the scheduler at
-``ATOMS_DASK_ADDRESS``, and an in-memory view of the job table that it writes through to
-SQLite from a worker thread, so the event loop never waits on the disk.
+Every process on a data dir (a long HTTP server, each one-shot ``muscle call``) shares one
+job table and one job daemon (:mod:`core.jobs.daemon`). ``submit`` writes the job into the
+table and pokes the daemon (starting it, detached, when none runs: the first submit pays its
+start-up once, every later process connects to it); ``status``, ``result`` and ``list`` only
+read the table, so they need no daemon and no Dask at all. ``wait`` follows the table.
 
-Flow of one run: ``submit`` writes the job as queued and hands :func:`core.jobs._worker.execute`
-to Dask under a fresh key (the run key). The worker announces ``started`` and ``progress``
-through Dask's event log (topic :data:`~core.jobs._worker.TOPIC`), which lands in
-:meth:`JobEngine._on_event`; the task's return value says how the run ended. Events and
-results that carry another run's key are stale and ignored. Cancelling sets a Dask ``Event``
-named after the run key, which the job polls; a job still queued is also dropped from Dask.
+A job function is referenced as a function (``fn(ctx, spec) -> result`` with pydantic models
+for spec and result); a job's id is a hash of the tenant, the kind and the canonical spec, so
+the same work submitted twice is one job. ``processes=False`` runs the daemon inside this
+process with thread workers (tests that need no process isolation).
 """
 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
+import base64
 import contextlib
-import inspect
 import logging
+import os
+import subprocess
+import sys
 import time
-import uuid
-from collections.abc import Callable
-from dataclasses import replace
-from types import TracebackType
-from typing import Any, Final, Self
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Final
 
 import anyio
-from pydantic import JsonValue, TypeAdapter, ValidationError
+from pydantic import BaseModel, SecretStr, ValidationError
 
-from core.errors import InvalidArguments
+from core.errors import ConfigError, InvalidArguments, error_from_dict
 from core.identifiers import validate_identifier
-from core.jobs._cluster import DaskConnection, connect
-from core.jobs._worker import TOPIC, Invocation, cancel_event_name, execute
-from core.jobs.errors import JobCancelled, JobFailed, JobNotFinished, JobNotFound
-from core.jobs.model import JobStatus, canonical_json, job_id_for
-from core.jobs.table import JobRecord, JobTable
+from core.jobs._daemon_files import DaemonAddress, DaemonFiles
+from core.jobs._worker import function_ref, spec_type
+from core.jobs.errors import JobNotFinished, JobNotFound
+from core.jobs.model import JobPage, JobStatus, canonical_json, job_id_for
+from core.jobs.table import JobRow, JobTable
 from core.progress import Progress
+from core.scope import Scope
 from core.settings import Settings
 
 __all__ = ["JobEngine"]
 
 logger = logging.getLogger(__name__)
 
-CANCEL_WAIT_S: Final = 15.0  # how long cancel() waits for a running job to stop by itself
-PROGRESS_FLUSH_S: Final = 0.5  # worker events reach the table in batches at most this late
-_SPEC = TypeAdapter(dict[str, JsonValue])
-_REUSED_STATES: Final = frozenset({"queued", "running", "succeeded"})
-_REPORTED_STATES: Final = frozenset({"running", "succeeded"})  # what wait() forwards to a Progress
+_POLL_S: Final = 0.1  # how often wait() reads the table
+_DAEMON_CHECK_S: Final = 2.0  # how often a long wait() makes sure a daemon runs the job
+_DAEMON_START_S: Final = 90.0  # the longest a first submit waits for a daemon to come up
+_CANCEL_WAIT_S: Final = 20.0
+_MAX_PAGE: Final = 100
 
-Outcome = dict[str, Any]
+JobFunction = Callable[[Any, Any], BaseModel]
 
 
 class JobEngine:
     def __init__(
         self, settings: Settings, *, clock: Callable[[], float] = time.time, processes: bool = True
     ) -> None:
-        """``processes=False`` runs an embedded cluster's workers as threads (fast start, no
-        isolation: for tests that kill no worker)."""
         self._settings = settings
         self._clock = clock
         self._processes = processes
-        self._conn: DaskConnection | None = None
+        self._files = DaemonFiles(settings.data_dir)
         self._table: JobTable | None = None
-        self._records: dict[str, JobRecord] = {}
-        self._futures: dict[str, Any] = {}  # job id -> the distributed.Future of its run
-        self._changed: dict[str, asyncio.Event] = {}
-        self._followers: set[asyncio.Task[None]] = set()
-        self._db_lock = asyncio.Lock()
-        self._unsaved: dict[str, JobRecord] = {}  # changed by worker events, not yet in the table
-        self._flusher: asyncio.Task[None] | None = None
-        self._cancels_sent: set[str] = set()  # run keys whose cancel flag is set
-        self._sweeper: asyncio.Task[None] | None = None
+        self._in_process: Any = None  # the JobDaemon this process hosts (processes=False)
+        self._in_process_task: asyncio.Task[None] | None = None
+        # Jobs someone waits on -> the event their next change sets; one poller reads the
+        # table for all of them at once, so a thousand waits cost one query a tick.
+        self._watched: dict[str, _Watch] = {}
+        self._poller: asyncio.Task[None] | None = None
 
     # --- lifecycle ---------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Open the job table, connect to Dask, and resubmit jobs left queued or running."""
-        self._table = await anyio.to_thread.run_sync(JobTable, self._settings.jobs_db_path)
-        await self.sweep()
-        records = await anyio.to_thread.run_sync(self._table.load_all)
-        self._records = {record.job_id: record for record in records}
-        self._conn = await connect(self._settings, processes=self._processes)
-        self._conn.client.subscribe_topic(TOPIC, self._on_event)
-        for record in records:
-            if not record.status.finished:
-                logger.info(
-                    "resubmitting job %s (%s) left %s", record.job_id, record.status.kind, record.status.state
-                )
-                await self._launch(
-                    record.with_status(state="queued", progress=0.0, message="resubmitted after a restart")
-                )
-        self._sweeper = asyncio.create_task(self._sweep_every(self._settings.sweep_interval_s))
+        """Open the job table (cheap: no daemon is needed to read it)."""
+        if self._table is None:
+            self._table = await anyio.to_thread.run_sync(JobTable, self._settings.jobs_db_path)
 
     async def close(self) -> None:
-        """Disconnect; unfinished jobs stay in the table for the next start to resubmit."""
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-        for task in self._followers:
-            task.cancel()
-        await asyncio.gather(*self._followers, return_exceptions=True)
-        if self._conn is not None:
-            self._conn.client.unsubscribe_topic(TOPIC)
-            await self._conn.close()
-            self._conn = None
-        if self._flusher is not None:
-            self._flusher.cancel()
-        await self._flush()
+        """Close the table; the daemon goes on (it stops by itself when idle)."""
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+            self._poller = None
+        if self._in_process is not None:
+            self._in_process.stop()
+            if self._in_process_task is not None:
+                await self._in_process_task
+            self._in_process = None
         if self._table is not None:
-            async with self._db_lock:
-                await anyio.to_thread.run_sync(self._table.close)
+            await anyio.to_thread.run_sync(self._table.close)
             self._table = None
 
-    async def __aenter__(self) -> Self:
+    async def __aenter__(self) -> JobEngine:
         await self.start()
         return self
 
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+    async def stop_daemon(self) -> None:
+        """Stop the data dir's daemon now (tests, and operators through ``muscle jobs stop``);
+        unfinished jobs stay in the table for the next daemon."""
+        found = self._files.read()
+        if found is not None and await _send(found, "stop"):
+            with anyio.move_on_after(_CANCEL_WAIT_S):
+                while _alive(found.pid):  # noqa: ASYNC110 - another process tree: nothing to wait on but its pid
+                    await anyio.sleep(0.05)
 
     # --- the API -----------------------------------------------------------------------
 
-    async def submit(self, tenant_id: str, kind: str, function: str, spec: dict[str, JsonValue]) -> JobStatus:
-        """Queue ``function(ctx, spec)``; returns at once. The same tenant, kind and spec give
-        the same job: while it is queued, running or succeeded, that job is returned as it is;
-        after it failed or was cancelled, it runs again under the same id."""
-        validate_identifier(tenant_id, "tenant_id")
-        validate_identifier(kind, "kind")
-        _check_function_name(function)
-        checked = _checked_spec(spec)
-        job_id = job_id_for(tenant_id, kind, checked)
-        existing = self._records.get(job_id)
-        if existing is not None and existing.status.state in _REUSED_STATES:
-            return existing.status
-        now = self._clock()
-        status = JobStatus(
-            job_id=job_id, kind=kind, state="queued", message="queued", created_at=now, updated_at=now
-        )
-        await self._launch(JobRecord(tenant_id=tenant_id, function=function, spec=checked, status=status))
-        return self._records[job_id].status
-
-    async def status(self, tenant_id: str, job_id: str) -> JobStatus:
-        return self._record(tenant_id, job_id).status
-
-    async def result(self, tenant_id: str, job_id: str) -> JobStatus:
-        """The finished job (with ``result``, or ``error`` when it failed or was cancelled)."""
-        status = self._record(tenant_id, job_id).status
-        if not status.finished:
-            raise JobNotFinished(f"job {job_id} is {status.state}", value=job_id)
+    async def submit(
+        self,
+        scope: Scope,
+        fn: JobFunction,
+        spec: BaseModel,
+        *,
+        kind: str | None = None,
+        still_valid: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> JobStatus:
+        """Queue ``fn(ctx, spec)``; returns at once. The same tenant, kind and spec give the
+        same job: while it is queued, running or succeeded that job is returned as it is
+        (unless ``still_valid(result)`` says a succeeded job's result is gone: then it runs
+        again), and after it failed or was cancelled it runs again under the same id."""
+        [status] = await self.submit_many(scope, [(fn, spec)], kind=kind, still_valid=still_valid)
         return status
 
-    async def cancel(self, tenant_id: str, job_id: str) -> JobStatus:
-        """Stop the job. Returns once it has stopped (its subprocesses gone), or after
-        :data:`CANCEL_WAIT_S` if it ignores its cancel flag (then it is abandoned to Dask)."""
-        record = self._record(tenant_id, job_id)
-        if record.status.finished or record.run_key is None:
-            return record.status
-        key = record.run_key
-        self._cancels_sent.add(key)
-        await self._client.scheduler.event_set(name=cancel_event_name(key))
-        future = self._futures.get(job_id)
-        if record.status.state == "queued" and future is not None:
-            # Not started: drop it from Dask. Had it started a moment ago, it sees the flag
-            # at its first poll and stops by itself.
-            await _maybe_await(future.cancel())
-            await self._finish(job_id, key, {"outcome": "cancelled"})
-        elif not await self._wait_finished(job_id, CANCEL_WAIT_S):
-            logger.warning("job %s ignored its cancel flag for %.0f s; abandoning it", job_id, CANCEL_WAIT_S)
-            if future is not None:
-                await _maybe_await(future.cancel())
-            await self._finish(job_id, key, {"outcome": "cancelled"})
-        return self._record(tenant_id, job_id).status
+    async def submit_many(
+        self,
+        scope: Scope,
+        jobs: Sequence[tuple[JobFunction, BaseModel]],
+        *,
+        kind: str | None = None,
+        still_valid: Callable[[dict[str, Any]], bool] | None = None,
+    ) -> list[JobStatus]:
+        """:meth:`submit` of many jobs in one table transaction and one poke of the daemon."""
+        rows = [self._row(scope, fn, spec, kind) for fn, spec in jobs]
+        table = await self._opened()
+        done = await anyio.to_thread.run_sync(table.submit_many, rows)
+        reused = [row for row, new in done if not new and row.state == "succeeded"]
+        redo = []
+        if reused and still_valid is not None:
+            check = still_valid  # storage lookups: off the event loop
+            redo = await anyio.to_thread.run_sync(lambda: [r for r in reused if not check(r.result or {})])
+        if redo:
+            fresh = {row.job_id: row for row in rows}
+            again = [fresh[row.job_id].but(created_at=row.created_at, attempts=row.attempts) for row in redo]
+            await anyio.to_thread.run_sync(table.save, again)
+            replaced = {row.job_id: row for row in again}
+            done = [(replaced.get(row.job_id, row), new or row.job_id in replaced) for row, new in done]
+        if any(new for _, new in done):
+            await self._poke()
+        return [row.status() for row, _ in done]
+
+    async def status(self, scope: Scope, job_id: str) -> JobStatus:
+        return (await self._find(scope, job_id)).status()
+
+    async def result(self, scope: Scope, job_id: str) -> dict[str, Any]:
+        """A succeeded job's result (JSON); a failed or cancelled job raises its own error."""
+        row = await self._find(scope, job_id)
+        if not row.finished:
+            raise JobNotFinished(f"job {job_id} is {row.state}", value=job_id)
+        if row.state != "succeeded" or row.result is None:
+            raise error_from_dict(row.error or {"code": "job_failed", "message": f"job {job_id} failed"})
+        return row.result
+
+    async def cancel(self, scope: Scope, job_id: str) -> JobStatus:
+        """Stop the job: returns once it has stopped (its subprocesses gone), or its current
+        status after a bounded wait if it takes longer."""
+        row = await self._find(scope, job_id)
+        if row.finished:
+            return row.status()
+        table = await self._opened()
+        await anyio.to_thread.run_sync(table.request_cancel, job_id, self._clock())
+        await self._poke()
+        return await self.wait(scope, job_id, timeout_s=_CANCEL_WAIT_S)
 
     async def wait(
-        self, tenant_id: str, job_id: str, progress: Progress | None = None, timeout_s: float | None = None
+        self, scope: Scope, job_id: str, progress: Progress | None = None, timeout_s: float | None = None
     ) -> JobStatus:
-        """Wait until the job finishes, forwarding its progress to ``progress``. After
-        ``timeout_s`` the current (unfinished) status is returned."""
+        """Follow the job until it finishes, forwarding its progress; after ``timeout_s`` the
+        current (unfinished) status is returned."""
         deadline = None if timeout_s is None else anyio.current_time() + timeout_s
         forwarded: tuple[float, str] | None = None
+        checked = anyio.current_time()
+        status = await self.status(scope, job_id)
         while True:
-            changed = self._changed.setdefault(job_id, asyncio.Event())
-            status = self._record(tenant_id, job_id).status
+            if not status.finished and anyio.current_time() - checked > _DAEMON_CHECK_S:
+                # A daemon that died (killed, the machine restarted) is started again, and it
+                # takes up what its predecessor left unfinished.
+                checked = anyio.current_time()
+                await self._poke()
             if (
                 progress is not None
-                and status.state in _REPORTED_STATES
+                and status.state in ("running", "succeeded")
                 and forwarded != (status.progress, status.message)
             ):
                 forwarded = (status.progress, status.message)
                 await progress.report(status.progress, status.message or None)
-            if status.finished:
+            if status.finished or (deadline is not None and anyio.current_time() >= deadline):
                 return status
-            remaining = None if deadline is None else deadline - anyio.current_time()
-            if remaining is not None and remaining <= 0:
-                return status
-            with anyio.move_on_after(remaining):
-                await changed.wait()
+            wait_s = (
+                _DAEMON_CHECK_S if deadline is None else min(_DAEMON_CHECK_S, deadline - anyio.current_time())
+            )
+            status = await self._changed(job_id, status, max(wait_s, 0.0))
 
     async def run(
-        self,
-        tenant_id: str,
-        kind: str,
-        function: str,
-        spec: dict[str, JsonValue],
-        progress: Progress | None = None,
+        self, scope: Scope, fn: JobFunction, spec: BaseModel, progress: Progress | None = None
     ) -> JobStatus:
         """Submit and wait. If the caller is cancelled meanwhile, the job is cancelled too."""
-        status = await self.submit(tenant_id, kind, function, spec)
+        status = await self.submit(scope, fn, spec)
         try:
-            return await self.wait(tenant_id, status.job_id, progress)
+            return await self.wait(scope, status.job_id, progress)
         except anyio.get_cancelled_exc_class():
             with anyio.CancelScope(shield=True):
-                await self.cancel(tenant_id, status.job_id)
+                await self.cancel(scope, status.job_id)
             raise
+
+    async def list_jobs(self, scope: Scope, *, cursor: str | None = None, limit: int = 20) -> JobPage:
+        """The caller's jobs, newest first, ``limit`` (1-100) a page."""
+        if not 1 <= limit <= _MAX_PAGE:
+            raise InvalidArguments(f"limit must be between 1 and {_MAX_PAGE}", value=limit)
+        table = await self._opened()
+        rows = await anyio.to_thread.run_sync(
+            lambda: table.page(scope.tenant_id, before=_decode_cursor(cursor), limit=limit + 1)
+        )
+        more = len(rows) > limit
+        rows = rows[:limit]
+        last = rows[-1] if more and rows else None
+        return JobPage(
+            jobs=[row.status() for row in rows],
+            next_cursor=_encode_cursor(last.created_at, last.job_id) if last is not None else None,
+        )
 
     async def sweep(self) -> list[str]:
         """Forget jobs that finished more than ``ATOMS_JOB_RETENTION_S`` ago; their ids."""
-        if self._table is None:
-            return []
+        table = await self._opened()
         cutoff = self._clock() - self._settings.job_retention_s
-        async with self._db_lock:
-            forgotten = await anyio.to_thread.run_sync(self._table.delete_finished_before, cutoff)
-        for job_id in forgotten:
-            self._records.pop(job_id, None)
-            self._changed.pop(job_id, None)
+        forgotten = await anyio.to_thread.run_sync(table.delete_finished_before, cutoff)
         if forgotten:
             logger.info("forgot %d jobs finished before the retention period", len(forgotten))
         return forgotten
 
     # --- internals ---------------------------------------------------------------------
 
-    async def _sweep_every(self, interval_s: float) -> None:
-        while True:
-            await asyncio.sleep(interval_s)
-            await self.sweep()
+    async def _changed(self, job_id: str, seen: JobStatus, timeout_s: float) -> JobStatus:
+        """The job's status once it changes from ``seen`` (or ``seen`` after ``timeout_s``)."""
+        watch = self._watched.get(job_id)
+        if watch is None:
+            watch = self._watched[job_id] = _Watch(seen.updated_at)
+        watch.waiters += 1
+        if self._poller is None or self._poller.done():
+            self._poller = asyncio.create_task(self._poll())
+        try:
+            with anyio.move_on_after(timeout_s):
+                await watch.changed.wait()
+        finally:
+            watch.waiters -= 1
+            if watch.waiters == 0 and self._watched.get(job_id) is watch:
+                del self._watched[job_id]
+        return watch.latest.status() if watch.latest is not None else seen
 
-    @property
-    def _client(self) -> Any:
-        if self._conn is None:
-            raise RuntimeError("JobEngine used before start() or after close()")
-        return self._conn.client
+    async def _poll(self) -> None:
+        """One query a tick for every watched job; a changed one wakes its waiters."""
+        table = await self._opened()
+        while self._watched:
+            await anyio.sleep(_POLL_S)
+            watched = dict(self._watched)
+            versions = await anyio.to_thread.run_sync(table.versions, list(watched))
+            changed = [
+                job_id for job_id, watch in watched.items() if versions.get(job_id, watch.seen) != watch.seen
+            ]
+            rows = await anyio.to_thread.run_sync(table.get_many, changed) if changed else {}
+            for job_id, watch in watched.items():
+                row = rows.get(job_id)
+                if row is not None and row.updated_at != watch.seen:
+                    watch.latest = row
+                    watch.changed.set()
+                    if self._watched.get(job_id) is watch:
+                        del self._watched[job_id]  # its waiters have their row; a next wait re-watches
 
-    def _record(self, tenant_id: str, job_id: str) -> JobRecord:
-        record = self._records.get(job_id)
-        if record is None or record.tenant_id != tenant_id:
+    async def _opened(self) -> JobTable:
+        await self.start()
+        assert self._table is not None
+        return self._table
+
+    async def _find(self, scope: Scope, job_id: str) -> JobRow:
+        table = await self._opened()
+        row = await anyio.to_thread.run_sync(table.get, job_id) if _is_job_id(job_id) else None
+        if row is None or row.tenant_id != scope.tenant_id:
             # Another tenant's job reads exactly like a missing one.
             raise JobNotFound(f"no job {job_id}", value=job_id)
-        return record
+        return row
 
-    async def _launch(self, record: JobRecord) -> None:
-        key = f"{record.job_id}-{uuid.uuid4().hex[:12]}"
-        assert self._conn is not None
-        invocation = Invocation(
-            job_id=record.job_id,
-            tenant_id=record.tenant_id,
-            run_key=key,
-            function=record.function,
-            spec=record.spec,
-            settings=self._settings if self._conn.embedded else None,
-        )
-        # Recorded before Dask has it, so the run's first event already finds its key.
-        await self._store(replace(record, run_key=key))
-        future = self._client.submit(execute, invocation, key=key, pure=False)
-        self._futures[record.job_id] = future
-        follower = asyncio.create_task(self._follow(record.job_id, key, future))
-        self._followers.add(follower)
-        follower.add_done_callback(self._followers.discard)
-
-    async def _follow(self, job_id: str, key: str, future: Any) -> None:
+    def _row(self, scope: Scope, fn: JobFunction, spec: BaseModel, kind: str | None) -> JobRow:
+        ref = function_ref(fn)
+        if not isinstance(spec, spec_type(fn)):
+            raise InvalidArguments(
+                f"job function {ref} takes a {spec_type(fn).__name__} spec",
+                value=type(spec).__name__,
+            )
         try:
-            outcome: Outcome = await future
-        except concurrent.futures.CancelledError:
-            outcome = {"outcome": "cancelled"}
-        except Exception as exc:  # Dask gave up on the run (KilledWorker after repeated deaths, ...)
-            logger.exception("job %s: Dask gave up on run %s", job_id, key)
-            error = JobFailed(
-                f"the job's worker failed: {type(exc).__name__}",
-                value=job_id,
-                hint="The worker died while running it (out of memory, or a crash); see the worker logs.",
-            )
-            outcome = {"outcome": "failed", "error": error.to_dict()}
-        else:
-            if key in self._cancels_sent:
-                # The run has ended, so nobody polls its flag any more, and the scheduler keeps
-                # a set event until it is cleared. (A run dropped while queued keeps its flag:
-                # had it just started, the flag is what stops it.)
-                self._cancels_sent.discard(key)
-                with contextlib.suppress(OSError):
-                    await self._client.scheduler.event_clear(name=cancel_event_name(key))
-        await self._finish(job_id, key, outcome)
-
-    async def _finish(self, job_id: str, key: str, outcome: Outcome) -> None:
-        record = self._records.get(job_id)
-        if record is None or record.run_key != key or record.status.finished:
-            return
-        state = outcome["outcome"]
+            payload = spec.model_dump(mode="json")
+            canonical_json(payload)
+        except (ValidationError, ValueError) as exc:
+            raise InvalidArguments(
+                "a job spec must be JSON (no NaN or infinity)", value=type(spec).__name__
+            ) from exc
+        kind = validate_identifier(kind or f"{fn.__module__}.{fn.__qualname__}", "kind")
         now = self._clock()
-        if state == "succeeded":
-            attempts = max(1, record.status.attempts)
-            record = record.with_status(
-                state=state,
-                progress=1.0,
-                message="done",
-                result=outcome["result"],
-                attempts=attempts,
-                updated_at=now,
-            )
-        elif state == "failed":
-            error = outcome["error"]
-            attempts = max(1, record.status.attempts)
-            record = record.with_status(
-                state=state,
-                message=str(error.get("message", "")),
-                error=error,
-                attempts=attempts,
-                updated_at=now,
-            )
-        else:
-            error = JobCancelled(f"job {job_id} was cancelled", value=job_id).to_dict()
-            record = record.with_status(state="cancelled", message="cancelled", error=error, updated_at=now)
-        self._futures.pop(job_id, None)
-        await self._store(record)
+        return JobRow(
+            job_id=job_id_for(scope.tenant_id, kind, payload),
+            tenant_id=scope.tenant_id,
+            kind=kind,
+            function=ref,
+            spec=payload,
+            state="queued",
+            message="queued",
+            created_at=now,
+            updated_at=now,
+        )
 
-    async def _on_event(self, event: tuple[float, dict[str, Any]]) -> None:
-        """A ``started`` or ``progress`` event from a worker (see :mod:`core.jobs._worker`)."""
-        _, message = event
-        record = self._records.get(message.get("job_id", ""))
-        if record is None or record.run_key != message.get("run") or record.status.finished:
+    async def _poke(self) -> None:
+        """Tell the daemon to look at the table, starting it first when none runs."""
+        if not self._processes:
+            await self._host_daemon()
+            self._in_process.wake()
             return
-        now = self._clock()
-        if message.get("type") == "started":
-            attempts = record.status.attempts + 1
-            record = record.with_status(
-                state="running",
-                attempts=attempts,
-                progress=0.0,
-                message=f"started (attempt {attempts})",
-                updated_at=now,
-            )
-        else:
-            fraction = min(1.0, max(0.0, float(message.get("fraction", 0.0))))
-            record = record.with_status(
-                state="running", progress=fraction, message=str(message.get("message", "")), updated_at=now
-            )
-        self._store_soon(record)
-
-    def _make_current(self, record: JobRecord) -> None:
-        self._records[record.job_id] = record
-        changed = self._changed.pop(record.job_id, None)
-        if changed is not None:
-            changed.set()
-
-    async def _store(self, record: JobRecord) -> None:
-        """Make ``record`` current, wake its waiters, and write it to the table now."""
-        self._make_current(record)
-        self._unsaved.pop(record.job_id, None)
-        await self._save([record])
-
-    def _store_soon(self, record: JobRecord) -> None:
-        """Like :meth:`_store`, but the write joins a batch: progress changes many times a second."""
-        self._make_current(record)
-        self._unsaved[record.job_id] = record
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.create_task(self._flush_later())
-
-    async def _flush_later(self) -> None:
-        await asyncio.sleep(PROGRESS_FLUSH_S)
-        await self._flush()
-
-    async def _flush(self) -> None:
-        batch, self._unsaved = list(self._unsaved.values()), {}
-        if batch:
-            await self._save(batch)
-
-    async def _save(self, records: list[JobRecord]) -> None:
-        table = self._table
-        if table is None:
+        found = self._files.read()
+        if found is not None and await _send(found, "poke"):
             return
-        async with self._db_lock:  # FIFO: rows reach the disk in the order they changed
-            await anyio.to_thread.run_sync(table.save, records)
+        found = await anyio.to_thread.run_sync(self._start_daemon)
+        if not await _send(found, "poke"):
+            raise ConfigError(
+                "the job daemon started but does not answer", hint=f"See {self._files.log_file}."
+            )
 
-    async def _wait_finished(self, job_id: str, timeout_s: float) -> bool:
-        with anyio.move_on_after(timeout_s):
-            while not self._records[job_id].status.finished:
-                await self._changed.setdefault(job_id, asyncio.Event()).wait()
-            return True
-        return False
+    async def _host_daemon(self) -> None:
+        if self._in_process is None:
+            from core.jobs.daemon import JobDaemon  # Dask only where the daemon runs
 
+            ready = asyncio.Event()
+            self._in_process = JobDaemon(self._settings, processes=False, clock=self._clock)
+            self._in_process_task = asyncio.create_task(self._in_process.serve(lambda _: ready.set()))
+            waiter = asyncio.create_task(ready.wait())
+            await asyncio.wait({waiter, self._in_process_task}, return_when=asyncio.FIRST_COMPLETED)
+            if not ready.is_set():
+                waiter.cancel()
+                failed, self._in_process, self._in_process_task = self._in_process_task, None, None
+                await failed  # raises what kept it from starting
 
-def _check_function_name(function: str) -> None:
-    module_name, sep, attr = function.partition(":")
-    if not sep or not module_name or not attr.isidentifier():
-        raise InvalidArguments(
-            "a job function is named 'package.module:function'",
-            value=function,
-            hint="Name a top-level function of a module the Dask workers can import.",
+    def _start_daemon(self) -> DaemonAddress:
+        """Start the data dir's daemon (detached, so it outlives this process) unless another
+        process just did; blocking (run on a worker thread)."""
+        with self._files.starting():
+            found = self._files.read()
+            if found is not None and _answers(found):
+                return found
+            log = self._files.log_file.open("ab")
+            try:
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "core.jobs.daemon"],
+                    stdin=subprocess.PIPE,
+                    stdout=log,
+                    stderr=log,
+                    start_new_session=True,  # not in this process's group: it must outlive us
+                    env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                )
+            finally:
+                log.close()
+            assert process.stdin is not None
+            self._files.take_failure()  # an earlier start's, not this one's
+            process.stdin.write(canonical_json(_settings_payload(self._settings)).encode())
+            process.stdin.close()
+            deadline = time.monotonic() + _DAEMON_START_S
+            while time.monotonic() < deadline:
+                found = self._files.read()
+                if found is not None and found.pid == process.pid and _answers(found):
+                    logger.info(
+                        "started the job daemon (pid %d) for %s", process.pid, self._settings.data_dir
+                    )
+                    return found
+                if process.poll() is not None:
+                    break
+                time.sleep(0.05)
+        failure = self._files.take_failure()
+        if failure is not None:
+            raise error_from_dict(failure)
+        raise ConfigError(
+            "the job daemon did not start",
+            value=str(self._files.log_file.name),
+            hint=f"Read {self._files.log_file}; with ATOMS_DASK_ADDRESS set, check the scheduler is up.",
         )
 
 
-def _checked_spec(spec: dict[str, JsonValue]) -> dict[str, JsonValue]:
+class _Watch:
+    """What waiters on one job share: the last version seen, and the event its change sets."""
+
+    def __init__(self, seen: float) -> None:
+        self.seen = seen
+        self.changed = asyncio.Event()
+        self.latest: JobRow | None = None
+        self.waiters = 0
+
+
+def _settings_payload(settings: Settings) -> dict[str, Any]:
+    """The settings as init arguments, secrets revealed (they travel on a pipe, never on disk)."""
+
+    def reveal(value: Any) -> Any:
+        if isinstance(value, SecretStr):
+            return value.get_secret_value()
+        if isinstance(value, dict):
+            return {key: reveal(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [reveal(item) for item in value]
+        if isinstance(value, os.PathLike):
+            return os.fspath(value)
+        return value
+
+    return {name: reveal(getattr(settings, name)) for name in type(settings).model_fields}
+
+
+async def _send(address: DaemonAddress, command: str) -> bool:
+    with contextlib.suppress(OSError, TimeoutError, ConnectionError):
+        with anyio.fail_after(5):
+            stream = await anyio.connect_tcp("127.0.0.1", address.port)
+            async with stream:
+                await stream.send(f"{command} {address.token}\n".encode())
+                return (await stream.receive(64)).startswith(b"ok")
+    return False
+
+
+def _answers(address: DaemonAddress) -> bool:
+    return anyio.run(_send, address, "ping")
+
+
+def _alive(pid: int) -> bool:
     try:
-        checked = _SPEC.validate_python(spec)
-        canonical_json(checked)
-    except (ValidationError, ValueError) as exc:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    with contextlib.suppress(OSError):  # a zombie (not yet reaped) counts as gone
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    return True
+
+
+def _is_job_id(text: str) -> bool:
+    return len(text) == 36 and text.startswith("job_") and all(c in "0123456789abcdef" for c in text[4:])
+
+
+def _encode_cursor(created_at: float, job_id: str) -> str:
+    return base64.urlsafe_b64encode(f"{created_at!r}|{job_id}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None) -> tuple[float, str] | None:
+    if cursor is None:
+        return None
+    try:
+        created, _, job_id = (
+            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition("|")
+        )
+        return float(created), job_id
+    except (ValueError, UnicodeDecodeError):
         raise InvalidArguments(
-            "a job spec must be a JSON object (no NaN or infinity)",
-            value=type(spec).__name__,
-            hint="Pass a dict of str, int, float, bool, None, lists and dicts.",
-        ) from exc
-    return checked
-
-
-async def _maybe_await(value: object) -> None:
-    # An asynchronous Dask client returns awaitables from calls that are blocking elsewhere.
-    if inspect.isawaitable(value):
-        await value
+            "not a cursor list_jobs returned", value=cursor, hint="Pass next_cursor exactly as returned."
+        ) from None

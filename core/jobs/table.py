@@ -1,8 +1,9 @@
-"""The job table: SQLite bookkeeping of every job, so a restarted server can report and resume.
+"""The job table: the one record of every job on a data dir, shared by every process on it.
 
-It is not a queue (Dask schedules); it records what was asked and how it ended. WAL mode lets
-a reader (another server process, a shell) look while the engine writes. Calls are blocking
-and thread-safe: the engine makes them from a worker thread, never on the event loop.
+Servers write a job when it is submitted (and a cancel request); the job daemon writes how it
+runs and ends; everybody reads. It is not the queue's engine (Dask schedules) but it is how a
+job outlives the process that submitted it. WAL mode lets readers look while a writer writes;
+calls are blocking and thread-safe (run them off the event loop).
 """
 
 from __future__ import annotations
@@ -13,104 +14,214 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Final
 
-from pydantic import JsonValue
+from core.jobs.model import TERMINAL_STATES, JobError, JobStatus, canonical_json
 
-from core.jobs.model import JobStatus, canonical_json
-
-__all__ = ["JobRecord", "JobTable"]
+__all__ = ["JobRow", "JobTable"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
-    job_id     TEXT PRIMARY KEY,
-    tenant_id  TEXT NOT NULL,
-    kind       TEXT NOT NULL,
-    function   TEXT NOT NULL,
-    spec       TEXT NOT NULL,
-    state      TEXT NOT NULL,
-    progress   REAL NOT NULL,
-    message    TEXT NOT NULL,
-    attempts   INTEGER NOT NULL,
-    result     TEXT,
-    error      TEXT,
-    created_at REAL NOT NULL,
-    updated_at REAL NOT NULL
+    job_id           TEXT PRIMARY KEY,
+    tenant_id        TEXT NOT NULL,
+    kind             TEXT NOT NULL,
+    function         TEXT NOT NULL,
+    spec             TEXT NOT NULL,
+    state            TEXT NOT NULL,
+    progress         REAL NOT NULL,
+    message          TEXT NOT NULL,
+    attempts         INTEGER NOT NULL,
+    result           TEXT,
+    error            TEXT,
+    created_at       REAL NOT NULL,
+    updated_at       REAL NOT NULL,
+    run_key          TEXT,
+    cancel_requested INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state);
+CREATE INDEX IF NOT EXISTS jobs_tenant_created ON jobs (tenant_id, created_at DESC, job_id DESC);
 """
-
-_COLUMNS = (
+_COLUMNS: Final = (
     "job_id, tenant_id, kind, function, spec, state, progress, message, attempts, result, error, "
-    "created_at, updated_at"
+    "created_at, updated_at, run_key, cancel_requested"
 )
+_REUSED: Final = ("queued", "running", "succeeded")
 
 
 @dataclass(frozen=True)
-class JobRecord:
-    """A row: the public status plus what it takes to run the job again."""
+class JobRow:
+    """One job: its public status plus what it takes to run it (again)."""
 
+    job_id: str
     tenant_id: str
-    function: str
-    spec: dict[str, JsonValue]
-    status: JobStatus
-    # The Dask key of the current run; events and results of older runs carry another key.
-    run_key: str | None = None
+    kind: str
+    function: str  # "package.module:qualname", resolved on the worker
+    spec: dict[str, Any]
+    state: str
+    created_at: float
+    updated_at: float
+    progress: float = 0.0
+    message: str = ""
+    attempts: int = 0
+    result: dict[str, Any] | None = None
+    error: dict[str, Any] | None = None
+    run_key: str | None = None  # the Dask key of the current run; older runs' events are stale
+    cancel_requested: bool = False
 
     @property
-    def job_id(self) -> str:
-        return self.status.job_id
+    def finished(self) -> bool:
+        return self.state in TERMINAL_STATES
 
-    def with_status(self, **changes: Any) -> JobRecord:
-        return replace(self, status=self.status.model_copy(update=changes))
+    def status(self) -> JobStatus:
+        return JobStatus(
+            job_id=self.job_id,
+            kind=self.kind,
+            state=self.state,
+            progress=self.progress,
+            message=self.message,
+            attempts=self.attempts,
+            error=JobError.of(self.error) if self.error is not None else None,
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+        )
 
-
-def _dump(value: dict[str, JsonValue] | None) -> str | None:
-    return None if value is None else canonical_json(value)
-
-
-def _load(text: str | None) -> dict[str, JsonValue] | None:
-    return None if text is None else cast(dict[str, JsonValue], json.loads(text))
+    def but(self, **changes: Any) -> JobRow:
+        return replace(self, **changes)
 
 
 class JobTable:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         # NORMAL under WAL: a power cut may lose the last commits but never corrupts the file;
         # progress rows are rewritten several times a second, so a full fsync each is waste.
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._migrate()
 
-    def save(self, records: Iterable[JobRecord]) -> None:
-        rows = [
-            (
-                r.job_id,
-                r.tenant_id,
-                r.status.kind,
-                r.function,
-                canonical_json(r.spec),
-                r.status.state,
-                r.status.progress,
-                r.status.message,
-                r.status.attempts,
-                _dump(r.status.result),
-                _dump(r.status.error),
-                r.status.created_at,
-                r.status.updated_at,
-            )
-            for r in records
-        ]
-        placeholders = ", ".join("?" * len(_COLUMNS.split(", ")))
+    def _migrate(self) -> None:
+        """Tables written by an earlier release lack the columns the daemon added."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(jobs)")}
+        if "run_key" not in columns:
+            self._db.execute("ALTER TABLE jobs ADD COLUMN run_key TEXT")
+        if "cancel_requested" not in columns:
+            self._db.execute("ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0")
+
+    # --- servers ---------------------------------------------------------------------------
+
+    def submit(self, row: JobRow) -> tuple[JobRow, bool]:
+        """``row`` queued, or the job already there under its id when it is queued, running or
+        succeeded (the same tenant, kind and spec give the same job); True when it is new work."""
         with self._lock:
-            self._db.execute("BEGIN")
+            self._db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.executemany(
-                    f"INSERT OR REPLACE INTO jobs ({_COLUMNS}) VALUES ({placeholders})",  # noqa: S608 - constants
-                    rows,
-                )
+                found = self._get(row.job_id)
+                if found is not None and found.state in _REUSED:
+                    self._db.execute("COMMIT")
+                    return found, False
+                if found is not None:  # failed or cancelled before: the same job runs again
+                    row = row.but(created_at=found.created_at, attempts=found.attempts)
+                self._write([row])
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        return row, True
+
+    def submit_many(self, rows: Iterable[JobRow]) -> list[tuple[JobRow, bool]]:
+        """:meth:`submit` of each row, in one transaction."""
+        done = []
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for row in rows:
+                    found = self._get(row.job_id)
+                    if found is not None and found.state in _REUSED:
+                        done.append((found, False))
+                        continue
+                    if found is not None:
+                        row = row.but(created_at=found.created_at, attempts=found.attempts)
+                    self._write([row])
+                    done.append((row, True))
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        return done
+
+    def request_cancel(self, job_id: str, now: float) -> JobRow | None:
+        with self._lock:
+            self._db.execute(
+                "UPDATE jobs SET cancel_requested = 1, updated_at = ? WHERE job_id = ? AND state IN ('queued', 'running')",
+                (now, job_id),
+            )
+            return self._get(job_id)
+
+    def get(self, job_id: str) -> JobRow | None:
+        with self._lock:
+            return self._get(job_id)
+
+    def versions(self, job_ids: Iterable[str]) -> dict[str, float]:
+        """job id -> updated_at of many jobs, in one cheap query (what waiters watch)."""
+        ids = list(job_ids)
+        if not ids:
+            return {}
+        marks = ", ".join("?" * len(ids))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT job_id, updated_at FROM jobs WHERE job_id IN ({marks})",  # noqa: S608 - placeholders
+                ids,
+            ).fetchall()
+        return dict(rows)
+
+    def get_many(self, job_ids: Iterable[str]) -> dict[str, JobRow]:
+        """Many jobs in one query (what waiters watch)."""
+        ids = list(job_ids)
+        if not ids:
+            return {}
+        marks = ", ".join("?" * len(ids))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_COLUMNS} FROM jobs WHERE job_id IN ({marks})",  # noqa: S608 - placeholders
+                ids,
+            ).fetchall()
+        return {row.job_id: row for row in map(_row, rows)}
+
+    def page(self, tenant_id: str, *, before: tuple[float, str] | None, limit: int) -> list[JobRow]:
+        """The tenant's jobs newest first, after the (created_at, job_id) of ``before``."""
+        query = f"SELECT {_COLUMNS} FROM jobs WHERE tenant_id = ?"  # noqa: S608 - constants
+        args: list[Any] = [tenant_id]
+        if before is not None:
+            query += " AND (created_at < ? OR (created_at = ? AND job_id < ?))"
+            args += [before[0], before[0], before[1]]
+        query += " ORDER BY created_at DESC, job_id DESC LIMIT ?"
+        args.append(limit)
+        with self._lock:
+            return [_row(found) for found in self._db.execute(query, args).fetchall()]
+
+    # --- the daemon ------------------------------------------------------------------------
+
+    def unfinished(self) -> list[JobRow]:
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_COLUMNS} FROM jobs WHERE state IN ('queued', 'running') ORDER BY created_at"  # noqa: S608
+            ).fetchall()
+        return [_row(found) for found in rows]
+
+    def save(self, rows: Iterable[JobRow]) -> None:
+        """Write the daemon's view of these jobs; a cancel request made meanwhile is kept."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for row in rows:
+                    requested = self._db.execute(
+                        "SELECT cancel_requested FROM jobs WHERE job_id = ?", (row.job_id,)
+                    ).fetchone()
+                    self._write(
+                        [row.but(cancel_requested=row.cancel_requested or bool(requested and requested[0]))]
+                    )
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
@@ -118,28 +229,54 @@ class JobTable:
 
     def delete_finished_before(self, cutoff: float) -> list[str]:
         """Forget finished jobs last updated before ``cutoff`` (unix seconds); their ids."""
-        finished = ("succeeded", "failed", "cancelled")
         with self._lock:
             rows = self._db.execute(
                 "DELETE FROM jobs WHERE updated_at < ? AND state IN (?, ?, ?) RETURNING job_id",
-                (cutoff, *finished),
+                (cutoff, *sorted(TERMINAL_STATES)),
             ).fetchall()
         return [row[0] for row in rows]
-
-    def load_all(self) -> list[JobRecord]:
-        with self._lock:
-            rows = self._db.execute(f"SELECT {_COLUMNS} FROM jobs ORDER BY created_at").fetchall()  # noqa: S608
-        return [_record(row) for row in rows]
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
+    # --- rows ------------------------------------------------------------------------------
 
-def _record(row: tuple[Any, ...]) -> JobRecord:
+    def _get(self, job_id: str) -> JobRow | None:
+        found = self._db.execute(f"SELECT {_COLUMNS} FROM jobs WHERE job_id = ?", (job_id,)).fetchone()  # noqa: S608
+        return _row(found) if found is not None else None
+
+    def _write(self, rows: Iterable[JobRow]) -> None:
+        placeholders = ", ".join("?" * len(_COLUMNS.split(", ")))
+        self._db.executemany(
+            f"INSERT OR REPLACE INTO jobs ({_COLUMNS}) VALUES ({placeholders})",  # noqa: S608 - constants
+            [
+                (
+                    r.job_id,
+                    r.tenant_id,
+                    r.kind,
+                    r.function,
+                    canonical_json(r.spec),
+                    r.state,
+                    r.progress,
+                    r.message,
+                    r.attempts,
+                    None if r.result is None else canonical_json(r.result),
+                    None if r.error is None else canonical_json(r.error),
+                    r.created_at,
+                    r.updated_at,
+                    r.run_key,
+                    int(r.cancel_requested),
+                )
+                for r in rows
+            ],
+        )
+
+
+def _row(found: tuple[Any, ...]) -> JobRow:
     (
         job_id,
-        tenant_id,
+        tenant,
         kind,
         function,
         spec,
@@ -151,17 +288,23 @@ def _record(row: tuple[Any, ...]) -> JobRecord:
         error,
         created,
         updated,
-    ) = row
-    status = JobStatus(
+        key,
+        cancel,
+    ) = found
+    return JobRow(
         job_id=job_id,
+        tenant_id=tenant,
         kind=kind,
+        function=function,
+        spec=json.loads(spec),
         state=state,
+        created_at=created,
+        updated_at=updated,
         progress=progress,
         message=message,
         attempts=attempts,
-        result=_load(result),
-        error=_load(error),
-        created_at=created,
-        updated_at=updated,
+        result=None if result is None else json.loads(result),
+        error=None if error is None else json.loads(error),
+        run_key=key,
+        cancel_requested=bool(cancel),
     )
-    return JobRecord(tenant_id=tenant_id, function=function, spec=json.loads(spec), status=status)

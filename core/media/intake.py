@@ -17,7 +17,7 @@ import anyio
 from core.errors import InvalidIdentifier, InvalidInput, UploadNotFound
 from core.identifiers import validate_filename, validate_identifier
 from core.media._fetch_limits import FetchLimits
-from core.media.sources import FetchPolicy, LocalFile, check_local_path, fetch_url, open_local_file
+from core.media._import_roots import LocalFile, check_local_path, open_local_file
 from core.media.staging import StagedFile, adopt, file_chunks, handle_chunks, stage_chunks
 from core.scope import Scope
 from core.storage import Storage, upload_prefix
@@ -69,6 +69,9 @@ class Intake:
             return staged, filename or uploaded_name
         if source.startswith(_URL_PREFIXES):
             name = _filename_for(filename or unquote(urlsplit(source).path.rsplit("/", 1)[-1]), source)
+            # The HTTP stack loads with the first URL: a server that never fetches never pays it.
+            from core.media.sources import FetchPolicy, fetch_url
+
             policy = self.sources
             fetch = FetchPolicy(
                 allow_private=policy.allow_private_urls,

@@ -9,9 +9,10 @@ from core.serving.app import (
     load_serving_settings,
     run_cli,
     serve_http,
+    serve_in_process,
     serve_stdio,
 )
-from core.serving.runtime import MuscleRuntime, injected_parameters
+from core.serving.runtime import MuscleRuntime
 from core.serving.server import MuscleServer
 
 __all__ = [
@@ -21,9 +22,9 @@ __all__ = [
     "build_http_app",
     "check_bind",
     "configure_logging",
-    "injected_parameters",
     "load_serving_settings",
     "run_cli",
     "serve_http",
+    "serve_in_process",
     "serve_stdio",
 ]

@@ -34,6 +34,7 @@ __all__ = [
     "load_serving_settings",
     "run_cli",
     "serve_http",
+    "serve_in_process",
     "serve_stdio",
 ]
 
@@ -131,13 +132,17 @@ def build_http_app(
     return app
 
 
-def load_serving_settings(host: str | None = None, port: int | None = None) -> Settings:
-    """Settings for a serving process (command-line bind options win), with logging set up."""
+def load_serving_settings(
+    host: str | None = None, port: int | None = None, *, log_level: str | None = None
+) -> Settings:
+    """Settings for a serving process (command-line options win), with logging set up."""
     overrides: dict[str, Any] = {}
     if host is not None:
         overrides["http_host"] = host
     if port is not None:
         overrides["http_port"] = port
+    if log_level is not None:
+        overrides["log_level"] = log_level
     settings = load_settings(**overrides)
     configure_logging(settings.log_level)
     return settings
@@ -183,6 +188,20 @@ def run_cli(server: MuscleServer, runtime: MuscleRuntime, argv: Sequence[str] | 
     except AtomsError as error:
         sys.stderr.write(f"error: {error}\n")
         raise SystemExit(2) from None
+
+
+@contextlib.asynccontextmanager
+async def serve_in_process(
+    server: MuscleServer, runtime: MuscleRuntime, settings: Settings
+) -> AsyncIterator[MuscleServer]:
+    """The muscle ready for an in-memory client in this process (``Client(server)``), swept
+    at start like a stdio server and stopped after: what ``muscle call`` uses."""
+    runtime.configure(settings)
+    await Housekeeper(settings, open_storage(settings)).sweep_now()
+    try:
+        yield server
+    finally:
+        await runtime.stop()
 
 
 def serve_stdio(server: MuscleServer, runtime: MuscleRuntime) -> None:

@@ -10,35 +10,27 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any, get_type_hints
+from typing import Any
 
 import anyio
 from mcp.server.mcpserver import Context
 
-from core.contract import Muscle, tool_options
+from core.contract import Muscle, injected_parameters, tool_options
 from core.errors import UnknownTool
+from core.jobs import JobEngine
 from core.media.store import MediaStore
 from core.media.workspace import WORK_DIR, BlockingWorkspace, Workspace
 from core.progress import Progress
 from core.scope import Scope
+from core.serving.job_tools import JobTools
 from core.settings import Settings, load_settings
 
-__all__ = ["TENANT_SCOPE_KEY", "MuscleRuntime", "injected_parameters"]
+__all__ = ["TENANT_SCOPE_KEY", "MuscleRuntime"]
 
 logger = logging.getLogger(__name__)
 
 # The HTTP auth middleware stores the verified tenant under this ASGI scope key.
 TENANT_SCOPE_KEY = "atoms.tenant_id"
-_INJECTED = {Progress: "progress", Scope: "scope", Workspace: "workspace"}
-
-
-def injected_parameters(method: Callable[..., Any]) -> dict[str, str]:
-    """Parameters the runtime fills in (by annotation): name -> "progress" | "scope" | "workspace"."""
-    return {
-        name: _INJECTED[hint]
-        for name, hint in get_type_hints(method).items()
-        if name != "return" and hint in _INJECTED
-    }
 
 
 class MuscleRuntime:
@@ -59,6 +51,11 @@ class MuscleRuntime:
         self._start_lock = anyio.Lock()
         self._injected: dict[str, dict[str, str]] = {}
         self._store: MediaStore | None = None
+        self._jobs: JobEngine | None = None
+        # The muscle's name is its folder's: muscles/<category>/<name>/service.py.
+        self.job_tools = JobTools(
+            muscle_class, muscle_class.__module__.split(".")[-2], lambda: self.jobs, lambda: self.store
+        )
 
     def configure(
         self, settings: Settings, *, clock: Callable[[], float] | None = None, store: MediaStore | None = None
@@ -109,6 +106,9 @@ class MuscleRuntime:
             if self._started:
                 await self.muscle.shutdown()
                 self._started = False
+            if self._jobs is not None:
+                await self._jobs.close()  # the data dir's daemon goes on: jobs outlive this process
+                self._jobs = None
 
     @asynccontextmanager
     async def lifespan(self, _server: object) -> AsyncIterator[None]:
@@ -129,21 +129,41 @@ class MuscleRuntime:
             return Scope(tenant_id=asgi_scope[TENANT_SCOPE_KEY])
         return Scope(tenant_id=self.settings.tenant_id)
 
-    def _injected_for(self, tool_name: str) -> dict[str, str]:
-        if tool_name not in self._injected:
-            method = getattr(self.muscle_class, tool_name, None)
-            if method is None or tool_options(method) is None:
-                raise UnknownTool(f"{self.muscle_class.__name__} has no tool {tool_name!r}", value=tool_name)
-            self._injected[tool_name] = injected_parameters(method)
-        return self._injected[tool_name]
+    @property
+    def jobs(self) -> JobEngine:
+        """The job engine of this process's data dir, made on first use."""
+        if self._jobs is None:
+            self._jobs = JobEngine(self.settings, clock=self._clock)
+        return self._jobs
+
+    def _method(self, tool_name: str) -> Callable[..., Any]:
+        method = getattr(self.muscle_class, tool_name, None)
+        if method is None or tool_options(method) is None:
+            raise UnknownTool(f"{self.muscle_class.__name__} has no tool {tool_name!r}", value=tool_name)
+        return method  # type: ignore[no-any-return]
 
     async def invoke(
         self, tool_name: str, arguments: dict[str, Any], *, progress: Progress, scope: Scope
     ) -> Any:
         """Call a tool directly (no MCP): errors propagate as raised."""
         await self.start()
-        kwargs = dict(arguments)
-        injected = self._injected_for(tool_name)
+        if self.job_tools.handles(tool_name):
+            submitted = self.job_tools.submitted(tool_name)
+            if submitted is None:
+                return await self.job_tools.call(tool_name, arguments, scope)
+            check = tool_options(self._method(submitted)).check  # type: ignore[union-attr]
+            if check is not None:
+                await self._run(check, arguments, progress=progress, scope=scope)
+            return await self.job_tools.submit(submitted, arguments, scope)
+        return await self._run(self._method(tool_name), arguments, progress=progress, scope=scope)
+
+    async def _run(
+        self, function: Callable[..., Any], arguments: dict[str, Any], *, progress: Progress, scope: Scope
+    ) -> Any:
+        """``function`` (a tool, or its check) of this muscle, with what it asks for injected."""
+        injected = self._injected.get(function.__qualname__)
+        if injected is None:
+            injected = self._injected[function.__qualname__] = injected_parameters(function)
         workspace = None
         if "workspace" in injected.values():
             # Inside a tool call, anyio's check tells a cancelled call from a running one.
@@ -158,14 +178,12 @@ class MuscleRuntime:
             "scope": scope,
             "workspace": Workspace(workspace) if workspace else None,
         }
-        for name, kind in injected.items():
-            kwargs[name] = values[kind]
-        method = getattr(self.muscle, tool_name)
+        kwargs = {**arguments, **{name: values[kind] for name, kind in injected.items()}}
         try:
-            if inspect.iscoroutinefunction(method):
-                return await method(**kwargs)
+            if inspect.iscoroutinefunction(function):
+                return await function(self.muscle, **kwargs)
             # A sync tool must not block the event loop: run it on a worker thread.
-            return await anyio.to_thread.run_sync(lambda: method(**kwargs))
+            return await anyio.to_thread.run_sync(lambda: function(self.muscle, **kwargs))
         finally:
             if workspace is not None:
                 workspace.close()  # its folder goes, on success, failure and cancellation alike

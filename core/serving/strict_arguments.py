@@ -29,5 +29,7 @@ def make_strict(tool: Tool) -> Tool:
         },
     )
     tool.fn_metadata.arg_model = strict
-    tool.parameters = strict.model_json_schema(by_alias=True)
+    # The same schema as strict.model_json_schema() (nested models are unchanged), without
+    # generating it again: for a big model such as a timeline that is a tenth of a second.
+    tool.parameters = {**tool.parameters, "additionalProperties": False}
     return tool

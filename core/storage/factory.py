@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-
-import boto3
-from botocore.config import Config
+from typing import TYPE_CHECKING
 
 from core.errors import ConfigError, MissingConfig
 from core.settings import Settings
 from core.storage.base import Storage
 from core.storage.local import LocalStorage
-from core.storage.s3 import S3Storage
+
+if TYPE_CHECKING:
+    from core.storage.s3 import S3Storage
 
 __all__ = ["open_storage"]
 
@@ -42,6 +42,12 @@ def _open_s3(settings: Settings) -> S3Storage:
             hint="Set both ATOMS_S3_ACCESS_KEY_ID and ATOMS_S3_SECRET_ACCESS_KEY, or neither to use "
             "the instance role.",
         )
+    # boto3 only where S3 is used: it costs a local-disk server a quarter of a second at start.
+    import boto3
+    from botocore.config import Config
+
+    from core.storage.s3 import S3Storage
+
     config = Config(
         signature_version="s3v4",
         # Custom endpoints (MinIO, moto, Ceph) rarely resolve virtual-hosted bucket names.

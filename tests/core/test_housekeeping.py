@@ -14,8 +14,7 @@ import anyio
 import pytest
 from starlette.testclient import TestClient
 
-from core.jobs.model import JobStatus
-from core.jobs.table import JobRecord, JobTable
+from core.jobs.table import JobRow, JobTable
 from core.media.store import MediaStore
 from core.media.work_folders import sweep_work_folders, work_folder
 from core.scope import Scope
@@ -140,9 +139,17 @@ def _wav(tmp_path: Path) -> Path:
     return write_tone_wav(tmp_path / "a.wav", seconds=0.2)
 
 
-def _job(job_id: str, state: str, updated_at: float) -> JobRecord:
-    status = JobStatus(job_id=job_id, kind="k", state=state, created_at=updated_at, updated_at=updated_at)  # type: ignore[arg-type]
-    return JobRecord(tenant_id="t", function="m:f", spec={"n": job_id}, status=status)
+def _job(job_id: str, state: str, updated_at: float) -> JobRow:
+    return JobRow(
+        job_id=job_id,
+        tenant_id="t",
+        kind="k",
+        function="m:f",
+        spec={"n": job_id},
+        state=state,
+        created_at=updated_at,
+        updated_at=updated_at,
+    )
 
 
 def test_finished_jobs_are_forgotten_after_their_retention(tmp_path: Path) -> None:
@@ -156,7 +163,7 @@ def test_finished_jobs_are_forgotten_after_their_retention(tmp_path: Path) -> No
         ]
     )
     assert sorted(table.delete_finished_before(NOW - 7 * DAY)) == ["old-done", "old-failed"]
-    assert sorted(r.job_id for r in table.load_all()) == ["new-done", "old-running"]
+    assert sorted(r.job_id for r in table.page("t", before=None, limit=10)) == ["new-done", "old-running"]
     table.close()
 
 

@@ -24,6 +24,8 @@ def muscle_env(tmp: Path, **extra: str) -> dict[str, str]:
             "ATOMS_TENANT_ID": "tenant-a",
             "ATOMS_SIGNING_KEY": "e2e-signing-key",
             "ATOMS_LOG_LEVEL": "INFO",
+            # A job daemon a test's server starts goes soon after its last job.
+            "ATOMS_JOBS_IDLE_S": "30",
         }
     )
     env.update(extra)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import anyio
+import pytest
 from mcp import Client
 
 from core.discovery import project_root
@@ -29,17 +30,24 @@ def test_list_names_every_muscle_with_its_tools(tmp_path: Path) -> None:
     assert "register" in rows["media_v2"]["tools"]
 
 
-def test_call_prints_the_structured_result_and_exits_by_outcome(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", [[], ["--stdio"]], ids=["in-process", "stdio"])
+def test_call_prints_the_structured_result_and_exits_by_outcome(tmp_path: Path, mode: list[str]) -> None:
     env = muscle_env(tmp_path)
+    del env["ATOMS_LOG_LEVEL"]
     write_tone_wav(tmp_path / "imports" / "tone.wav")
-    ok = _muscle("call", "media_v2", "register", "--json", '{"source": "tone.wav"}', env=env)
+    ok = _muscle("call", "media_v2", "register", *mode, "--json", '{"source": "tone.wav"}', env=env)
     assert ok.returncode == 0, ok.stderr
     ref = json.loads(ok.stdout)
     assert ref["mime_type"] == "audio/wav" and ref["duration_s"] == 1.0
+    assert "INFO" not in ok.stderr  # the server's logs stay quiet unless ATOMS_LOG_LEVEL asks
 
-    failed = _muscle("call", "media_v2", "stat", "--json", '{"uri": "atoms://media/abc/x.wav"}', env=env)
+    failed = _muscle(
+        "call", "media_v2", "stat", *mode, "--json", '{"uri": "atoms://media/abc/x.wav"}', env=env
+    )
     assert failed.returncode == 1
     assert json.loads(failed.stdout)["error"]["code"] == "asset_not_found"
+    listed = _muscle("call", "media_v2", "list_assets", *mode, env=env)
+    assert [asset["uri"] for asset in json.loads(listed.stdout)["assets"]] == [ref["uri"]]
 
     bad_json = _muscle("call", "media_v2", "stat", "--json", "{not json", env=env)
     assert bad_json.returncode != 0 and "not valid JSON" in bad_json.stderr

@@ -1,5 +1,6 @@
 """video_render over real stdio: the official MCP client renders a crossfade timeline and
-receives progress notifications; the job API answers over the same session."""
+receives progress notifications; the same timeline as a job (on the data dir's job daemon)
+gives the very same MP4."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import anyio
 from mcp import Client, StdioServerParameters
 
+from core.jobs import JobEngine
 from core.media.store import MediaStore
 from core.scope import Scope
 from core.settings import Settings
@@ -40,12 +42,26 @@ def test_render_over_stdio_reports_progress_and_registers_the_mp4(tmp_path: Path
                 )
             assert not rendered.is_error, rendered.structured_content
             assert rendered.structured_content is not None
-            status = await client.call_tool("job_status", {"job_id": rendered.structured_content["job_id"]})
-            assert status.structured_content is not None
-            return rendered.structured_content, status.structured_content
+            submitted = await client.call_tool("submit_render", {"timeline": timeline})
+            job_id = submitted.structured_content["job_id"]  # type: ignore[index]
+            with anyio.fail_after(180):
+                while (status := await client.call_tool("job_status", {"job_id": job_id})).structured_content[  # type: ignore[index]  # noqa: ASYNC110 - a client polls
+                    "state"
+                ] not in ("succeeded", "failed", "cancelled"):
+                    await anyio.sleep(0.2)
+            result = await client.call_tool("job_result", {"job_id": job_id})
+            assert status.structured_content is not None and result.structured_content is not None
+            return rendered.structured_content, {
+                **status.structured_content,
+                "result": result.structured_content,
+            }
 
-    rendered, status = anyio.run(run)
+    try:
+        rendered, status = anyio.run(run)
+    finally:
+        anyio.run(JobEngine(settings).stop_daemon)
     assert rendered["media"]["mime_type"] == "video/mp4" and rendered["frame_count"] == 65  # 2.6 s at 25 fps
     assert status["state"] == "succeeded" and status["attempts"] == 1
+    assert status["result"]["media"] == rendered["media"]  # the job path makes the very same bytes
     assert reports, "no progress notification reached the client"
     assert store.stat(scope, rendered["media"]["uri"]).sha256 == rendered["media"]["sha256"]

@@ -2,7 +2,8 @@
 
 Examples run in the example environment: tenant "local", a frozen clock, a fixed signing key
 and public URL, and the sample files ``tests/muscles/<muscle>/samples.py`` puts under its import root.
-Tools run in declaration order, so an example may rely on an earlier one (register, then stat).
+Tools run in declaration order, so an example may rely on an earlier one (register, then stat);
+the examples of the shared job tools run once the jobs submitted before them have finished.
 """
 
 from __future__ import annotations
@@ -22,6 +23,19 @@ from core.settings import Settings
 from sentinel.generate import introspect
 
 EXAMPLE_CLOCK = 1_800_000_000.0
+JOB_TOOLS = ("job_status", "cancel_job", "job_result", "list_jobs")
+JOB_WAIT_S = 180.0  # a first job starts the data dir's job daemon: generous on a loaded machine
+
+
+async def _until_finished(client: Client, job_ids: list[str]) -> None:
+    """The job tools' examples describe finished jobs: wait for the ones submitted so far."""
+    with anyio.fail_after(JOB_WAIT_S):
+        for job_id in job_ids:
+            while True:
+                status = (await client.call_tool("job_status", {"job_id": job_id})).structured_content
+                if status is not None and status["state"] in ("succeeded", "failed", "cancelled"):
+                    break
+                await anyio.sleep(0.2)
 
 
 def write_samples(muscle: str, import_root: Path, settings: Settings) -> None:
@@ -78,16 +92,23 @@ def test_every_declared_example_is_the_real_response(location, tmp_path: Path) -
     module.runtime.configure(example_settings(tmp_path), clock=lambda: EXAMPLE_CLOCK)
 
     async def run() -> list[tuple[bool, object]]:
+        outcomes: list[tuple[bool, object]] = []
+        submitted: list[str] = []
         try:
             async with Client(module.server) as client:
-                return [
-                    (result.is_error, result.structured_content)
-                    for result in [
-                        await client.call_tool(tool.name, example.request) for tool, example in examples
-                    ]
-                ]
+                for tool, example in examples:
+                    if tool.name in JOB_TOOLS and submitted:
+                        await _until_finished(client, submitted)
+                        submitted = []
+                    result = await client.call_tool(tool.name, example.request)
+                    outcomes.append((bool(result.is_error), result.structured_content))
+                    if tool.name.startswith("submit_") and not result.is_error:
+                        submitted.append(result.structured_content["job_id"])  # type: ignore[index]
         finally:
+            if module.runtime.job_tools.tools:
+                await module.runtime.jobs.stop_daemon()
             await module.runtime.stop()  # a muscle's jobs engine closes in the loop it started in
+        return outcomes
 
     for (tool, example), (is_error, content) in zip(examples, anyio.run(run), strict=True):
         assert not is_error, f"{spec.name}.{tool.name}: example {example.title!r} failed: {content}"

@@ -65,7 +65,10 @@ READERS: dict[str, dict[str, str]] = {
     "video_render": {"render": "timeline"},
 }
 # Tools that run the same code as a tool above (as a job), so the call above covers them.
-SAME_AS: dict[str, dict[str, str]] = {"video_render": {"submit_render": "render"}}
+SAME_AS: dict[str, dict[str, str]] = {
+    "video_render": {"submit_render": "render"},
+    "transcriber": {"submit_transcribe": "transcribe"},
+}
 # Tools that take a uri but only look the asset up (no decoding), or never see media bytes.
 NOT_READERS: dict[str, set[str]] = {
     "media_v2": {"stat", "resolve", "presign_download", "delete"},

@@ -74,3 +74,58 @@ TRANSCRIBE = ToolExample(
         "vtt.mime_type",
     ),
 )
+
+# As a job: the examples after the submit run once its job has finished.
+JOB_ID = "job_816fee94ba858ae9ac75220eb8e2cc30"
+_QUEUED = {
+    "job_id": JOB_ID,
+    "kind": "transcriber.transcribe",
+    "state": "queued",
+    "progress": 0.0,
+    "message": "queued",
+    "attempts": 0,
+    "error": None,
+    "created_at": 1800000000.0,
+    "updated_at": 1800000000.0,
+}
+_DONE = {**_QUEUED, "state": "succeeded", "progress": 1.0, "message": "done", "attempts": 1}
+_STATUS_FIELDS = ("job_id", "kind", "state", "progress", "attempts")
+JOB_EXAMPLES: dict[str, list[ToolExample]] = {
+    "submit_transcribe": [
+        ToolExample(
+            title="The same sentence, as a job (for recordings longer than a call may last)",
+            request=TRANSCRIBE.request,
+            response=_QUEUED,
+            compare=("job_id", "kind", "state"),
+        )
+    ],
+    "job_status": [
+        ToolExample(
+            title="A finished job", request={"job_id": JOB_ID}, response=_DONE, compare=_STATUS_FIELDS
+        )
+    ],
+    "cancel_job": [
+        ToolExample(
+            title="Cancelling a finished job changes nothing",
+            request={"job_id": JOB_ID},
+            response=_DONE,
+            compare=_STATUS_FIELDS,
+        )
+    ],
+    "job_result": [
+        ToolExample(
+            title="The transcript of a finished job",
+            request={"job_id": JOB_ID},
+            response=TRANSCRIBE.response,
+            compare=TRANSCRIBE.compare,
+        )
+    ],
+    "list_jobs": [
+        ToolExample(
+            title="The caller's jobs, newest first",
+            request={},
+            response={"jobs": [_DONE], "next_cursor": None},
+            compare=tuple(f"jobs.0.{path}" for path in _STATUS_FIELDS),
+        )
+    ],
+}

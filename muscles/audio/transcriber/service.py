@@ -22,7 +22,7 @@ from core.ffmpeg import run_ffmpeg
 from core.media import OpenedMedia, Workspace
 
 from .decode import Audio, Decoded, NoSpeech, UnsupportedLanguage, decode, extraction_args, load_pcm
-from .examples import TRANSCRIBE
+from .examples import JOB_EXAMPLES, TRANSCRIBE
 from .model import MODELS, ModelChoice, ModelLoadFailed, ModelNotFound, choose_model
 from .settings import load_whisper_settings
 from .transcript import Segment, Transcript, render_srt, render_vtt
@@ -41,17 +41,39 @@ class Transcriber(Muscle):
     media_v2 audio or video, and stores the subtitles in media_v2 beside the input.
     """
 
-    version = "1.0.0"
+    version = "1.1.0"
     capabilities = ("cap.audio.transcribe", "cap.audio.subtitles")
     canvas_tools = (
         CanvasTool(id="transcribe", icon="captions", type="trigger", tool="transcribe", action="Transcribe"),
     )
 
+    job_examples = JOB_EXAMPLES
+
     async def startup(self) -> None:
         self.whisper = load_whisper_settings()
 
+    async def check_transcribe(
+        self,
+        uri: str,
+        workspace: Workspace,
+        language: str | None = None,
+        beam_size: int = 5,
+        word_timestamps: bool = True,
+        vad_filter: bool = False,
+    ) -> None:
+        """Refuse a call that cannot work before any (job) work starts: a bad beam size, a
+        missing model, an asset that is not stored or holds no sound."""
+        if not 1 <= beam_size <= _MAX_BEAM:
+            raise InvalidInput(f"beam_size must be between 1 and {_MAX_BEAM}", value=beam_size)
+        choose_model(self.whisper)
+        found = await workspace.describe(uri)
+        if found.info is not None and not found.info.has_audio:
+            raise NoAudioStream("the asset has no audio stream", value=uri)
+
     @tool(
         examples=[TRANSCRIBE],
+        job=True,
+        check=check_transcribe,
         errors=[
             AssetNotFound,
             InvalidIdentifier,
@@ -84,7 +106,8 @@ class Transcriber(Muscle):
         decoding, 1, is faster and much less accurate). `word_timestamps` adds each word's start,
         end and probability. `vad_filter` skips non-speech with Silero VAD first (faster on long
         recordings with pauses). Progress is reported by decoded time over the audio's duration.
-        Returns the segments (seconds) and the SRT and VTT subtitles as MediaRefs.
+        Returns the segments (seconds) and the SRT and VTT subtitles as MediaRefs. Also offered
+        as `submit_transcribe`, a job, for recordings longer than a call may last.
         """
         if not 1 <= beam_size <= _MAX_BEAM:
             raise InvalidInput(f"beam_size must be between 1 and {_MAX_BEAM}", value=beam_size)

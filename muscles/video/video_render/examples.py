@@ -1,7 +1,7 @@
 """video_render's declared examples, proven by tests/muscles/test_examples.py in the example
 environment (tenant "local", the clips of tests/muscles/video_render/samples.py), in this order:
-the render, then the same timeline submitted as a job (the same job, already done), its status,
-a cancel of the finished job (nothing to stop) and its result.
+the render, then the same timeline submitted as a job, and (once that job has finished) its
+status, a cancel of the finished job (nothing to stop), its result and the list of jobs.
 
 The encoded MP4's bytes (so its hash and asset id) depend on the encoder build: the tests
 compare what the file holds instead (duration, size, rate, frames).
@@ -29,7 +29,7 @@ TIMELINE: dict[str, JsonValue] = {
     "output": {"fps": 25, "preset": "ultrafast"},
 }
 REQUEST: dict[str, JsonValue] = {"timeline": TIMELINE, "filename": "cut.mp4"}
-JOB_ID = "job_76d964bc6b052be7f6452ce832d1d4c5"
+JOB_ID = "job_7af5e821ffbebfebadc434c87db8d2e3"
 RENDERED: dict[str, JsonValue] = {
     "media": {
         "uri": "atoms://media/2814e85f1864edef2409978b7aa61f80/cut.mp4",
@@ -47,64 +47,48 @@ RENDERED: dict[str, JsonValue] = {
     },
     "frame_count": 88,
     "stream_copy": False,
-    "job_id": "job_76d964bc6b052be7f6452ce832d1d4c5",
 }
-STATUS: dict[str, JsonValue] = {
-    "job_id": "job_76d964bc6b052be7f6452ce832d1d4c5",
-    "kind": "video_render",
-    "state": "succeeded",
-    "progress": 1.0,
-    "message": "done",
-    "attempts": 1,
-    "result": {
-        "uri": "atoms://media/2814e85f1864edef2409978b7aa61f80/cut.mp4",
-        "asset_id": "2814e85f1864edef2409978b7aa61f80",
-        "filename": "cut.mp4",
-        "mime_type": "video/mp4",
-        "size_bytes": 139817,
-        "sha256": "2814e85f1864edef2409978b7aa61f807ac653472287a06b3ad2914a02fb5c37",
-        "duration_s": 3.52,
-        "width": 160,
-        "height": 120,
-        "fps": 25.0,
-        "sample_rate": None,
-        "channels": None,
-        "frame_count": 88,
-        "stream_copy": False,
-    },
+QUEUED: dict[str, JsonValue] = {
+    "job_id": "job_7af5e821ffbebfebadc434c87db8d2e3",
+    "kind": "video_render.render",
+    "state": "queued",
+    "progress": 0.0,
+    "message": "queued",
+    "attempts": 0,
     "error": None,
     "created_at": 1800000000.0,
     "updated_at": 1800000000.0,
 }
+DONE: dict[str, JsonValue] = {
+    **QUEUED,
+    "state": "succeeded",
+    "progress": 1.0,
+    "message": "done",
+    "attempts": 1,
+}
 _MEDIA_FIELDS = ("filename", "mime_type", "duration_s", "width", "height", "fps")
-_STATUS_FIELDS = (
-    "job_id",
-    "kind",
-    "state",
-    "progress",
-    "attempts",
-    *(f"result.{name}" for name in _MEDIA_FIELDS),
-)
+_STATUS_FIELDS = ("job_id", "kind", "state", "progress", "attempts")
 
 RENDER = ToolExample(
     title="Two clips with a half-second crossfade",
     request=REQUEST,
     response=RENDERED,
-    compare=(*(f"media.{name}" for name in _MEDIA_FIELDS), "frame_count", "stream_copy", "job_id"),
+    compare=(*(f"media.{name}" for name in _MEDIA_FIELDS), "frame_count", "stream_copy"),
 )
 SUBMIT = ToolExample(
-    title="The same timeline as a job: the job that already rendered it",
+    title="The same timeline as a job: queued at once",
     request=REQUEST,
-    response=STATUS,
-    compare=_STATUS_FIELDS,
+    response=QUEUED,
+    compare=("job_id", "kind", "state"),
 )
+# The examples below run once the submitted job has finished.
 STATUS_OF = ToolExample(
-    title="A finished job", request={"job_id": JOB_ID}, response=STATUS, compare=_STATUS_FIELDS
+    title="A finished job", request={"job_id": JOB_ID}, response=DONE, compare=_STATUS_FIELDS
 )
 CANCEL = ToolExample(
     title="Cancelling a finished job changes nothing",
     request={"job_id": JOB_ID},
-    response=STATUS,
+    response=DONE,
     compare=_STATUS_FIELDS,
 )
 RESULT = ToolExample(
@@ -112,4 +96,10 @@ RESULT = ToolExample(
     request={"job_id": JOB_ID},
     response=RENDERED,
     compare=RENDER.compare,
+)
+LIST = ToolExample(
+    title="The caller's jobs, newest first",
+    request={"limit": 10},
+    response={"jobs": [DONE], "next_cursor": None},
+    compare=tuple(f"jobs.0.{path}" for path in _STATUS_FIELDS),
 )

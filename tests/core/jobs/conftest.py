@@ -10,14 +10,11 @@ import anyio
 import pytest
 
 from core.jobs import JobEngine, JobNotFound, JobStatus
+from core.scope import Scope
 from core.settings import Settings
 
-FUNCTIONS = "tests.core.jobs.job_functions"
 WAIT_S = 60.0  # the bound on every wait for a job: generous, the machine is shared
-
-
-def fn(name: str) -> str:
-    return f"{FUNCTIONS}:{name}"
+ACME, OTHER = Scope(tenant_id="acme"), Scope(tenant_id="other")
 
 
 @pytest.fixture
@@ -26,23 +23,34 @@ def anyio_backend() -> str:
 
 
 def job_settings(data_dir: Path, **overrides: object) -> Settings:
-    return Settings(data_dir=data_dir, **overrides)  # type: ignore[arg-type]
+    return Settings(data_dir=data_dir, **{"jobs_idle_s": 30, **overrides})  # type: ignore[arg-type]
 
 
 @pytest.fixture
 async def thread_engine(tmp_path: Path) -> AsyncIterator[JobEngine]:
-    """An engine whose two workers are threads of this process: starts in milliseconds."""
+    """An engine hosting its data dir's daemon in this process, with thread workers: starts fast."""
     async with JobEngine(job_settings(tmp_path / "data"), processes=False) as engine:
         yield engine
 
 
-async def wait_until(engine: JobEngine, tenant: str, job_id: str, predicate: object) -> JobStatus:
+@contextlib.asynccontextmanager
+async def process_engine(data_dir: Path, **overrides: object) -> AsyncIterator[JobEngine]:
+    """An engine whose jobs run on the data dir's own daemon process (stopped afterwards)."""
+    engine = JobEngine(job_settings(data_dir, **overrides))
+    try:
+        async with engine:
+            yield engine
+    finally:
+        await engine.stop_daemon()
+
+
+async def wait_until(engine: JobEngine, scope: Scope, job_id: str, predicate: object) -> JobStatus:
     """Poll status until the job exists and ``predicate(status)`` holds (bounded by WAIT_S)."""
     assert callable(predicate)
     with anyio.fail_after(WAIT_S):
         while True:
             with contextlib.suppress(JobNotFound):  # submitted by another task, not yet
-                status = await engine.status(tenant, job_id)
+                status = await engine.status(scope, job_id)
                 if predicate(status):
                     return status
             await anyio.sleep(0.05)

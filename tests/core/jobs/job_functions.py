@@ -1,4 +1,4 @@
-"""Job functions the tests submit. Workers import them by name, so they live in a module."""
+"""Job functions the tests submit. Workers import them by reference, so they live in a module."""
 
 from __future__ import annotations
 
@@ -7,50 +7,80 @@ import os
 import time
 from pathlib import Path
 
-from pydantic import JsonValue
+from pydantic import BaseModel, ConfigDict
 
 from core.errors import InvalidInput
-from core.ffmpeg.runner import run_ffmpeg_sync
+from core.ffmpeg import run_ffmpeg_sync
 from core.jobs import JobContext
 
 LONG_S = 60  # a render that only ends by being cancelled or killed (bounded all the same)
 
 
-def steps(ctx: JobContext, spec: dict[str, JsonValue]) -> dict[str, JsonValue]:
+class Steps(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    count: int = 4
+    pause_s: float = 0.25
+    label: str = ""
+
+
+class Echo(BaseModel):
+    echo: Steps
+    tenant: str
+
+
+class Why(BaseModel):
+    why: str = ""
+
+
+class Nothing(BaseModel):
+    pass
+
+
+class Render(BaseModel):
+    output: str
+    seconds: float = 1.0
+    pid_file: str | None = None
+    dir: str | None = None
+
+
+class Rendered(BaseModel):
+    output: str
+    size_bytes: int
+
+
+def steps(ctx: JobContext, spec: Steps) -> Echo:
     """Reports ``count`` steps, ``pause_s`` apart, then echoes its spec."""
-    count = int(spec.get("count", 4))  # type: ignore[arg-type]
-    pause = float(spec.get("pause_s", 0.25))  # type: ignore[arg-type]
-    for step in range(count):
+    for step in range(spec.count):
         ctx.raise_if_cancelled()
-        ctx.progress(step / count, f"step {step + 1} of {count}")
-        time.sleep(pause)
-    return {"echo": spec, "tenant": ctx.tenant_id}
+        ctx.progress(step / spec.count, f"step {step + 1} of {spec.count}")
+        time.sleep(spec.pause_s)
+    return Echo(echo=spec, tenant=ctx.tenant_id)
 
 
-def fail(ctx: JobContext, spec: dict[str, JsonValue]) -> dict[str, JsonValue]:
-    raise InvalidInput("the spec asks for failure", value=spec.get("why"), hint="Do not ask for failure.")
+def fail(ctx: JobContext, spec: Why) -> Nothing:
+    raise InvalidInput("the spec asks for failure", value=spec.why, hint="Do not ask for failure.")
 
 
-def crash(ctx: JobContext, spec: dict[str, JsonValue]) -> dict[str, JsonValue]:
+def crash(ctx: JobContext, spec: Why) -> Nothing:
     raise RuntimeError("a bug in the job function")
 
 
-def not_a_dict(ctx: JobContext, spec: dict[str, JsonValue]) -> dict[str, JsonValue]:
+def not_a_model(ctx: JobContext, spec: Why) -> Nothing:
     return 42  # type: ignore[return-value]
 
 
-def render(ctx: JobContext, spec: dict[str, JsonValue]) -> dict[str, JsonValue]:
+def render(ctx: JobContext, spec: Render) -> Rendered:
     """Encodes ``seconds`` of testsrc in real time to ``output`` (temp file, then rename)."""
-    output = Path(str(spec["output"]))
-    seconds = float(spec["seconds"])  # type: ignore[arg-type]
-    if "pid_file" in spec:
-        Path(str(spec["pid_file"])).write_text(str(os.getpid()))
+    output = Path(spec.output)
+    if spec.pid_file is not None:
+        Path(spec.pid_file).write_text(str(os.getpid()))
     temp = output.with_name(f".{output.name}.part")
     try:
         run_ffmpeg_sync(
-            ["-re", "-f", "lavfi", "-i", f"testsrc=size=160x120:rate=10:duration={seconds}",
+            ["-re", "-f", "lavfi", "-i", f"testsrc=size=160x120:rate=10:duration={spec.seconds}",
              "-c:v", "mpeg4", "-f", "mp4", "-y", str(temp)],
-            duration_s=seconds,
+            duration_s=spec.seconds,
             on_progress=ctx.progress,
             should_cancel=ctx.cancelled,
         )  # fmt: skip
@@ -58,16 +88,21 @@ def render(ctx: JobContext, spec: dict[str, JsonValue]) -> dict[str, JsonValue]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
-    return {"output": str(output), "size_bytes": output.stat().st_size}
+    return Rendered(output=str(output), size_bytes=output.stat().st_size)
 
 
-def render_slow_first(ctx: JobContext, spec: dict[str, JsonValue]) -> dict[str, JsonValue]:
+def render_slow_first(ctx: JobContext, spec: Render) -> Rendered:
     """The first attempt renders for a long time (the test kills its worker); later ones briefly."""
-    marker = Path(str(spec["dir"])) / "first-attempt"
+    assert spec.dir is not None
+    marker = Path(spec.dir) / "first-attempt"
     first = not marker.exists()
     marker.touch()
-    seconds = LONG_S if first else 1
     return render(
         ctx,
-        {**spec, "seconds": seconds, "pid_file": str(Path(str(spec["dir"])) / f"worker-{int(first)}.pid")},
+        spec.model_copy(
+            update={
+                "seconds": LONG_S if first else 1,
+                "pid_file": str(Path(spec.dir) / f"worker-{int(first)}.pid"),
+            }
+        ),
     )

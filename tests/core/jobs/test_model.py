@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import core.jobs
-from core.jobs import JobCancelled, JobContext, JobStatus, job_id_for
-from core.jobs.table import JobRecord, JobTable
+from core.jobs import JobCancelled, JobContext, job_id_for
+from core.jobs.table import JobRow, JobTable
 from core.settings import Settings
 
 
@@ -17,9 +17,11 @@ def test_the_public_surface_is_deliberate() -> None:
         "JobCancelled",
         "JobContext",
         "JobEngine",
+        "JobError",
         "JobFailed",
         "JobNotFinished",
         "JobNotFound",
+        "JobPage",
         "JobState",
         "JobStatus",
         "job_id_for",
@@ -95,23 +97,31 @@ def test_cancelled_asks_at_most_every_period_and_stays_true() -> None:
     assert caught.value.code == "job_cancelled"
 
 
-def test_the_table_round_trips_records(tmp_path: Path) -> None:
-    status = JobStatus(
+def test_the_table_round_trips_rows_and_reuses_live_jobs(tmp_path: Path) -> None:
+    row = JobRow(
         job_id="job_1",
+        tenant_id="acme",
         kind="render",
+        function="m:f",
+        spec={"a": [1, None, "é"]},
         state="failed",
+        created_at=1.0,
+        updated_at=2.0,
         progress=0.5,
         message="boom",
         attempts=2,
         error={"code": "x", "message": "boom", "hint": "h"},
-        created_at=1.0,
-        updated_at=2.0,
     )
-    record = JobRecord(tenant_id="acme", function="m:f", spec={"a": [1, None, "é"]}, status=status)
     table = JobTable(tmp_path / "sub" / "jobs.sqlite3")
-    table.save([record])
-    table.save([record.with_status(message="boom again")])
+    table.save([row])
+    again, new = table.submit(row.but(state="queued", created_at=5.0, attempts=0, error=None))
+    assert new and (again.created_at, again.attempts) == (1.0, 2)  # a failed job runs again, same id
+    same, new = table.submit(row.but(state="queued", created_at=9.0))
+    assert not new and same == again  # a queued one is not queued twice
     table.close()
     reopened = JobTable(tmp_path / "sub" / "jobs.sqlite3")
-    assert reopened.load_all() == [record.with_status(message="boom again")]
+    assert reopened.get("job_1") == again
+    assert reopened.request_cancel("job_1", 10.0).cancel_requested  # type: ignore[union-attr]
+    reopened.save([again.but(message="running")])
+    assert reopened.get("job_1").cancel_requested  # type: ignore[union-attr]  # the daemon keeps the request
     reopened.close()

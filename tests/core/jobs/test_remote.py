@@ -15,7 +15,8 @@ import pytest
 from core.errors import ConfigError
 from core.jobs import JobEngine
 from tests.conftest import free_port, require
-from tests.core.jobs.conftest import WAIT_S, fn, job_settings
+from tests.core.jobs.conftest import ACME, WAIT_S, job_settings, process_engine
+from tests.core.jobs.job_functions import Steps, steps
 
 pytestmark = pytest.mark.anyio
 
@@ -69,18 +70,18 @@ def remote_scheduler(tmp_path: Path) -> Iterator[str]:
 async def test_jobs_run_on_a_remote_scheduler_given_by_its_address(
     remote_scheduler: str, tmp_path: Path
 ) -> None:
-    settings = job_settings(tmp_path / "server-data", dask_address=remote_scheduler)
-    async with JobEngine(settings) as engine:
-        job = await engine.submit("acme", "test", fn("steps"), {"count": 3, "pause_s": 0.1})
-        done = await engine.wait("acme", job.job_id, timeout_s=WAIT_S)
+    async with process_engine(tmp_path / "server-data", dask_address=remote_scheduler) as engine:
+        job = await engine.submit(ACME, steps, Steps(count=3, pause_s=0.1))
+        done = await engine.wait(ACME, job.job_id, timeout_s=WAIT_S)
+        result = await engine.result(ACME, job.job_id)
     assert (done.state, done.progress, done.attempts) == ("succeeded", 1.0, 1)
-    assert done.result == {"echo": {"count": 3, "pause_s": 0.1}, "tenant": "acme"}
+    assert result == {"echo": {"count": 3, "pause_s": 0.1, "label": ""}, "tenant": "acme"}
 
 
 async def test_an_unreachable_scheduler_is_a_config_error(tmp_path: Path) -> None:
     settings = job_settings(tmp_path, dask_address=f"tcp://127.0.0.1:{free_port()}")
-    engine = JobEngine(settings)
+    engine = JobEngine(settings, processes=False)
     with dask.config.set({"distributed.comm.timeouts.connect": "2s"}), pytest.raises(ConfigError) as caught:
-        await engine.start()
+        await engine.submit(ACME, steps, Steps())
     assert caught.value.value == settings.dask_address
     await engine.close()

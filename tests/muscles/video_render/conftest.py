@@ -30,11 +30,13 @@ class RenderServer:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[Client]:
-        """An MCP client session; the muscle (and its Dask cluster) stops in the same loop."""
+        """An MCP client session; the muscle stops in the same loop, and its data dir's job
+        daemon (if a job started one) with it."""
         try:
             async with Client(self.module.server) as client:
                 yield client
         finally:
+            await self.module.runtime.jobs.stop_daemon()
             await self.module.runtime.stop()
 
     @property
@@ -58,6 +60,7 @@ def render_server(tmp_path: Path) -> RenderServer:
         tenant_id=TENANT,
         signing_key="test-signing-key",
         dask_workers=1,
+        jobs_idle_s=60,
     )
     module.runtime.configure(settings)
     server = RenderServer(

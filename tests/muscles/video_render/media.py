@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,9 @@ from core.media.ref import MediaRef
 from core.media.store import MediaStore
 from core.scope import Scope
 from core.storage import asset_key
-from tests.media_samples import write_test_video
+from tests.media_samples import ffmpeg_running_under, write_test_video
+
+__all__ = ["crossfade_timeline", "ffmpeg_running_under", "register_clip", "store_raw"]
 
 
 def register_clip(store: MediaStore, scope: Scope, folder: Path, name: str, **video: Any) -> MediaRef:
@@ -45,18 +46,3 @@ def crossfade_timeline(first: str, second: str, **output: Any) -> dict[str, Any]
         "overlays": [{"id": "title", "text": "Take 1: it's [on]", "start_s": 0.2, "end_s": 1.5}],
         "output": {"fps": 25, **output},
     }
-
-
-def ffmpeg_running_under(folder: Path) -> list[int]:
-    """Pids of ffmpeg processes whose command line names a path under ``folder``."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            argv = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if argv and os.path.basename(argv[0]) == b"ffmpeg" and str(folder).encode() in b" ".join(argv):
-            found.append(int(entry.name))
-    return found

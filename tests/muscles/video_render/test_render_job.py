@@ -1,52 +1,69 @@
-"""The render job function run directly (no Dask): stream copy, proxy mode, volume
-automation and the worker-side checks on media it probes itself."""
+"""The render run directly (no MCP, no job): stream copy, proxy mode, volume automation and
+the checks on media it probes itself."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+import anyio
+import anyio.from_thread
 import pytest
 from pydantic import JsonValue
 
 from core.errors import MediaUnreadable
-from core.media import MediaInfo, MediaRef
+from core.media import BlockingWorkspace, MediaInfo, MediaRef, Workspace
 from core.media.store import MediaStore
+from core.progress import RecordingProgress
 from core.scope import Scope
 from core.settings import Settings
 from muscles.video.timeline import Timeline, describe
-from muscles.video.video_render.job import render_timeline
+from muscles.video.video_render.render import RenderedVideo, render_timeline
 from tests.media_samples import write_test_video, write_truncated
 from tests.muscles.video_render.media import crossfade_timeline, register_clip, store_raw
 
 
-class ThreadContext:
-    """The job context a render gets when run directly in this thread (not a mock: the render
-    needs only these calls, and nothing here cancels)."""
+class Direct:
+    """The render run directly in this process, as the tool body runs it, with its progress kept."""
 
-    def __init__(self, settings: Settings, tenant_id: str) -> None:
+    def __init__(self, settings: Settings, store: MediaStore, scope: Scope) -> None:
         self.settings = settings
-        self.tenant_id = tenant_id
-        self.reports: list[tuple[float, str]] = []
+        self.store = store
+        self.scope = scope
+        self.progress = RecordingProgress()
 
-    def progress(self, fraction: float, message: str = "") -> None:
-        self.reports.append((fraction, message))
-
-    def cancelled(self) -> bool:
-        return False
-
-    def raise_if_cancelled(self) -> None:
-        return None
+    @property
+    def reports(self) -> list[tuple[float, str | None]]:
+        return self.progress.reports
 
 
 @pytest.fixture
-def setup(tmp_path: Path) -> tuple[ThreadContext, MediaStore, Scope]:
+def setup(tmp_path: Path) -> tuple[Direct, MediaStore, Scope]:
     settings = Settings(data_dir=tmp_path / "data", tenant_id="t1", signing_key="k")
-    return ThreadContext(settings, "t1"), MediaStore.from_settings(settings), Scope(tenant_id="t1")
+    store, scope = MediaStore.from_settings(settings), Scope(tenant_id="t1")
+    return Direct(settings, store, scope), store, scope
 
 
-def _render(ctx: ThreadContext, timeline: dict[str, Any]) -> dict[str, JsonValue]:
-    return render_timeline(ctx, {"timeline": timeline, "filename": "out.mp4"})
+def _render(ctx: Direct, timeline: dict[str, Any]) -> dict[str, JsonValue]:
+    """The rendered MP4's MediaRef fields with frame_count and stream_copy, as one dict."""
+
+    async def run() -> RenderedVideo:
+        with BlockingWorkspace(
+            ctx.store,
+            ctx.scope,
+            ctx.settings.data_dir / "work",
+            check_cancelled=anyio.from_thread.check_cancelled,
+        ) as blocking:
+            return await render_timeline(
+                Workspace(blocking), ctx.progress, Timeline.model_validate(timeline), "out.mp4"
+            )
+
+    rendered = anyio.run(run)
+    return {
+        **rendered.media.model_dump(mode="json"),
+        "frame_count": rendered.frame_count,
+        "stream_copy": rendered.stream_copy,
+    }
 
 
 def test_a_single_untouched_clip_is_stream_copied(setup: Any, tmp_path: Path) -> None:
