@@ -44,7 +44,8 @@ __all__ = ["JobDaemon", "main"]
 logger = logging.getLogger(__name__)
 
 _SCAN_S: Final = 1.0  # the table is read at least this often, poked or not
-_FLUSH_S: Final = 0.25  # changes reach the table in batches at most this late
+_FLUSH_S: Final = 0.25  # progress reaches the table in batches at most this late
+_FINISH_FLUSH_S: Final = 0.02  # an outcome is written almost at once (jobs ending together share it)
 _CANCEL_WAIT_S: Final = 15.0  # a running job that ignores its cancel flag is dropped after this
 
 
@@ -62,6 +63,7 @@ class JobDaemon:
         self._futures: dict[str, Any] = {}  # run key -> distributed.Future
         self._rows: dict[str, JobRow] = {}  # job id -> the run this daemon follows
         self._unsaved: dict[str, JobRow] = {}
+        self._flush_due: float | None = None  # loop time of the next planned flush
         self._cancels: dict[str, float] = {}  # run key -> when its cancel flag was set
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
@@ -254,7 +256,7 @@ class JobDaemon:
             row = row.but(state="cancelled", message="cancelled", error=error, updated_at=now)
         row = row.but(attempts=max(1, row.attempts) if state != "cancelled" else row.attempts)
         self._rows[row.job_id] = row
-        self._save_soon(row)
+        self._save_soon(row, _FINISH_FLUSH_S)
 
     # --- events from workers -----------------------------------------------------------
 
@@ -284,14 +286,18 @@ class JobDaemon:
         self._rows[row.job_id] = row
         self._save_soon(row)
 
-    def _save_soon(self, row: JobRow) -> None:
-        """Write ``row`` with the next batch: many jobs changing at once cost one transaction."""
-        first = not self._unsaved
+    def _save_soon(self, row: JobRow, within: float = _FLUSH_S) -> None:
+        """Write ``row`` with the next batch, at most ``within`` seconds from now: many jobs
+        changing at once cost one transaction."""
         self._unsaved[row.job_id] = row
-        if first:
-            asyncio.get_running_loop().call_later(_FLUSH_S, lambda: asyncio.ensure_future(self._flush()))
+        loop = asyncio.get_running_loop()
+        due = loop.time() + within
+        if self._flush_due is None or due < self._flush_due:
+            self._flush_due = due  # an earlier flush planned before still runs; it finds less
+            loop.call_at(due, lambda: asyncio.ensure_future(self._flush()))
 
     async def _flush(self) -> None:
+        self._flush_due = None
         batch, self._unsaved = list(self._unsaved.values()), {}
         if batch:
             await self._save(batch)
