@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-__all__ = ["NullProgress", "Progress", "RecordingProgress"]
+__all__ = ["NullProgress", "Phase", "Progress", "RecordingProgress"]
 
 ProgressSink = Callable[[float, float | None, str | None], Awaitable[None]]
 
@@ -30,6 +30,35 @@ class Progress:
 
     async def __call__(self, fraction: float, message: str) -> None:
         """So a Progress can be passed straight to ``run_ffmpeg(on_progress=...)``."""
+        await self.report(fraction, message)
+
+    def phase(self, name: str, start: float, end: float) -> Phase:
+        """The share ``start..end`` of the bar for one named phase (probing, decoding,
+        encoding, registering...): its reports are mapped into that share and their messages
+        start with the phase's name, so a client reads "encoding: 3.1s of 8.5s", never a bare
+        "done" before the work is."""
+        return Phase(self, name, start, end)
+
+
+class Phase:
+    """One named stretch of a :class:`Progress` (see :meth:`Progress.phase`)."""
+
+    def __init__(self, progress: Progress, name: str, start: float, end: float) -> None:
+        if not 0.0 <= start <= end <= 1.0:
+            raise ValueError(f"a phase spans 0 <= start <= end <= 1, not {start}..{end}")
+        self._progress = progress
+        self.name = name
+        self._start = start
+        self._span = end - start
+
+    async def report(self, fraction: float = 0.0, detail: str | None = None) -> None:
+        """``fraction`` of this phase done (0 when it starts), with an optional detail."""
+        fraction = min(1.0, max(0.0, fraction))
+        message = self.name if not detail or fraction >= 1.0 else f"{self.name}: {detail}"
+        await self._progress.report(self._start + self._span * fraction, message)
+
+    async def __call__(self, fraction: float, message: str) -> None:
+        """So a phase can be passed straight to ``run_ffmpeg(on_progress=...)``."""
         await self.report(fraction, message)
 
 

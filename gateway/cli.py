@@ -11,12 +11,13 @@ from pathlib import Path
 import anyio
 import uvicorn
 
+from core.cli_help import HelpFormatter
 from core.errors import AtomsError, InvalidInput
 from core.serving import configure_logging
 from gateway.app import create_app
 from gateway.settings import load_gateway_config
 
-__all__ = ["main", "run"]
+__all__ = ["build_parser", "main", "run"]
 
 logger = logging.getLogger("gateway")
 
@@ -67,13 +68,19 @@ def _route(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="gateway", description="The realtime canvas relay.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="serve the gateway (SSE, commands, WebSocket) on uvicorn")
-    serve.add_argument("--host", default=None, help="bind address (default ATOMS_GATEWAY_HOST, 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=None, help="port (default ATOMS_GATEWAY_PORT, 8800)")
-    route = sub.add_parser("route", help="run the reference tool-router agent on one canvas")
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gateway", description="The realtime canvas relay.", formatter_class=HelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=help, formatter_class=HelpFormatter)
+
+    serve = command("serve", "serve the gateway (SSE, commands, WebSocket) on uvicorn")
+    serve.add_argument("--host", default=None, help="bind address (default: ATOMS_GATEWAY_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default: ATOMS_GATEWAY_PORT, 8800)")
+    route = command("route", "run the reference tool-router agent on one canvas")
     route.add_argument("--gateway", required=True, help="gateway base URL, e.g. http://127.0.0.1:8800")
     route.add_argument(
         "--canvas",
@@ -85,7 +92,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     route.add_argument("--token-file", type=Path, default=None, help="file holding the router's gateway JWT")
     route.add_argument("--muscle-token-file", type=Path, default=None, help="file holding the muscles' token")
     route.add_argument("--last-event-id", type=int, default=None, help="resume after this event id")
-    route.add_argument("--log-level", default="INFO")
+    route.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return _serve(args) if args.command == "serve" else _route(args)

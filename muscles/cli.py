@@ -1,4 +1,4 @@
-"""``muscle``: list, serve, call and configure the muscles of this installation."""
+"""muscle: list, serve, call and configure the muscles of this installation."""
 
 from __future__ import annotations
 
@@ -16,11 +16,13 @@ from typing import Any
 
 import anyio
 
+from core.cli_help import HelpFormatter
 from core.discovery import ServiceLocation, find_services, mcp_module, project_root
 from core.errors import AtomsError
 from core.serving import MountedMuscle, load_serving_settings, run_cli, serve_http, serve_in_process
+from muscles.cli_output import ProgressLine, picked
 
-__all__ = ["main"]
+__all__ = ["build_parser", "claude_desktop_config", "main"]
 
 
 def _muscles() -> dict[str, ServiceLocation]:
@@ -84,14 +86,13 @@ async def _call(
     url: str | None,
     token: str | None,
     stdio: bool,
+    get: str | None = None,
 ) -> int:
     import httpx2
     from mcp import Client, StdioServerParameters
     from mcp.client.streamable_http import streamable_http_client
 
-    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
-        share = f"{progress / total:.0%}" if total else f"{progress:g}"
-        print(f"progress {share} {message or ''}".rstrip(), file=sys.stderr, flush=True)
+    line = ProgressLine(sys.stderr)
 
     # The server's INFO logs stay out of the command's output unless ATOMS_LOG_LEVEL asks.
     log_level = os.environ.get("ATOMS_LOG_LEVEL", "WARNING")
@@ -115,17 +116,29 @@ async def _call(
                 serve_in_process(module.server, module.runtime, settings)
             )
         client = await stack.enter_async_context(Client(target))
-        result = await client.call_tool(tool, arguments, progress_callback=on_progress)
+        try:
+            result = await client.call_tool(tool, arguments, progress_callback=line.update)
+        finally:
+            line.close()
     payload = result.structured_content
     if payload is None:
         payload = [block.model_dump(mode="json") for block in result.content]
-    print(json.dumps(payload, indent=2, ensure_ascii=False))
+    if get is not None and not result.is_error:
+        print(_plain(picked(payload, get)))
+    else:
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
     return 1 if result.is_error else 0
 
 
+def _plain(value: Any) -> str:
+    """A picked value as a shell wants it: strings bare, everything else as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
 def _cmd_call(args: argparse.Namespace) -> int:
+    text = sys.stdin.read() if args.json == "-" else args.json
     try:
-        arguments = json.loads(args.json)
+        arguments = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SystemExit(f"error: --json is not valid JSON: {exc}") from None
     if not isinstance(arguments, dict):
@@ -133,48 +146,94 @@ def _cmd_call(args: argparse.Namespace) -> int:
     location = _location(args.name)
     token = Path(args.token_file).read_text().strip() if args.token_file else None
     return anyio.run(
-        functools.partial(_call, location, args.tool, arguments, url=args.url, token=token, stdio=args.stdio)
+        functools.partial(
+            _call, location, args.tool, arguments, url=args.url, token=token, stdio=args.stdio, get=args.get
+        )
     )
 
 
-def _cmd_config(client: str) -> int:
-    root = project_root()
-    uv = shutil.which("uv") or "uv"
-    servers = {
-        name: {"command": uv, "args": ["run", "--directory", str(root), "muscle", "serve", name]}
-        for name in sorted(_muscles())
-    }
-    print(json.dumps({"mcpServers": servers}, indent=2))
+def _cmd_samples(folder: Path) -> int:
+    from muscles.samples import write_samples
+
+    def written(path: Path, what: str) -> None:
+        print(f"{path}  {what}")
+
+    write_samples(folder, on_written=written)
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="muscle", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    lst = sub.add_parser("list", help="list muscles with their versions and tools")
-    lst.add_argument("--json", action="store_true")
-    srv = sub.add_parser("serve", help="serve one muscle (stdio or HTTP) or all of them (HTTP)")
-    srv.add_argument("name", nargs="?")
+def _cmd_config(args: argparse.Namespace) -> int:
+    print(json.dumps(claude_desktop_config(args.import_root, args.data_dir), indent=2))
+    return 0
+
+
+def claude_desktop_config(import_roots: Sequence[Path], data_dir: Path | None) -> dict[str, Any]:
+    """The ``mcpServers`` block for every muscle: each runs over stdio through ``uv`` in this
+    checkout, with the environment a desktop app does not pass on by itself."""
+    root = project_root()
+    uv = shutil.which("uv") or "uv"
+    env = {"ATOMS_DATA_DIR": str((data_dir or load_serving_settings().data_dir).expanduser().resolve())}
+    if import_roots:
+        env["ATOMS_IMPORT_ROOTS"] = os.pathsep.join(str(p.expanduser().resolve()) for p in import_roots)
+    servers = {
+        name: {"command": uv, "args": ["run", "--directory", str(root), "muscle", "serve", name], "env": env}
+        for name in sorted(_muscles())
+    }
+    return {"mcpServers": servers}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="muscle", description=__doc__, formatter_class=HelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=help, formatter_class=HelpFormatter)
+
+    lst = command("list", "list the muscles with their versions and tools")
+    lst.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    srv = command("serve", "serve one muscle (stdio or HTTP) or all of them (HTTP)")
+    srv.add_argument("name", nargs="?", help="the muscle to serve (see `muscle list`); omit with --all")
     srv.add_argument("--all", action="store_true", help="one HTTP app with every muscle at /<name>/mcp")
-    srv.add_argument("--transport", choices=["stdio", "http"], default="stdio")
-    srv.add_argument("--host")
-    srv.add_argument("--port", type=int)
-    call = sub.add_parser("call", help="call a tool through a real MCP client and print its result")
-    call.add_argument("name")
-    call.add_argument("tool")
-    call.add_argument("--json", default="{}", help="tool arguments as a JSON object")
+    srv.add_argument(
+        "--transport", choices=["stdio", "http"], default="stdio", help="how to serve one muscle"
+    )
+    srv.add_argument("--host", help="HTTP bind address (default: ATOMS_HTTP_HOST, 127.0.0.1)")
+    srv.add_argument("--port", type=int, help="HTTP port (default: ATOMS_HTTP_PORT, 8700)")
+    call = command("call", "call a tool through a real MCP client and print its result")
+    call.add_argument("name", help="the muscle (see `muscle list`)")
+    call.add_argument("tool", help="the tool to call (see the muscle's SKILL.md)")
+    call.add_argument("--json", default="{}", help="tool arguments as a JSON object; - reads them from stdin")
+    call.add_argument(
+        "--get", metavar="PATH", help="print only this field of the result (dotted, e.g. uri or media.uri)"
+    )
     call.add_argument("--url", help="call a running HTTP server (e.g. http://127.0.0.1:8700/media_v2/mcp)")
     call.add_argument(
-        "--stdio",
-        action="store_true",
-        help="start the muscle as a stdio server subprocess (default: in this process)",
+        "--stdio", action="store_true", help="start the muscle as a stdio server subprocess (else in-process)"
     )
     call.add_argument(
         "--token-file", help="file holding the bearer token for --url (kept out of argv and history)"
     )
-    cfg = sub.add_parser("config", help="print client configuration for every muscle")
-    cfg.add_argument("client", choices=["claude-desktop"])
-    args = parser.parse_args(argv)
+    smp = command("samples", "write small sample media (clips, a tone, speech) to try every muscle with")
+    smp.add_argument("folder", type=Path, help="where to write them (made if missing)")
+    cfg = command("config", "print a client's configuration for every muscle")
+    cfg.add_argument("client", choices=["claude-desktop"], help="the client to configure")
+    cfg.add_argument(
+        "--import-root",
+        type=Path,
+        action="append",
+        default=[],
+        help="a folder register may read local files from (repeatable), e.g. ~/Videos",
+    )
+    cfg.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where the muscles keep media and jobs (default: ATOMS_DATA_DIR, ~/.local/share/atoms-muscle)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     try:
         if args.command == "list":
             return _cmd_list(args.json)
@@ -182,9 +241,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_serve(args)
         if args.command == "call":
             return _cmd_call(args)
-        return _cmd_config(args.client)
+        if args.command == "samples":
+            return _cmd_samples(args.folder)
+        return _cmd_config(args)
     except AtomsError as error:
         print(f"error: {error}", file=sys.stderr)
+        if error.hint:
+            print(f"hint: {error.hint}", file=sys.stderr)
         return 2
 
 

@@ -24,6 +24,7 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
+from core.cli_help import HelpFormatter
 from core.discovery import project_root
 from core.errors import AtomsError
 from registry_sync.config import RegistrySettings
@@ -43,38 +44,46 @@ from registry_sync.sync import (
 )
 from registry_sync.vault import ENVIRONMENTS, EnvName, Vault
 
-__all__ = ["main", "run"]
+__all__ = ["build_parser", "main", "run"]
 
 
 def _envs(choice: str) -> tuple[EnvName, ...]:
     return ENVIRONMENTS if choice == "all" else (choice,)  # type: ignore[return-value]
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="registry-sync", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="registry-sync", description=__doc__, formatter_class=HelpFormatter)
     parser.add_argument("--path", type=Path, default=None, help="project root (default: this checkout)")
     parser.add_argument("--specs", type=Path, help="read MuscleSpecs saved from `sentinel spec` instead")
     parser.add_argument(
-        "--backend", choices=["rest", "postgres"], help="default: $ATOMS_REGISTRY_BACKEND or rest"
+        "--backend",
+        choices=["rest", "postgres"],
+        help="rest (Supabase REST API) or postgres (direct SQL) (default: $ATOMS_REGISTRY_BACKEND or rest)",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=help, formatter_class=HelpFormatter)
+
+    envs = ["staging", "production", "all"]
+    env_help = "which environment (all: staging first, production only if staging succeeded)"
     for name, text in (("plan", "show what apply would change"), ("apply", "write the changes")):
-        cmd = sub.add_parser(name, help=text)
-        cmd.add_argument("--env", choices=["staging", "production", "all"], default="staging")
+        cmd = command(name, text)
+        cmd.add_argument("--env", choices=envs, default="staging", help=env_help)
         cmd.add_argument("--prune", action="store_true", help="soft-delete muscles gone from the repo")
-        cmd.add_argument("--json", action="store_true")
-    status = sub.add_parser("status", help="what each environment holds against the repo (drift included)")
-    status.add_argument("--env", choices=["staging", "production", "all"], default="all")
-    status.add_argument("--json", action="store_true")
-    export = sub.add_parser("export", help="write an MCP Registry server.json for one muscle")
-    export.add_argument("format", choices=["server.json"])
-    export.add_argument("name")
+        cmd.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    status = command("status", "what each environment holds against the repo (drift included)")
+    status.add_argument("--env", choices=envs, default="all", help="which environment")
+    status.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    export = command("export", "write an MCP Registry server.json for one muscle")
+    export.add_argument("format", choices=["server.json"], help="the export format")
+    export.add_argument("name", help="the muscle to export")
     export.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
-    migrate = sub.add_parser("migrate", help="apply supabase/migrations directly (postgres backend)")
-    migrate.add_argument("--env", choices=["staging", "production", "all"], default="staging")
-    migrate.add_argument("--migrations", type=Path, help="default: <root>/supabase/migrations")
+    migrate = command("migrate", "apply supabase/migrations directly (postgres backend)")
+    migrate.add_argument("--env", choices=envs, default="staging", help=env_help)
+    migrate.add_argument(
+        "--migrations", type=Path, help="the migrations folder (default: <root>/supabase/migrations)"
+    )
     return parser
 
 
@@ -163,7 +172,7 @@ def main(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    parser = _parser()
+    parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse's usage errors exit 2; ours are 1

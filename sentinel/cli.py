@@ -1,4 +1,4 @@
-"""``sentinel``: keep every muscle's mcp.py and SKILL.md in step with its service.py."""
+"""sentinel: keep every muscle's mcp.py and SKILL.md in step with its service.py."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from core.cli_help import HelpFormatter
 from core.discovery import LayoutError, find_services
 from sentinel.export import export_skills
 from sentinel.generate import Outcome, check, generate, introspect, warm_introspector
 from sentinel.problem import ServiceProblem
 from sentinel.watch import watch
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
 
 
 def _report(outcome: Outcome) -> bool:
@@ -103,21 +104,37 @@ def _cmd_export(dest: Path, path: Path) -> int:
     return 0
 
 
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sentinel", description=__doc__, formatter_class=HelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=help, formatter_class=HelpFormatter)
+
+    project = "the project root, or one category or muscle folder in it (default: the current folder)"
+    gen = command("generate", "write mcp.py and SKILL.md for each service.py")
+    gen.add_argument("path", nargs="?", type=Path, default=Path.cwd(), help=project)
+    chk = command("check", "exit 1 with a diff when a generated file is stale or missing")
+    chk.add_argument("path", nargs="?", type=Path, default=Path.cwd(), help=project)
+    wat = command(
+        "watch", "regenerate mcp.py and SKILL.md whenever a service.py (or a module it imports) changes"
+    )
+    wat.add_argument("path", nargs="?", type=Path, default=Path.cwd(), help=project)
+    wat.add_argument(
+        "--quiet-ms", type=int, default=100, help="quiet period (ms) that ends a batch of changes"
+    )
+    spc = command("spec", "print every muscle's MuscleSpec as JSON")
+    spc.add_argument("path", nargs="?", type=Path, default=Path.cwd(), help=project)
+    exp = command("export-skills", "write Agent Skills folders (one per muscle and guide) under DEST")
+    exp.add_argument("dest", type=Path, help="the folder to write the skill folders into")
+    exp.add_argument(
+        "--path", type=Path, default=Path.cwd(), help="the project root (default: the current folder)"
+    )
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="sentinel", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    gen = sub.add_parser("generate", help="write mcp.py and SKILL.md for each service.py")
-    gen.add_argument("path", nargs="?", type=Path, default=Path.cwd())
-    chk = sub.add_parser("check", help="exit 1 with a diff when a generated file is stale or missing")
-    chk.add_argument("path", nargs="?", type=Path, default=Path.cwd())
-    wat = sub.add_parser("watch", help="regenerate on every service.py change")
-    wat.add_argument("path", nargs="?", type=Path, default=Path.cwd())
-    wat.add_argument("--quiet-ms", type=int, default=100, help="quiet period that ends a batch of changes")
-    spc = sub.add_parser("spec", help="print every muscle's MuscleSpec as JSON")
-    spc.add_argument("path", nargs="?", type=Path, default=Path.cwd())
-    exp = sub.add_parser("export-skills", help="write Agent Skills folders (one per skill) under DEST")
-    exp.add_argument("dest", type=Path)
-    exp.add_argument("--path", type=Path, default=Path.cwd())
+    parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(message)s")
     try:
