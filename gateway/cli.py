@@ -10,12 +10,13 @@ from pathlib import Path
 
 import anyio
 import uvicorn
+from pydantic import ValidationError
 
 from core.cli_help import HelpFormatter
 from core.errors import AtomsError, InvalidInput
 from core.serving import configure_logging
 from gateway.app import create_app
-from gateway.settings import load_gateway_config
+from gateway.settings import GatewayOptions, load_gateway_config
 
 __all__ = ["build_parser", "main", "run"]
 
@@ -68,6 +69,47 @@ def _route(args: argparse.Namespace) -> int:
     return 0
 
 
+def _token(args: argparse.Namespace) -> int:
+    from core.settings import Settings
+    from gateway.dev_tokens import mint_dev_token
+
+    try:
+        # Not load_settings: a staging or production environment is refused for what it is,
+        # not for the storage it lacks.
+        settings = Settings()
+    except ValidationError:
+        return _serve_config_error()
+
+    config_secret = GatewayOptions().jwt_secret
+    pins = {}
+    for item in args.pin:
+        name, sep, value = item.partition("=")
+        if not sep or not value:
+            raise InvalidInput("--pin takes FIELD=VALUE", value=item)
+        pins[name] = value
+    token, actor = mint_dev_token(
+        settings,
+        tenant_id=args.tenant,
+        actor=args.actor,
+        role=args.role,
+        subject=args.subject,
+        ttl_s=args.ttl,
+        pins=pins,
+        secret=config_secret.get_secret_value() if config_secret is not None else None,
+    )
+    print(token)
+    sys.stderr.write(
+        f"a {args.ttl:g} s development token for tenant {actor.tenant_id}, {actor.kind} "
+        f"{actor.subject} with the {actor.role} lens\n"
+    )
+    return 0
+
+
+def _serve_config_error() -> int:
+    load_gateway_config()  # raises the ConfigError that names every invalid variable
+    return 2
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gateway", description="The realtime canvas relay.", formatter_class=HelpFormatter
@@ -80,6 +122,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve = command("serve", "serve the gateway (SSE, commands, WebSocket) on uvicorn")
     serve.add_argument("--host", default=None, help="bind address (default: ATOMS_GATEWAY_HOST, 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default: ATOMS_GATEWAY_PORT, 8800)")
+    token = command("token", "print a development JWT for a local gateway (refused unless ATOMS_ENV=local)")
+    token.add_argument("--tenant", default="local", help="the tenant_id claim")
+    token.add_argument("--actor", choices=["canvas", "agent"], default="canvas", help="who calls")
+    token.add_argument("--role", default="director", help="an agent's lens: director, planner, router...")
+    token.add_argument("--subject", help="the sub claim (default: dev-<actor>)")
+    token.add_argument("--ttl", type=float, default=3600.0, help="seconds the token lives")
+    token.add_argument(
+        "--pin", action="append", default=[], help="FIELD=VALUE pinning a scope field, e.g. canvas_id=c1"
+    )
     route = command("route", "run the reference tool-router agent on one canvas")
     route.add_argument("--gateway", required=True, help="gateway base URL, e.g. http://127.0.0.1:8800")
     route.add_argument(
@@ -100,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "token":
+            return _token(args)
         return _serve(args) if args.command == "serve" else _route(args)
     except AtomsError as error:
         sys.stderr.write(f"error: {error}\n")

@@ -11,6 +11,7 @@ from starlette.requests import HTTPConnection, Request
 from core.errors import InvalidInput, Unauthenticated
 from core.media import MediaStore
 from gateway.browser import check_browser_write
+from gateway.dev_tokens import read_dev_secret
 from gateway.envelopes import Model, parse_envelope
 from gateway.errors import EnvelopeTooLarge
 from gateway.hub import HubRegistry
@@ -44,6 +45,7 @@ class GatewayContext:
     tickets: TicketBook = field(init=False)
     verifier: TokenVerifier | None = field(init=False)
     _store: MediaStore | None = field(default=None, init=False)
+    _dev: TokenVerifier | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         options = self.config.options
@@ -79,13 +81,29 @@ class GatewayContext:
         via_cookie = bearer is None and token is not None
         check_browser_write(conn, via_cookie=via_cookie, allowed_origins=self.config.options.allowed_origins)
         if self.verifier is None:
-            return local_actor(self.config.settings.tenant_id)
+            if token is None:
+                return local_actor(self.config.settings.tenant_id)
+            return await self._dev_verifier().verify(token)
         if not token:
             raise Unauthenticated(
                 "missing bearer token",
                 hint="Send 'Authorization: Bearer <JWT>' (or the atoms_gateway_token cookie for EventSource).",
             )
         return await self.verifier.verify(token)
+
+    def _dev_verifier(self) -> TokenVerifier:
+        """A local gateway without a configured secret verifies bearer tokens against the data
+        dir's development secret (``gateway token``); read once it exists."""
+        if self._dev is None:
+            secret = read_dev_secret(self.config.settings)
+            if secret is None:
+                raise Unauthenticated(
+                    "this local gateway has no token secret",
+                    hint="Mint a development token with `gateway token` (it makes the secret), "
+                    "or send no token to act as the local tenant.",
+                )
+            self._dev = TokenVerifier(secret=secret, audience=self.config.options.jwt_audience)
+        return self._dev
 
     def lens(self, actor: Actor) -> Lens:
         return lens_for(actor.role, self.lenses)
