@@ -90,7 +90,7 @@ def serve_gateway(
     """The gateway app on uvicorn in a background thread, on a free loopback port."""
     config = load_gateway_config(
         {"data_dir": tmp / "data", "signing_key": "gw-signing-key", **(settings or {})},
-        {"ping_s": 5.0, "jwt_secret": SECRET, **(options or {})},
+        {"ping_s": 5.0, "jwt_secret": SECRET, "tool_catalog": "none", **(options or {})},
     )
     app = create_app(config, spine=spine, clock=clock, now=now, lenses=lenses)
     port = free_port()
@@ -150,7 +150,12 @@ def pg_database() -> Iterator[str]:
 def gateway_env(tmp: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ATOMS_")}
     env.update(
-        {"ATOMS_DATA_DIR": str(tmp / "data"), "ATOMS_JWT_SECRET": SECRET, "ATOMS_LOG_LEVEL": "WARNING"}
+        {
+            "ATOMS_DATA_DIR": str(tmp / "data"),
+            "ATOMS_JWT_SECRET": SECRET,
+            "ATOMS_LOG_LEVEL": "WARNING",
+            "ATOMS_GATEWAY_TOOL_CATALOG": "none",
+        }
     )
     env.update(extra)
     return env
