@@ -28,7 +28,6 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import TupleRow
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from gateway.spine import postgres_canvas
 from gateway.spine.base import CommandRecord, SpineEvent, SpineUnavailable
 from gateway.spine.canvas_rows import CanvasRead, Decide, SnapshotRow, TransactOutcome
 from gateway.spine.checks import (
@@ -41,6 +40,7 @@ from gateway.spine.checks import (
     check_name,
     encode_payload,
 )
+from gateway.spine.postgres_canvas import read_canvas, read_snapshot, transact
 from gateway.spine.postgres_schema import ensure_schema
 from gateway.spine.stream_batcher import Pending, StreamBatcher
 from gateway.spine.waiters import WakeHub
@@ -198,20 +198,18 @@ class PostgresSpine:
     ) -> TransactOutcome:
         check_append(stream, tenant_id, "canvas")
         async with self._connection("canvas_transact") as conn:
-            outcome = await postgres_canvas.transact(
-                conn, stream, tenant_id, decide, since_revision, patch_key
-            )
+            outcome = await transact(conn, stream, tenant_id, decide, since_revision, patch_key)
         if outcome.write is not None and outcome.write.event_type is not None:
             self._hub.seen(stream, outcome.seq)
         return outcome
 
     async def canvas_read(self, stream: str) -> CanvasRead | None:
         async with self._connection("canvas_read") as conn:
-            return await postgres_canvas.read_canvas(conn, stream)
+            return await read_canvas(conn, stream)
 
     async def canvas_snapshot(self, stream: str, revision: int | None = None) -> SnapshotRow | None:
         async with self._connection("canvas_snapshot") as conn:
-            return await postgres_canvas.read_snapshot(conn, stream, revision)
+            return await read_snapshot(conn, stream, revision)
 
     async def trim_commands(self, older_than: float) -> int:
         check_epoch(older_than)
