@@ -122,9 +122,7 @@ def test_a_patch_that_breaks_the_canvas_schema_is_refused_and_the_state_is_uncha
             http, 0, {"op": "add", "path": "/timeline/tracks/-", "value": {"id": "v", "clips": [clip]}}
         )
         before = http.get(f"{CANVAS}/state").json()
-        bad_type = _patch(
-            http, 1, {"op": "add", "path": "/timeline/tracks/0/clips/0/speed", "value": "fast"}
-        )
+        bad_type = _patch(http, 1, {"op": "add", "path": "/timeline/tracks/0/clips/0/speed", "value": "fast"})
         bad_field = _patch(
             http, 1, {"op": "add", "path": "/timeline/tracks/0/clips/0/colour", "value": "red"}
         )
