@@ -66,12 +66,14 @@ class CanvasReplica:
             return False
         if revision != self.revision + 1:
             raise ReplicaBehind(f"commit {revision} arrived at revision {self.revision}", value=revision)
-        self.state = apply_ops(self.state, data["ops"]).state
+        self.state = apply_ops(self.state, data["ops"], in_place=True).state
         self.revision = revision
         self.applied += 1
         expected = data.get("state_sha256")
         if expected is not None and hashlib.sha256(self.text().encode()).hexdigest() != expected:
-            raise ReplicaDiverged(f"the replica differs from the gateway at revision {revision}", value=revision)
+            raise ReplicaDiverged(
+                f"the replica differs from the gateway at revision {revision}", value=revision
+            )
         return True
 
     def text(self) -> str:

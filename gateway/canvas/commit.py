@@ -79,9 +79,10 @@ def state_sha256(text: str) -> str:
 
 
 def _current(row: CanvasRow | None, types: CanvasTypes) -> tuple[CanvasType, Any, int]:
+    """The canvas's type, a private copy of its state (freshly parsed) and its revision."""
     if row is None:
         generic = types.get(GENERIC)
-        return generic, generic.initial, 0
+        return generic, json.loads(canonical(generic.initial)), 0
     return types.get(row.canvas_type), json.loads(row.state_text), row.revision
 
 
@@ -132,7 +133,7 @@ def commit_decider(
         if base < revision:
             _rebase(patch, state, revision, intervening)
         try:
-            applied = apply_ops(state, patch.ops)
+            applied = apply_ops(state, patch.ops, in_place=True)
         except PatchFailure as failure:
             error = PatchTestFailed if failure.test else PatchFailed
             raise error(

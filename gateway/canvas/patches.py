@@ -203,9 +203,10 @@ def _touches(doc: Any, op: Mapping[str, Any]) -> tuple[list[Pointer], list[Point
     return writes, [source]
 
 
-def apply_ops(state: Any, ops: Sequence[Mapping[str, Any]]) -> Applied:
-    """``state`` after ``ops`` (``state`` itself is not changed); PatchFailure names a failing op."""
-    doc = copy.deepcopy(state)
+def apply_ops(state: Any, ops: Sequence[Mapping[str, Any]], *, in_place: bool = False) -> Applied:
+    """``state`` after ``ops``; PatchFailure names a failing op. ``state`` itself is changed only
+    ``in_place`` (for a caller that owns it, e.g. just parsed: copying costs more than parsing)."""
+    doc = state if in_place else copy.deepcopy(state)
     writes: list[Pointer] = []
     reads: list[Pointer] = []
     for index, op in enumerate(ops):

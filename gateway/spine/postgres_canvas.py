@@ -5,7 +5,8 @@ in whichever replica) and returns, in one round trip, the state row, the revisio
 patch's base and any revision its key already made. The gateway decides in Python (apply the
 patch, validate) while holding it; ``gateway.canvas_apply`` then appends the event (through
 ``spine_append``, so its ``pg_notify`` fires at commit), stores the state and records the
-revision. Four round trips in all: BEGIN, begin, apply, COMMIT.
+revision. In pipeline mode that is two round trips (BEGIN with begin, apply with COMMIT), which
+is also how long the canvas stays locked beyond the decision itself.
 """
 
 from __future__ import annotations
@@ -51,24 +52,36 @@ async def transact(
     since_revision: int | None,
     patch_key: str | None,
 ) -> TransactOutcome:
-    async with conn.transaction():
-        cur = await conn.execute(_BEGIN, (stream, since_revision, patch_key))
-        found = await cur.fetchone()
-        assert found is not None  # the function always returns one row
-        if found[6] is not None:
-            revision, seq, body_sha256 = found[6]
-            replay = Replay(int(revision), int(seq), body_sha256)
-            return TransactOutcome(None, replay.seq, 0.0, replay=replay)
-        row = None
-        if found[0] is not None:
-            snapshot = None if found[4] is None else int(found[4])
-            row = CanvasRow(str(found[0]), int(found[1]), str(found[2]), int(found[3]), snapshot)
-        intervening = [RevisionRow(int(r), int(s), tuple(p)) for r, s, p in (found[5] or [])]
-        write = decide(row, intervening)
-        if write is None:
-            head = await _head(conn, stream)
-            return TransactOutcome(None, head, 0.0)
-        return await _apply(conn, stream, tenant_id, write)
+    async with conn.pipeline():
+        await conn.execute("BEGIN")
+        try:
+            cur = await conn.execute(_BEGIN, (stream, since_revision, patch_key))
+            found = await cur.fetchone()
+            assert found is not None  # the function always returns one row
+            outcome = await _decide_and_apply(conn, stream, tenant_id, decide, found)
+        except BaseException:
+            await conn.execute("ROLLBACK")
+            raise
+        await conn.execute("COMMIT")
+    return outcome
+
+
+async def _decide_and_apply(
+    conn: Conn, stream: str, tenant_id: str, decide: Decide, found: tuple[Any, ...]
+) -> TransactOutcome:
+    if found[6] is not None:
+        revision, seq, body_sha256 = found[6]
+        replay = Replay(int(revision), int(seq), body_sha256)
+        return TransactOutcome(None, replay.seq, 0.0, replay=replay)
+    row = None
+    if found[0] is not None:
+        snapshot = None if found[4] is None else int(found[4])
+        row = CanvasRow(str(found[0]), int(found[1]), str(found[2]), int(found[3]), snapshot)
+    intervening = [RevisionRow(int(r), int(s), tuple(p)) for r, s, p in (found[5] or [])]
+    write = decide(row, intervening)
+    if write is None:
+        return TransactOutcome(None, await _head(conn, stream), 0.0)
+    return await _apply(conn, stream, tenant_id, write)
 
 
 async def _apply(conn: Conn, stream: str, tenant_id: str, write: CanvasWrite) -> TransactOutcome:
