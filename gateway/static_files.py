@@ -1,6 +1,6 @@
 """The canvas viewer page (``gateway/static/``), served by the gateway at ``/ui/<file>``.
 
-Three fixed files, read once; nothing else under the folder is reachable. A strict Content
+Four fixed files, read once; nothing else under the folder is reachable. A strict Content
 Security Policy: the page runs only its own script and talks only to its own origin.
 """
 
@@ -20,6 +20,7 @@ _TYPES = {
     "canvas.html": "text/html; charset=utf-8",
     "canvas.js": "text/javascript; charset=utf-8",
     "canvas.css": "text/css; charset=utf-8",
+    "canvas.svg": "image/svg+xml",
 }
 _HEADERS = {
     "Content-Security-Policy": (
