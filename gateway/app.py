@@ -141,7 +141,7 @@ def create_app(
         Route(CANVAS + "/ws-ticket", issue_ticket, methods=["POST"]),
         Route(CANVAS + "/state", read_state, methods=["GET"]),
         Route(CANVAS + "/snapshots", take_snapshot, methods=["POST"]),
-        Route(CANVAS + "/snapshots/{revision:int}", read_snapshot, methods=["GET"]),
+        Route(CANVAS + "/snapshots/{revision}", read_snapshot, methods=["GET"]),
         Route(RUN + "/events", subscribe_run, methods=["GET"]),
         Route(RUN + "/events", publish_run_event, methods=["POST"]),
         WebSocketRoute("/v1/ws", websocket_endpoint),

@@ -14,10 +14,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from gateway.context import GatewayContext
-from gateway.errors import LensDenied
+from gateway.errors import LensDenied, SnapshotNotFound
 from gateway.lenses import Lens
 
 __all__ = ["read_snapshot", "read_state", "take_snapshot"]
+
+_MAX_REVISION_DIGITS = 18  # below 2**63: what the spines store
 
 
 def _require_read(lens: Lens, target: str) -> None:
@@ -47,7 +49,10 @@ async def read_snapshot(request: Request) -> JSONResponse:
     actor, address = await ctx.caller(request, "canvas")
     lens = ctx.lens(actor)
     _require_read(lens, "snapshot_created")
-    snap = await ctx.canvas.snapshot_at(address, int(request.path_params["revision"]))
+    raw = str(request.path_params["revision"])
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= _MAX_REVISION_DIGITS):
+        raise SnapshotNotFound("no such snapshot of this canvas", value=raw)
+    snap = await ctx.canvas.snapshot_at(address, int(raw))
     state = await ctx.canvas.snapshot_state(address, snap)
     body = {
         "canvas_type": snap.canvas_type,

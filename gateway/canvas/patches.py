@@ -53,6 +53,7 @@ _NEEDS_FROM = frozenset({"move", "copy"})
 _KEY_PATTERN_MAX = 128
 _MAX_OPS = 1000
 _MISSING = object()
+_MAX_INDEX_DIGITS = 9
 
 
 @dataclass(frozen=True)
@@ -174,11 +175,16 @@ def _node(doc: Any, parts: Pointer) -> Any:
     for part in parts:
         if isinstance(node, dict):
             node = node.get(part, _MISSING)
-        elif isinstance(node, list) and part.isascii() and part.isdigit() and int(part) < len(node):
+        elif isinstance(node, list) and _is_index(part) and int(part) < len(node):
             node = node[int(part)]
         else:
             return _MISSING
     return node
+
+
+def _is_index(part: str) -> bool:
+    # Bounded: int() of thousands of digits is refused (and no array is that long anyway).
+    return part.isascii() and part.isdigit() and len(part) <= _MAX_INDEX_DIGITS
 
 
 def _structural(doc: Any, parts: Pointer) -> Pointer:
@@ -219,7 +225,7 @@ def apply_ops(state: Any, ops: Sequence[Mapping[str, Any]], *, in_place: bool = 
             doc = jsonpatch.apply_patch(doc, [copy.deepcopy(dict(op))], in_place=True)
         except jsonpatch.JsonPatchTestFailed as exc:
             raise PatchFailure(index, op, str(exc), test=True) from None
-        except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException, TypeError) as exc:
+        except (jsonpatch.JsonPatchException, jsonpointer.JsonPointerException, TypeError, ValueError) as exc:
             raise PatchFailure(index, op, str(exc)) from None
     return Applied(doc, tuple(writes), tuple(reads))
 
