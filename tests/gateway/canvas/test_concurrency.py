@@ -21,6 +21,7 @@ import pytest
 from gateway.canvas.patches import canonical
 from gateway.canvas_client import CanvasFollower, ReplicaBehind
 from gateway.client import GatewayClient, GatewayError, SseEvent
+from gateway.spine.sqlite import SqliteSpine
 from tests.gateway.conftest import CANVAS, Gateway, serve_gateway, token
 
 OPERATIONS = 1000
@@ -150,12 +151,17 @@ async def _observer(url: str, log: list[tuple[int, str]], ready: anyio.Event) ->
 @contextlib.contextmanager
 def _gateways(tmp_path: Path, spine_options: dict[str, Any]) -> Iterator[tuple[Gateway, Gateway]]:
     options = {**spine_options, **OPTIONS}
-    with serve_gateway(tmp_path / "one", options=options) as first:
-        if "database_url" not in spine_options:
-            yield first, first
-            return
-        with serve_gateway(tmp_path / "two", options=options) as second:
-            yield first, second
+    if "database_url" not in spine_options:
+        # NORMAL: no fsync per commit group; what is measured here is ordering, not durability.
+        spine = SqliteSpine(tmp_path / "spine.sqlite3", synchronous="NORMAL")
+        with serve_gateway(tmp_path / "one", spine=spine, options=options) as only:
+            yield only, only
+        return
+    with (
+        serve_gateway(tmp_path / "one", options=options) as first,
+        serve_gateway(tmp_path / "two", options=options) as second,
+    ):
+        yield first, second
 
 
 def test_two_agents_1000_operations_every_replica_ends_identical(
