@@ -66,7 +66,7 @@ def serve_anchor(port: int) -> None:
                 yield {"event": "stream_ready", "data": "{}"}
                 while True:
                     data = await queue.get()
-                    yield {"event": "state_patch", "data": data}
+                    yield {"event": "log_line", "data": data}
             finally:
                 queues.discard(queue)
 
@@ -142,7 +142,7 @@ async def measure(base_url: str, subscribers: int, events: int) -> tuple[list[fl
             first = time.time()
             for n in range(events):
                 await http.post(
-                    f"{CANVAS}/events", json={"type": "state_patch", "data": {"n": n, "t": time.time()}}
+                    f"{CANVAS}/events", json={"type": "log_line", "data": {"n": n, "t": time.time()}}
                 )
             with anyio.fail_after(120):
                 await done.wait()

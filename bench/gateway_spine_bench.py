@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gateway.spine.base import Spine
 from gateway.spine.postgres import PostgresSpine
-from gateway.spine.postgres_schema import MIGRATION_PATH
+from gateway.spine.postgres_schema import MIGRATION_PATHS
 from gateway.spine.sqlite import SqliteSpine
 
 ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -135,7 +135,8 @@ async def main(args: argparse.Namespace) -> None:
     dsn = f"postgresql://postgres@127.0.0.1:5432/{db}"
     try:
         with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(MIGRATION_PATH.read_bytes())
+            for path in MIGRATION_PATHS:
+                conn.execute(path.read_bytes())
         with tempfile.TemporaryDirectory() as tmp:
             anchor = RawAnchor(dsn, args.pool)
             ours_pg = PostgresSpine(dsn, apply_schema=False, pool_max_size=args.pool)

@@ -16,6 +16,9 @@ from starlette.routing import Route, WebSocketRoute
 
 from core.errors import AtomsError, InvalidInput
 from gateway.browser import GatewayCors
+from gateway.canvas.catalog import ToolCatalog
+from gateway.canvas.manifest import ToolGate, admit_all
+from gateway.canvas_routes import read_snapshot, read_state, take_snapshot
 from gateway.commands import chat_send, send_command
 from gateway.context import GatewayContext
 from gateway.errors import MethodNotAllowed, RouteNotFound
@@ -25,9 +28,16 @@ from gateway.publish import publish_canvas_event, publish_run_event
 from gateway.settings import GatewayConfig
 from gateway.sidecars import resolve_sidecar
 from gateway.spine import Spine, open_spine
-from gateway.sse import subscribe_canvas, subscribe_run
+from gateway.sse import subscribe_canvas, subscribe_chat_thread, subscribe_run
+from gateway.static_files import static_file, viewer_redirect
 from gateway.streams import SCOPE_PATH
-from gateway.ws import Rooms, issue_ticket, websocket_endpoint
+from gateway.ws import (
+    Rooms,
+    chat_websocket_endpoint,
+    issue_chat_ticket,
+    issue_ticket,
+    websocket_endpoint,
+)
 
 __all__ = ["create_app"]
 
@@ -78,10 +88,14 @@ def create_app(
     clock: Callable[[], float] = time.monotonic,
     now: Callable[[], float] = time.time,
     lenses: Mapping[str, Lens] = DEFAULT_LENSES,
+    catalog: ToolCatalog | None = None,
+    tool_gate: ToolGate = admit_all,
 ) -> Starlette:
     """The gateway app on ``spine`` (default: the one the settings name, opened by the lifespan).
 
-    ``clock`` (monotonic) and ``now`` (epoch seconds) are the gateway's time; ``lenses`` its roles.
+    ``clock`` (monotonic) and ``now`` (epoch seconds) are the gateway's time; ``lenses`` its roles;
+    ``catalog`` where canvas tool buttons come from (default: the one the settings name) and
+    ``tool_gate`` which of them an actor may have (the seam for maturity levels).
     """
     ctx = GatewayContext(
         config,
@@ -89,6 +103,8 @@ def create_app(
         clock=clock,
         now=now,
         lenses=dict(lenses),
+        catalog=catalog,
+        tool_gate=tool_gate,
     )
 
     async def live(_: Request) -> JSONResponse:
@@ -123,9 +139,19 @@ def create_app(
         Route(CANVAS + "/chat", chat_send, methods=["POST"]),
         Route(CANVAS + "/sidecars/resolve", resolve_sidecar, methods=["POST"]),
         Route(CANVAS + "/ws-ticket", issue_ticket, methods=["POST"]),
+        Route(CANVAS + "/state", read_state, methods=["GET"]),
+        Route(CANVAS + "/snapshots", take_snapshot, methods=["POST"]),
+        Route(CANVAS + "/snapshots/{revision}", read_snapshot, methods=["GET"]),
         Route(RUN + "/events", subscribe_run, methods=["GET"]),
         Route(RUN + "/events", publish_run_event, methods=["POST"]),
         WebSocketRoute("/v1/ws", websocket_endpoint),
+        # The platform UI transport's paths: the chat thread is the canvas, the rest of the
+        # scope comes from the token's pins.
+        Route("/sse/chat/{thread_id}", subscribe_chat_thread, methods=["GET"]),
+        Route("/ws/chat/{thread_id}/ticket", issue_chat_ticket, methods=["POST"]),
+        WebSocketRoute("/ws/chat/{thread_id}", chat_websocket_endpoint),
+        Route("/ui", viewer_redirect, methods=["GET"]),
+        Route("/ui/{name}", static_file, methods=["GET"]),
     ]
     app = Starlette(
         routes=routes,

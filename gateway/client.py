@@ -4,8 +4,11 @@ async with GatewayClient("http://127.0.0.1:8800", token=jwt) as gw:
     canvas = canvas_path(scope)                  # /v1/<tenant>/.../canvases/<canvas_id>
     async for event in gw.subscribe(canvas):     # reconnects and resumes by itself
         ...
-    await gw.publish(canvas, "state_patch", {"status": "done"})
+    state = await gw.state(canvas)              # {"revision", "state", "seq", "tools", ...}
+    await gw.patch(canvas, state["revision"], [{"op": "add", "path": "/title", "value": "Draft"}])
     await gw.command(canvas, "import_media", {"source": "clip.mp4"})
+
+A replica of a canvas's state, kept by applying its commits: :mod:`gateway.canvas_client`.
 """
 
 from __future__ import annotations
@@ -37,8 +40,12 @@ class GatewayError(AtomsError):
     def __init__(self, status: int, body: dict[str, Any]) -> None:
         found = body.get("error")
         error: dict[str, Any] = found if isinstance(found, dict) else {}
+        details = error.get("details")
         super().__init__(
-            str(error.get("message", f"HTTP {status}")), value=error.get("value"), hint=error.get("hint")
+            str(error.get("message", f"HTTP {status}")),
+            value=error.get("value"),
+            hint=error.get("hint"),
+            details=details if isinstance(details, dict) else None,
         )
         self.status = status
         self.error_code = str(error.get("code", "unknown"))
@@ -148,6 +155,33 @@ class GatewayClient:
         return await self._post(
             f"{stream}/events", {"type": type, "data": data or {}, "sidecars": sidecars or []}
         )
+
+    async def patch(
+        self,
+        canvas: str,
+        base_revision: int,
+        ops: list[dict[str, Any]],
+        *,
+        kind: str = "state_patch",
+        idempotency_key: str | None = None,
+        sidecars: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """Commit RFC 6902 ``ops`` written against ``base_revision`` (``kind="token_patch"``: paths
+        relative to /tokens). Returns ``{"id", "type": "canvas_commit", "revision", "replayed"}``;
+        a conflict raises GatewayError 409 ``patch_conflict`` naming the paths in ``details``."""
+        data: dict[str, Any] = {"base_revision": base_revision, "ops": ops}
+        if idempotency_key is not None:
+            data["idempotency_key"] = idempotency_key
+        return await self.publish(canvas, kind, data, sidecars)
+
+    async def state(self, canvas: str) -> dict[str, Any]:
+        """The canvas's state as this caller's lens sees it, its revision, type, tool buttons and
+        ``seq`` (subscribe with ``Last-Event-ID: seq`` to follow it from there)."""
+        response = await self.http.get(f"{canvas}/state")
+        payload: dict[str, Any] = response.json() if response.content else {}
+        if response.status_code >= 400:
+            raise GatewayError(response.status_code, payload)
+        return payload
 
     async def command(
         self,

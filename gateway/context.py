@@ -5,15 +5,29 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from starlette.requests import HTTPConnection, Request
 
+from core.discovery import project_root
 from core.errors import InvalidInput, Unauthenticated
 from core.media import MediaStore
 from gateway.browser import check_browser_write
+from gateway.canvas.catalog import (
+    RegistryCatalog,
+    SentinelCatalog,
+    SpecsFileCatalog,
+    StaticCatalog,
+    ToolCatalog,
+)
+from gateway.canvas.commit import CanvasLimits
+from gateway.canvas.documents import SnapshotDocuments
+from gateway.canvas.manifest import Manifest, ToolGate, admit_all
+from gateway.canvas.service import CanvasService
+from gateway.canvas.types import CanvasTypes
 from gateway.dev_tokens import read_dev_secret
 from gateway.envelopes import Model, parse_envelope
-from gateway.errors import EnvelopeTooLarge
+from gateway.errors import EnvelopeTooLarge, ThreadScopeMissing
 from gateway.hub import HubRegistry
 from gateway.identity import Actor, TokenVerifier, local_actor
 from gateway.lenses import DEFAULT_LENSES, Lens, lens_for
@@ -23,9 +37,11 @@ from gateway.spine import RetainedSpine, Spine
 from gateway.streams import StreamAddress, StreamKind, authorize
 from gateway.tickets import TicketBook
 
-__all__ = ["GatewayContext"]
+__all__ = ["GatewayContext", "open_catalog"]
 
 TOKEN_COOKIE = "atoms_gateway_token"  # noqa: S105 -- a cookie name, not a secret
+# What a chat thread path needs from the token's atoms_scope pins (the tenant is its own claim).
+THREAD_SCOPE_FIELDS = ("mode", "project_id", "surface_id", "app_id")
 _HUB_POLL_S = 1.0
 _MAX_LENGTH_DIGITS = 18
 
@@ -41,7 +57,11 @@ class GatewayContext:
     now: Callable[[], float] = time.time
     metrics: GatewayMetrics = field(default_factory=GatewayMetrics)
     lenses: dict[str, Lens] = field(default_factory=lambda: dict(DEFAULT_LENSES))
+    catalog: ToolCatalog | None = None
+    tool_gate: ToolGate = admit_all
     hubs: HubRegistry = field(init=False)
+    canvas: CanvasService = field(init=False)
+    manifest: Manifest = field(init=False)
     tickets: TicketBook = field(init=False)
     verifier: TokenVerifier | None = field(init=False)
     _store: MediaStore | None = field(default=None, init=False)
@@ -49,12 +69,22 @@ class GatewayContext:
 
     def __post_init__(self) -> None:
         options = self.config.options
-        self.spine = RetainedSpine(
+        retained = RetainedSpine(
             self.spine,
             keep_events=options.retention_events,
             command_ttl_s=options.command_retention_s,
             now=self.now,
         )
+        self.spine = retained
+        limits = CanvasLimits(
+            rebase_window=options.rebase_window,
+            max_state_bytes=options.max_state_bytes,
+            snapshot_every=options.snapshot_every,
+            snapshot_inline_bytes=options.snapshot_inline_bytes,
+        )
+        self.canvas = CanvasService(self.spine, CanvasTypes(), limits, SnapshotDocuments(lambda: self.store))
+        retained.floor = self.canvas.retention_floor
+        self.manifest = Manifest(self.catalog or open_catalog(self.config), self.tool_gate)
         self.hubs = HubRegistry(self.spine, poll_s=_HUB_POLL_S, on_drop=self.metrics.drops.inc)
         self.tickets = TicketBook(ttl_s=options.ws_ticket_ttl_s, clock=self.clock)
         if options.jwt_secret is not None:
@@ -115,11 +145,43 @@ class GatewayContext:
         authorize(actor, address)
         return actor, address
 
+    async def thread_caller(self, conn: HTTPConnection) -> tuple[Actor, StreamAddress]:
+        """For ``/sse/chat/{thread_id}`` and ``/ws/chat/{thread_id}``: the thread is a canvas, the
+        rest of its scope comes from the token's pins (401/403 as for the canonical path)."""
+        actor = await self.authenticate(conn)
+        params = {**actor.pinned, "tenant_id": actor.tenant_id, "canvas_id": conn.path_params["thread_id"]}
+        missing = [name for name in THREAD_SCOPE_FIELDS if not params.get(name)]
+        if missing:
+            raise ThreadScopeMissing(
+                f"the token pins no {', '.join(missing)}: a chat thread path carries only the thread id",
+                value=missing[0],
+            )
+        address = StreamAddress.from_path("canvas", params)
+        authorize(actor, address)
+        return actor, address
+
     async def envelope(
         self, request: Request, model: type[Model], defaults: dict[str, str] | None = None
     ) -> Model:
         body = await read_limited(request, self.config.options.max_envelope_bytes)
         return parse_envelope(model, body, self.config.options, defaults)
+
+
+def open_catalog(config: GatewayConfig) -> ToolCatalog:
+    """The tool catalog the settings name (see GatewayOptions.tool_catalog)."""
+    options = config.options
+    choice = options.tool_catalog
+    if choice == "registry" or (choice is None and options.database_url is not None):
+        if options.database_url is None:
+            return StaticCatalog()
+        return RegistryCatalog(
+            options.database_url.get_secret_value(), refresh_s=options.tool_catalog_refresh_s
+        )
+    if choice in (None, "sentinel"):
+        return SentinelCatalog(project_root())
+    if choice == "none":
+        return StaticCatalog()
+    return SpecsFileCatalog(Path(choice))
 
 
 async def read_limited(request: Request, limit: int) -> bytes:

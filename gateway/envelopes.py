@@ -22,14 +22,15 @@ from pydantic import (
 
 from core.errors import InvalidInput
 from core.media import MediaRef, parse_media_uri
+from gateway.canvas.patches import parse_patch
 from gateway.errors import EnvelopeTooLarge, InvalidEnvelope
-from gateway.event_parts import check_state_patch
 from gateway.inline_media import check_no_inline_media
 from gateway.json_body import decode_json_body
 from gateway.settings import GatewayOptions
 
 __all__ = [
     "EVENT_TYPES",
+    "GATEWAY_WRITTEN",
     "ChatSendIn",
     "CommandIn",
     "EphemeralIn",
@@ -48,6 +49,8 @@ EventType = Literal[
     "log_line",
 ]
 EVENT_TYPES: tuple[str, ...] = EventType.__args__  # type: ignore[attr-defined]
+# Types only the gateway appends: commits of patches, and snapshots of canvas state.
+GATEWAY_WRITTEN = ("canvas_commit", "snapshot_created")
 _KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
 
 
@@ -77,12 +80,21 @@ class EventIn(_Envelope):
 
     @model_validator(mode="after")
     def _shape_of_type(self) -> EventIn:
-        if self.type == "token_patch" and not isinstance(self.data.get("tokens"), dict):
-            raise ValueError("a token_patch carries data.tokens: an object of token path -> value")
-        if self.type == "CANVAS_READY" and not isinstance(self.data.get("canvas_type"), str):
-            raise ValueError("CANVAS_READY carries data.canvas_type and data.tools (the tool manifest)")
-        if self.type == "state_patch":
-            check_state_patch(self.data)
+        if self.type in GATEWAY_WRITTEN:
+            raise ValueError(
+                f"{self.type} is written by the gateway: send a state_patch or token_patch "
+                "(or POST .../snapshots for a snapshot)"
+            )
+        if self.type in ("state_patch", "token_patch"):
+            parse_patch(self.type, self.data)
+        if self.type == "CANVAS_READY":
+            if not isinstance(self.data.get("canvas_type"), str):
+                raise ValueError("CANVAS_READY carries data.canvas_type")
+            if "tools" in self.data or "revision" in self.data:
+                raise ValueError(
+                    "CANVAS_READY's tools come from the muscles' canvas_tools and its revision from the "
+                    "canvas: send data.canvas_type (and anything else the canvas shows), not tools or revision"
+                )
         return self
 
 

@@ -6,10 +6,14 @@ is made of (:mod:`gateway.event_parts`: the event type, ``command:<name>``, ``to
 ``state:<path>``), so one rule covers every type, published over HTTP or sent over the
 WebSocket:
 
-- a write needs every target of what is sent (403 ``lens_denied`` naming the first refused);
-- a read sees an event only if it may read the event's own target, and then without the tokens
-  and state parts it may not read; a lens without media (``sidecars="redacted"``) also gets
-  sidecars and every media reference in the payload redacted;
+- a write needs every target of what is sent (403 ``lens_denied`` naming the first refused); a
+  ``state_patch`` and a ``token_patch`` pass it once, on their operations' paths;
+- a read sees an event only if it may read the event's own target, and then without the tokens,
+  operations and state parts it may not read (and, unless it reads everything, without the
+  commit's ``state_sha256``, which only a full replica can check); a lens without media
+  (``sidecars="redacted"``) also gets sidecars and every media reference in the payload
+  redacted. A canvas state (a snapshot, ``GET .../state``) is seen the same way;
+- the tool buttons of ``CANVAS_READY`` are those whose command it may write;
 - resolving a sidecar to a presigned URL needs the sidecar's mime type in ``resolve``.
 """
 
@@ -21,7 +25,7 @@ from fnmatch import fnmatchcase
 from typing import Any, Literal
 
 from gateway.errors import LensDenied
-from gateway.event_parts import event_target, redact_parts, targets
+from gateway.event_parts import event_target, redact_parts, redact_state, targets
 from gateway.media_refs import redact_sidecars, scrub_media
 
 __all__ = ["DEFAULT_LENSES", "Lens", "lens_for"]
@@ -66,11 +70,23 @@ class Lens:
         seen = dict(event)
         if self.read != ("*",):
             seen["data"] = redact_parts(type, data, self.may_read)
+            seen["data"].pop("state_sha256", None)
         if self.sidecars == "redacted":
             seen["data"] = scrub_media(seen.get("data") or {})
             if "sidecars" in seen:
                 seen["sidecars"] = redact_sidecars(list(seen["sidecars"] or []))
         return seen
+
+    def view_state(self, state: Any) -> Any:
+        """A whole canvas state as this lens sees it (the input is not changed)."""
+        if not isinstance(state, dict):
+            return state
+        seen = state if self.read == ("*",) else redact_state(state, self.may_read)[0]
+        return scrub_media(seen) if self.sidecars == "redacted" else seen
+
+    def shows_tool(self, command: str) -> bool:
+        """Whether a canvas tool button belongs on this actor's canvas: it may send its command."""
+        return self.may_write(f"command:{command}")
 
 
 _EVENT_TYPES = (

@@ -33,6 +33,9 @@ class GatewayMetrics:
             "Resumes older than retention answered with resync_required",
             registry=self.registry,
         )
+        self.commits = Counter(
+            "gateway_canvas_commits", "Patches committed to canvas state", registry=self.registry
+        )
         self.rejected = Counter("gateway_rejected", "Refused requests", ["code"], registry=self.registry)
         self.relay_latency = Histogram(
             "gateway_relay_latency_seconds",

@@ -2,10 +2,12 @@
 
 A muscle's ``MuscleSpec`` lists its canvas tools (``import_media`` -> tool ``register``). The
 router subscribes to a canvas stream; for each ``command`` whose name is such a canvas tool it
-calls the bound tool over MCP with the command's args, and publishes the outcome: a
-``state_patch`` (running, then done or failed with the tool's result or coded error) and, when
-the result is media, a ``snapshot_created`` carrying it as a sidecar. It holds no canvas logic
-and runs no tools itself.
+calls the bound tool over MCP with the command's args, and reports the outcome in the canvas
+state at ``/commands/<command id>``: a ``state_patch`` marking it running, then one marking it
+done (with the tool's result; a media result also rides as a sidecar of that commit) or failed
+(with the coded error). Its patches touch only their own command's path, so they rebase onto
+whatever else the canvas did meanwhile; it follows the revision from the commits it sees. It
+holds no canvas logic and runs no tools itself.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
 from core.spec import MuscleSpec
-from gateway.client import GatewayClient, SseEvent
+from gateway.client import GatewayClient, GatewayError, SseEvent
 
 __all__ = ["Binding", "MuscleEndpoint", "RouterConfig", "ToolRouter", "load_specs", "run_router"]
 
@@ -81,6 +83,7 @@ class ToolRouter:
     bindings: dict[str, Binding]
     endpoints: Mapping[str, MuscleEndpoint]
     muscle_token: str | None = None
+    revision: int = 0  # the newest canvas revision seen: the base of the router's patches
     _sessions: dict[str, Client] = field(default_factory=dict)
     _stack: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
 
@@ -105,6 +108,25 @@ class ToolRouter:
         async for event in self.gateway.subscribe(self.canvas, cursor):
             if event.event == "command":
                 await self.handle(event)
+            elif event.event == "canvas_commit":
+                self.revision = max(self.revision, int(event.json()["data"]["revision"]))
+
+    async def report(self, command: dict[str, Any], sidecars: list[dict[str, Any]] | None = None) -> None:
+        """Write the command's status at /commands/<id> (once per status, however often retried)."""
+        op = {"op": "add", "path": f"/commands/{command['id']}", "value": command}
+        key = f"router-{command['id']}-{command['status']}"
+        for attempt in range(2):
+            try:
+                reply = await self.gateway.patch(
+                    self.canvas, self.revision, [op], idempotency_key=key, sidecars=sidecars
+                )
+            except GatewayError as exc:
+                if attempt or exc.error_code not in ("base_revision_expired", "patch_conflict"):
+                    raise
+                self.revision = int((await self.gateway.state(self.canvas))["revision"])
+                continue
+            self.revision = max(self.revision, int(reply["revision"]))
+            return
 
     async def handle(self, event: SseEvent) -> None:
         body = event.json()
@@ -113,7 +135,7 @@ class ToolRouter:
         if binding is None or binding.muscle not in self.endpoints:
             return  # another agent's command
         command = {"id": body["id"], "name": name, "muscle": binding.muscle, "tool": binding.tool}
-        await self.gateway.publish(self.canvas, "state_patch", {"command": {**command, "status": "running"}})
+        await self.report({**command, "status": "running"})
         try:
             session = await self._session(binding.muscle)
             result = await session.call_tool(binding.tool, body["data"].get("args") or {})
@@ -121,23 +143,14 @@ class ToolRouter:
             logger.exception("calling %s.%s failed", binding.muscle, binding.tool)
             self._sessions.pop(binding.muscle, None)
             error = {"code": "tool_unreachable", "message": type(exc).__name__}
-            await self.gateway.publish(
-                self.canvas, "state_patch", {"command": {**command, "status": "failed", "error": error}}
-            )
+            await self.report({**command, "status": "failed", "error": error})
             return
         content = result.structured_content or {}
         if result.is_error:
-            patch = {**command, "status": "failed", "error": content.get("error", content)}
-            await self.gateway.publish(self.canvas, "state_patch", {"command": patch})
+            await self.report({**command, "status": "failed", "error": content.get("error", content)})
             return
         refs = [content] if _is_media_ref(content) else [v for v in content.values() if _is_media_ref(v)]
-        await self.gateway.publish(
-            self.canvas, "state_patch", {"command": {**command, "status": "done", "result": content}}
-        )
-        if refs:
-            await self.gateway.publish(
-                self.canvas, "snapshot_created", {"command": command, "media": len(refs)}, sidecars=refs
-            )
+        await self.report({**command, "status": "done", "result": content}, sidecars=refs)
 
 
 async def run_router(config: RouterConfig) -> None:

@@ -61,6 +61,24 @@ class GatewayOptions(BaseSettings):
     )
     jwt_audience: str | None = Field(default=None, description="Required 'aud' claim, e.g. authenticated")
     shutdown_grace_s: float = Field(default=5.0, ge=0)
+    # Canvas state (gateway/canvas): rebasing, limits and snapshots.
+    rebase_window: int = Field(
+        default=1000, ge=1, description="Revisions a patch's base may be behind and still be rebased"
+    )
+    max_state_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="Largest canvas state (canonical JSON)"
+    )
+    snapshot_every: int = Field(default=100, ge=1, description="Revisions between canvas snapshots")
+    snapshot_inline_bytes: int = Field(
+        default=32 * 1024, ge=0, description="Larger snapshots are stored as media_v2 documents"
+    )
+    tool_catalog: str | None = Field(
+        default=None,
+        description="Where CANVAS_READY's tools come from: 'registry' (public.muscles on ATOMS_DATABASE_URL), "
+        "'sentinel' (`sentinel spec` on this checkout), 'none', or the path of a `sentinel spec` JSON "
+        "file; unset: registry with a database URL, else sentinel",
+    )
+    tool_catalog_refresh_s: float = Field(default=60.0, gt=0, description="How often the registry is re-read")
 
     @field_validator("allowed_origins", mode="before")
     @classmethod

@@ -1,10 +1,13 @@
 """Downstream SSE: one stream per canvas (and per run), resumable by Last-Event-ID.
 
 Order of a subscription: optional ``stream_ready`` (a fresh connection learns the head as its
-cursor) or ``resync_required`` (a cursor older than retention, carrying the latest snapshot the
-reader's lens may see), then a catch-up from the spine, then live events from the hub. Ids are
-the spine's per-stream sequence numbers, so they strictly increase and a resume skips nothing
-and repeats nothing; events the lens hides are skipped, the rest are sent as the lens sees them.
+cursor) or ``resync_required`` (a cursor older than retention: on a canvas it carries the newest
+snapshot of its state, as the reader's lens sees it, and its ``id`` is the snapshot's resume
+point, so the catch-up that follows replays every commit after the snapshot's revision), then a
+catch-up from the spine, then live events from the hub. Ids are the spine's per-stream sequence
+numbers, so they strictly increase and a resume skips nothing and repeats nothing; events the
+lens hides are skipped, the rest are sent as the lens sees them. ``CANVAS_READY`` reaches each
+reader with the tool buttons its actor may use (:mod:`gateway.canvas.manifest`).
 
 A stream lives no longer than the token that opened it: at its ``exp`` the relay sends
 ``token_expired`` (no id, so the client's cursor stays) and ends; the client reconnects with a
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
@@ -24,14 +28,15 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
+from gateway.canvas.service import snapshots_href
 from gateway.context import GatewayContext
 from gateway.hub import Subscription
-from gateway.lenses import Lens
+from gateway.identity import Actor
 from gateway.spine import SpineEvent
 from gateway.sse_wire import dumps, parse_cursor, wire_event
 from gateway.streams import StreamAddress, StreamKind
 
-__all__ = ["subscribe_canvas", "subscribe_run"]
+__all__ = ["subscribe", "subscribe_canvas", "subscribe_chat_thread", "subscribe_run"]
 
 _BATCH = 500
 
@@ -43,18 +48,20 @@ class _Relay:
         self,
         ctx: GatewayContext,
         address: StreamAddress,
-        lens: Lens,
+        actor: Actor,
         subscription: Subscription,
-        expires_at: float | None,
     ):
         self.ctx = ctx
         self.shutdown = anyio.Event()  # set by sse-starlette when the server begins to stop
         self.spine = ctx.spine
+        self.address = address
         self.key = address.key
-        self.lens = lens
+        self.actor = actor
+        self.lens = ctx.lens(actor)
         self.subscription = subscription
-        self.expires_at = expires_at
+        self.expires_at = actor.expires_at
         self.cursor = 0
+        self._tools: list[dict[str, Any]] | None = None  # this reader's buttons, read when first needed
 
     def _remaining_s(self) -> float | None:
         return None if self.expires_at is None else self.expires_at - self.ctx.now()
@@ -63,12 +70,16 @@ class _Relay:
         remaining = self._remaining_s()
         return remaining is not None and remaining <= 0
 
-    def _send(self, event: SpineEvent) -> ServerSentEvent | None:
+    async def _send(self, event: SpineEvent) -> ServerSentEvent | None:
         """The event as the lens sees it, or None when it hides it (the cursor moves on either way)."""
         self.cursor = event.seq
         seen = self.lens.view(wire_event(event))
         if seen is None:
             return None
+        if event.type == "CANVAS_READY":
+            if self._tools is None:
+                self._tools = await self.ctx.manifest.for_actor(self.actor, self.lens)
+            seen["data"] = {**seen["data"], "tools": self._tools}
         self.ctx.metrics.events_out.inc()
         self.ctx.metrics.relay_latency.observe(max(0.0, time.time() - event.created_at))
         return ServerSentEvent(data=dumps(seen), event=event.type, id=str(event.seq))
@@ -79,7 +90,7 @@ class _Relay:
             for event in batch:
                 if until is not None and event.seq > until:
                     return
-                item = self._send(event)
+                item = await self._send(event)
                 if item is not None:
                     yield item
             if len(batch) < _BATCH:
@@ -98,32 +109,37 @@ class _Relay:
             self.cursor = cursor
             return
         self.ctx.metrics.resyncs.inc()
-        found = await self._latest_visible_snapshot(first)
-        self.cursor = found[0] if found is not None else max(first - 1, 0)
+        snapshot, resume = await self._newest_snapshot()
+        self.cursor = resume if resume is not None else max(first - 1, 0)
         body = {
             "reason": "cursor_ahead_of_stream" if cursor > head else "cursor_older_than_retention",
             "cursor": cursor,
             "first_retained": first,
             "head": head,
-            "snapshot": found[1] if found is not None else None,
+            "snapshot": snapshot,
         }
         yield ServerSentEvent(data=dumps(body), event="resync_required", id=str(self.cursor))
 
-    async def _latest_visible_snapshot(self, first: int) -> tuple[int, dict[str, Any]] | None:
-        """(seq, the lens's view) of the newest retained snapshot_created this reader may see."""
-        # Rare path (only resyncs): scan what is retained.
-        latest: tuple[int, dict[str, Any]] | None = None
-        after = max(first - 1, 0)
-        while True:
-            batch = await self.spine.read_after(self.key, after, _BATCH)
-            for event in reversed(batch):
-                seen = self.lens.view(wire_event(event)) if event.type == "snapshot_created" else None
-                if seen is not None:
-                    latest = (event.seq, seen)
-                    break
-            if len(batch) < _BATCH:
-                return latest
-            after = batch[-1].seq
+    async def _newest_snapshot(self) -> tuple[dict[str, Any] | None, int | None]:
+        """(the newest snapshot of the canvas's state as this reader sees it, its resume point).
+
+        A snapshot in a media_v2 document is not inlined: its ``href`` reads it through the
+        gateway (with the reader's lens)."""
+        if self.address.kind != "canvas" or not self.lens.may_read("snapshot_created"):
+            return None, None
+        snap = await self.spine.canvas_snapshot(self.key)
+        if snap is None:
+            return None, None
+        body: dict[str, Any] = {
+            "revision": snap.revision,
+            "canvas_type": snap.canvas_type,
+            "resume_seq": snap.resume_seq,
+        }
+        if snap.state_text is not None:
+            body["state"] = self.lens.view_state(json.loads(snap.state_text))
+        else:
+            body["href"] = f"{snapshots_href(self.address)}/{snap.revision}"
+        return body, snap.resume_seq
 
     async def _next(self) -> SpineEvent | None:
         queue = self.subscription.queue
@@ -176,7 +192,7 @@ class _Relay:
                 if event.seq > self.cursor + 1:
                     async for item in self._catch_up(until=event.seq - 1):
                         yield item
-                live = self._send(event)
+                live = await self._send(event)
                 if live is not None:
                     yield live
         finally:
@@ -209,15 +225,19 @@ class RelayResponse(EventSourceResponse):
             group.cancel_scope.cancel()
 
 
+def subscribe(ctx: GatewayContext, request: Request, actor: Actor, address: StreamAddress) -> RelayResponse:
+    """The SSE response for an authenticated, authorised reader of ``address``."""
+    ctx.lens(actor)  # an unknown role is refused before the stream opens
+    cursor = parse_cursor(request)
+    relay = _Relay(ctx, address, actor, Subscription(ctx.config.options.queue_limit))
+    options = ctx.config.options
+    return RelayResponse(relay, cursor, options.ping_s, min(1.0, options.shutdown_grace_s))
+
+
 async def _subscribe(request: Request, kind: StreamKind) -> RelayResponse:
     ctx: GatewayContext = request.app.state.ctx
     actor, address = await ctx.caller(request, kind)
-    lens = ctx.lens(actor)
-    cursor = parse_cursor(request)
-    subscription = Subscription(ctx.config.options.queue_limit)
-    relay = _Relay(ctx, address, lens, subscription, actor.expires_at)
-    options = ctx.config.options
-    return RelayResponse(relay, cursor, options.ping_s, min(1.0, options.shutdown_grace_s))
+    return subscribe(ctx, request, actor, address)
 
 
 async def subscribe_canvas(request: Request) -> RelayResponse:
@@ -226,3 +246,10 @@ async def subscribe_canvas(request: Request) -> RelayResponse:
 
 async def subscribe_run(request: Request) -> RelayResponse:
     return await _subscribe(request, "run")
+
+
+async def subscribe_chat_thread(request: Request) -> RelayResponse:
+    """``/sse/chat/{thread_id}``: the canvas stream of the thread, scoped by the token's pins."""
+    ctx: GatewayContext = request.app.state.ctx
+    actor, address = await ctx.thread_caller(request)
+    return subscribe(ctx, request, actor, address)

@@ -40,6 +40,19 @@ class StreamAddress:
                 raise InvalidIdentifier(f"missing scope field {name}", value=name)
         return cls(kind, Scope(**values))
 
+    @classmethod
+    def from_key(cls, key: str) -> StreamAddress | None:
+        """The address a spine stream name was built from, or None for a name it cannot be."""
+        parts = key.split("/")
+        if len(parts) != 7 or parts[0] not in ("canvas", "run"):
+            return None
+        kind: StreamKind = "canvas" if parts[0] == "canvas" else "run"
+        leaf = "canvas_id" if kind == "canvas" else "run_id"
+        try:
+            return cls.from_path(kind, dict(zip((*_BASE_FIELDS, leaf), parts[1:], strict=True)))
+        except InvalidIdentifier:
+            return None
+
     @property
     def stream_id(self) -> str:
         """The leaf identifier: the canvas id or the run id."""

@@ -1,7 +1,9 @@
 """Upstream-ephemeral WebSocket: gestures and presence, relayed to the canvas's other sockets.
 
 Nothing here is stored. A socket opens with a single-use ticket (``POST .../ws-ticket``,
-about 30 s of life); an unknown, used or expired ticket is closed with 1008. Once the socket
+about 30 s of life); an unknown, used or expired ticket is closed with 1008. The chat thread
+alias ``/ws/chat/{thread_id}`` takes tickets too (``POST /ws/chat/{thread_id}/ticket``, or one
+issued for that canvas on its ``/v1/...`` path); a ticket for another canvas is closed with 1008. Once the socket
 has joined its canvas it is told so (``{"type": "socket_ready"}``): from then on it receives
 what the others send. Messages pass the same lenses as events: the sender's lens must allow
 what it sends (an ``error`` frame with ``lens_denied`` otherwise), and each receiver gets the
@@ -24,7 +26,14 @@ from gateway.context import GatewayContext
 from gateway.envelopes import EphemeralIn, parse_envelope
 from gateway.lenses import Lens
 
-__all__ = ["POLICY_VIOLATION", "Rooms", "issue_ticket", "websocket_endpoint"]
+__all__ = [
+    "POLICY_VIOLATION",
+    "Rooms",
+    "chat_websocket_endpoint",
+    "issue_chat_ticket",
+    "issue_ticket",
+    "websocket_endpoint",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +82,27 @@ async def issue_ticket(request: Request) -> JSONResponse:
     )
 
 
+async def issue_chat_ticket(request: Request) -> JSONResponse:
+    ctx: GatewayContext = request.app.state.ctx
+    actor, address = await ctx.thread_caller(request)
+    ctx.lens(actor)
+    value, _ = ctx.tickets.issue(actor, address)
+    thread = address.stream_id
+    return JSONResponse(
+        {"ticket": value, "expires_in_s": ctx.tickets.ttl_s, "url": f"/ws/chat/{thread}?ticket={value}"},
+        status_code=201,
+    )
+
+
 async def websocket_endpoint(socket: WebSocket) -> None:
+    await _serve(socket, thread=None)
+
+
+async def chat_websocket_endpoint(socket: WebSocket) -> None:
+    await _serve(socket, thread=socket.path_params["thread_id"])
+
+
+async def _serve(socket: WebSocket, thread: str | None) -> None:
     ctx: GatewayContext = socket.app.state.ctx
     rooms: Rooms = socket.app.state.rooms
     # Accept first, then close: only a close frame carries 1008 to a browser; a refused
@@ -82,6 +111,9 @@ async def websocket_endpoint(socket: WebSocket) -> None:
     ticket = ctx.tickets.redeem(socket.query_params.get("ticket"))
     if ticket is None:
         await socket.close(POLICY_VIOLATION, "ticket unknown, used or expired")
+        return
+    if thread is not None and (ticket.address.kind != "canvas" or ticket.address.stream_id != thread):
+        await socket.close(POLICY_VIOLATION, "the ticket is for another thread")
         return
     key = ticket.address.key
     author = ticket.actor.public()

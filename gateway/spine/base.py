@@ -11,8 +11,11 @@ backend (SQLite embedded, PostgreSQL shared by replicas) keeps the same promises
 - ``append_command`` is idempotent per ``(tenant_id, idempotency_key)``: one event, one record,
   however many concurrent callers. (The gateway scopes keys further, to a stream and a caller,
   before they reach the spine.)
-- Nothing grows without bound: ``trim`` keeps the newest events of a stream, ``trim_commands``
-  forgets idempotency records older than a point in time.
+- Nothing grows without bound: ``trim`` keeps the newest events of a stream (never deleting
+  past a ``floor``: a canvas's newest snapshot), ``trim_commands`` forgets idempotency records
+  older than a point in time.
+- Canvas state lives beside the events (:mod:`gateway.spine.canvas_rows`): one transaction
+  changes it and appends its event together.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from core.errors import StorageError
+from gateway.spine.canvas_rows import CanvasSpine
 
 __all__ = ["CommandRecord", "Spine", "SpineEvent", "SpineUnavailable"]
 
@@ -57,7 +61,7 @@ class SpineUnavailable(StorageError):
 
 
 @runtime_checkable
-class Spine(Protocol):
+class Spine(CanvasSpine, Protocol):
     async def open(self) -> None: ...
 
     async def close(self) -> None: ...
@@ -97,8 +101,9 @@ class Spine(Protocol):
         callers always read_after() and must not trust it for delivery."""
         ...
 
-    async def trim(self, stream: str, keep_last: int) -> int:
-        """Retention: delete all but the newest keep_last events of the stream; rows removed."""
+    async def trim(self, stream: str, keep_last: int, *, floor: int | None = None) -> int:
+        """Retention: delete all but the newest keep_last events of the stream, and none past
+        ``floor`` when given; rows removed."""
         ...
 
     async def trim_commands(self, older_than: float) -> int:

@@ -57,6 +57,11 @@ def check_keep_last(keep_last: int) -> None:
         raise InvalidArguments("keep_last must be an integer >= 0", value=keep_last)
 
 
+def check_floor(floor: int | None) -> None:
+    if floor is not None and (not isinstance(floor, int) or not 0 <= floor <= MAX_SEQ):
+        raise InvalidArguments(f"floor must be an integer between 0 and {MAX_SEQ}", value=floor)
+
+
 def check_epoch(when: float) -> None:
     if not isinstance(when, (int, float)) or not math.isfinite(when):
         raise InvalidArguments("the time must be a finite number of epoch seconds", value=when)

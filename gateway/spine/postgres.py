@@ -29,15 +29,18 @@ from psycopg.rows import TupleRow
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from gateway.spine.base import CommandRecord, SpineEvent, SpineUnavailable
+from gateway.spine.canvas_rows import CanvasRead, Decide, SnapshotRow, TransactOutcome
 from gateway.spine.checks import (
     MAX_STREAM_CHARS,
     check_after_seq,
     check_append,
     check_epoch,
+    check_floor,
     check_keep_last,
     check_name,
     encode_payload,
 )
+from gateway.spine.postgres_canvas import read_canvas, read_snapshot, transact
 from gateway.spine.postgres_schema import ensure_schema
 from gateway.spine.stream_batcher import Pending, StreamBatcher
 from gateway.spine.waiters import WakeHub
@@ -169,16 +172,44 @@ class PostgresSpine:
             self._hub.seen(record.stream, record.seq)
         return record, inserted
 
-    async def trim(self, stream: str, keep_last: int) -> int:
+    async def trim(self, stream: str, keep_last: int, *, floor: int | None = None) -> int:
         check_name(stream, "stream", MAX_STREAM_CHARS)
         check_keep_last(keep_last)
+        check_floor(floor)
         async with self._connection("trim") as conn:
             cur = await conn.execute(
-                "DELETE FROM gateway.spine_events WHERE stream = %s AND seq <= "
-                "(SELECT head_seq - %s FROM gateway.spine_streams WHERE stream = %s)",
-                (stream, keep_last, stream),
+                "DELETE FROM gateway.spine_events WHERE stream = %s AND seq <= least("
+                "(SELECT head_seq - %s FROM gateway.spine_streams WHERE stream = %s), "
+                "coalesce(%s::bigint, 9223372036854775807))",
+                (stream, keep_last, stream, floor),
             )
             return max(cur.rowcount, 0)
+
+    # -- canvas state ----------------------------------------------------------------------
+
+    async def canvas_transact(
+        self,
+        stream: str,
+        tenant_id: str,
+        decide: Decide,
+        *,
+        since_revision: int | None = None,
+        patch_key: str | None = None,
+    ) -> TransactOutcome:
+        check_append(stream, tenant_id, "canvas")
+        async with self._connection("canvas_transact") as conn:
+            outcome = await transact(conn, stream, tenant_id, decide, since_revision, patch_key)
+        if outcome.write is not None and outcome.write.event_type is not None:
+            self._hub.seen(stream, outcome.seq)
+        return outcome
+
+    async def canvas_read(self, stream: str) -> CanvasRead | None:
+        async with self._connection("canvas_read") as conn:
+            return await read_canvas(conn, stream)
+
+    async def canvas_snapshot(self, stream: str, revision: int | None = None) -> SnapshotRow | None:
+        async with self._connection("canvas_snapshot") as conn:
+            return await read_snapshot(conn, stream, revision)
 
     async def trim_commands(self, older_than: float) -> int:
         check_epoch(older_than)

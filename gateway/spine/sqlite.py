@@ -23,15 +23,18 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from gateway.spine.base import CommandRecord, SpineEvent, SpineUnavailable
+from gateway.spine.canvas_rows import CanvasRead, Decide, SnapshotRow, TransactOutcome
 from gateway.spine.checks import (
     MAX_STREAM_CHARS,
     check_after_seq,
     check_append,
     check_epoch,
+    check_floor,
     check_keep_last,
     check_name,
     encode_payload,
 )
+from gateway.spine.sqlite_canvas import CANVAS_SCHEMA, read_canvas, read_snapshot, transact
 from gateway.spine.sqlite_writer import SqliteWriter
 from gateway.spine.waiters import WakeHub
 
@@ -197,17 +200,17 @@ class SqliteSpine:
         outcome: tuple[CommandRecord, bool] = await self._write(job)
         return outcome
 
-    async def trim(self, stream: str, keep_last: int) -> int:
+    async def trim(self, stream: str, keep_last: int, *, floor: int | None = None) -> int:
         check_name(stream, "stream", MAX_STREAM_CHARS)
         check_keep_last(keep_last)
+        check_floor(floor)
 
         def job(conn: sqlite3.Connection) -> tuple[Any, tuple[str, int] | None]:
             row = conn.execute("SELECT head_seq FROM spine_streams WHERE stream = ?", (stream,)).fetchone()
             if row is None:
                 return 0, None
-            cursor = conn.execute(
-                "DELETE FROM spine_events WHERE stream = ? AND seq <= ?", (stream, int(row[0]) - keep_last)
-            )
+            last = int(row[0]) - keep_last if floor is None else min(int(row[0]) - keep_last, floor)
+            cursor = conn.execute("DELETE FROM spine_events WHERE stream = ? AND seq <= ?", (stream, last))
             return cursor.rowcount, None
 
         removed: int = await self._write(job)
@@ -222,6 +225,33 @@ class SqliteSpine:
 
         removed: int = await self._write(job)
         return removed
+
+    # -- canvas state ----------------------------------------------------------------------
+
+    async def canvas_transact(
+        self,
+        stream: str,
+        tenant_id: str,
+        decide: Decide,
+        *,
+        since_revision: int | None = None,
+        patch_key: str | None = None,
+    ) -> TransactOutcome:
+        check_append(stream, tenant_id, "canvas")
+
+        def job(conn: sqlite3.Connection) -> tuple[Any, tuple[str, int] | None]:
+            outcome = transact(conn, _append_row, stream, tenant_id, decide, since_revision, patch_key)
+            appended = outcome.write is not None and outcome.write.event_type is not None
+            return outcome, ((stream, outcome.seq) if appended else None)
+
+        outcome: TransactOutcome = await self._write(job)
+        return outcome
+
+    async def canvas_read(self, stream: str) -> CanvasRead | None:
+        return await self._read(partial(read_canvas, stream=stream))
+
+    async def canvas_snapshot(self, stream: str, revision: int | None = None) -> SnapshotRow | None:
+        return await self._read(partial(read_snapshot, stream=stream, revision=revision))
 
     # -- reads -----------------------------------------------------------------------------
 
@@ -265,7 +295,7 @@ class SqliteSpine:
         # survives power loss; group commit keeps that cheap. NORMAL survives a killed process
         # but may lose the last commits on power loss.
         conn.execute(f"PRAGMA synchronous={self._synchronous}")
-        conn.executescript(_SCHEMA)
+        conn.executescript(_SCHEMA + CANVAS_SCHEMA)
         return conn
 
     def _reader_conn(self) -> sqlite3.Connection:

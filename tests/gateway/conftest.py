@@ -21,6 +21,7 @@ import uvicorn
 
 from core.scope import Scope
 from gateway.app import create_app
+from gateway.canvas.manifest import ToolGate, admit_all
 from gateway.client import canvas_path
 from gateway.context import GatewayContext
 from gateway.lenses import DEFAULT_LENSES, Lens
@@ -86,13 +87,14 @@ def serve_gateway(
     lenses: Mapping[str, Lens] = DEFAULT_LENSES,
     settings: dict[str, Any] | None = None,
     options: dict[str, Any] | None = None,
+    tool_gate: ToolGate = admit_all,
 ) -> Iterator[Gateway]:
     """The gateway app on uvicorn in a background thread, on a free loopback port."""
     config = load_gateway_config(
         {"data_dir": tmp / "data", "signing_key": "gw-signing-key", **(settings or {})},
-        {"ping_s": 5.0, "jwt_secret": SECRET, **(options or {})},
+        {"ping_s": 5.0, "jwt_secret": SECRET, "tool_catalog": "none", **(options or {})},
     )
-    app = create_app(config, spine=spine, clock=clock, now=now, lenses=lenses)
+    app = create_app(config, spine=spine, clock=clock, now=now, lenses=lenses, tool_gate=tool_gate)
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=2)
@@ -150,7 +152,12 @@ def pg_database() -> Iterator[str]:
 def gateway_env(tmp: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ATOMS_")}
     env.update(
-        {"ATOMS_DATA_DIR": str(tmp / "data"), "ATOMS_JWT_SECRET": SECRET, "ATOMS_LOG_LEVEL": "WARNING"}
+        {
+            "ATOMS_DATA_DIR": str(tmp / "data"),
+            "ATOMS_JWT_SECRET": SECRET,
+            "ATOMS_LOG_LEVEL": "WARNING",
+            "ATOMS_GATEWAY_TOOL_CATALOG": "none",
+        }
     )
     env.update(extra)
     return env

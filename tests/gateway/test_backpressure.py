@@ -127,7 +127,7 @@ def test_sigterm_drains_open_streams_and_a_new_process_loses_nothing(tmp_path: P
                 await event.wait()
             async with GatewayClient(first.base_url, token=DIRECTOR) as agent:
                 for n in range(200):
-                    await agent.publish(CANVAS, "state_patch", {"n": n})
+                    await agent.publish(CANVAS, "log_line", {"n": n})
             started = time.monotonic()
             first.process.send_signal(signal.SIGTERM)
             exit_code = await anyio.to_thread.run_sync(lambda: first.process.wait(timeout=30))
@@ -146,7 +146,7 @@ def test_sigterm_drains_open_streams_and_a_new_process_loses_nothing(tmp_path: P
     async def after() -> list[list[int]]:
         async with GatewayClient(second.base_url, token=DIRECTOR) as agent:
             for n in range(200, 300):
-                await agent.publish(CANVAS, "state_patch", {"n": n})
+                await agent.publish(CANVAS, "log_line", {"n": n})
             for i in range(streams):
                 with anyio.fail_after(60):
                     async for event in agent.stream_once(CANVAS, cursors[i]):

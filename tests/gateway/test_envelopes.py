@@ -81,6 +81,9 @@ def crafted_payloads() -> list[tuple[str, bytes]]:
     return bodies
 
 
+BASE = -1  # placeholder: the test writes each patch against the revision the canvas is at
+
+
 def legitimate_events(n: int) -> list[dict[str, Any]]:
     rng = random.Random(11)
     words = [
@@ -109,28 +112,23 @@ def legitimate_events(n: int) -> list[dict[str, Any]]:
             text = " ".join(rng.choice(words) for _ in range(rng.randrange(5, 200)))
             events.append({"type": "log_line", "data": {"line": f"[{i}] {text}", "level": "info"}})
         elif kind == 2:
-            events.append(
-                {
-                    "type": "state_patch",
-                    "data": {
-                        "path": f"/layers/{i}",
-                        "op": "replace",
-                        "value": {"x": rng.random(), "y": rng.random(), "sha256": SHA, "id": f"layer-{i}"},
-                        "url": f"https://cdn.example.com/a/{SHA}.png?X-Amz-Signature={SHA}&X-Amz-Date=20250101T000000Z",
-                    },
-                }
+            value = {"x": rng.random(), "y": rng.random(), "sha256": SHA, "id": f"layer-{i}"}
+            value["url"] = (
+                f"https://cdn.example.com/a/{SHA}.png?X-Amz-Signature={SHA}&X-Amz-Date=20250101T000000Z"
             )
+            ops = [{"op": "add", "path": f"/layer-{i}", "value": value}]
+            events.append({"type": "state_patch", "data": {"base_revision": BASE, "ops": ops}})
         elif kind == 3:
-            events.append({"type": "snapshot_created", "data": {"snapshot": f"snap-{i}"}, "sidecars": [REF]})
+            events.append({"type": "log_line", "data": {"snapshot": f"snap-{i}"}, "sidecars": [REF]})
         elif kind == 4:
-            events.append(
-                {"type": "token_patch", "data": {"tokens": {"color.primary": f"#{i:06x}", "plan.step": i}}}
-            )
+            tokens = {"color.primary": f"#{i:06x}", "plan.step": i}
+            events.append({"type": "token_patch", "data": {"base_revision": BASE, "tokens": tokens}})
         else:
             events.append(
                 {
-                    "type": "canvas_commit",
+                    "type": "CANVAS_READY",
                     "data": {
+                        "canvas_type": "generic",
                         "message": "metadata: updated, data: kept",
                         "jwt_like": "eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl",
                     },
@@ -156,8 +154,15 @@ def test_50_crafted_inline_media_payloads_are_rejected_with_422(gateway: Gateway
 
 def test_1000_legitimate_events_are_all_accepted(gateway: Gateway) -> None:
     events = legitimate_events(1000)
+    revision = 0
+    statuses = []
     with httpx.Client(base_url=gateway.base_url, headers=DIRECTOR, timeout=10) as http:
-        statuses = [http.post(f"{CANVAS}/events", json=event).status_code for event in events]
+        for event in events:
+            if event["data"].get("base_revision") == BASE:  # patches are written against the head
+                event = {**event, "data": {**event["data"], "base_revision": revision}}
+            response = http.post(f"{CANVAS}/events", json=event)
+            statuses.append(response.status_code)
+            revision = response.json().get("revision", revision)
     assert statuses.count(201) == 1000
 
 

@@ -58,6 +58,13 @@ ROUTES = [
     ("POST", "{canvas}/ws-ticket"),
     ("GET", "{run}/events"),
     ("POST", "{run}/events"),
+    ("GET", "{canvas}/state"),
+    ("POST", "{canvas}/snapshots"),
+    ("GET", "{canvas}/snapshots/1"),
+    ("GET", "{canvas}/snapshots/" + "9" * 40),
+    ("GET", "/sse/chat/canvas-1"),
+    ("POST", "/ws/chat/canvas-1/ticket"),
+    ("GET", "/ui/canvas.html"),
 ]
 TOKENS = [
     token(actor="agent", role="director"),
@@ -102,6 +109,27 @@ data = st.one_of(
     st.dictionaries(st.text(max_size=12), json_value, max_size=5),
     st.fixed_dictionaries({"tokens": st.dictionaries(st.text(max_size=12), json_value, max_size=4)}),
     st.fixed_dictionaries({"ops": st.lists(op, max_size=3)}),
+    # Patches against a base revision, with paths into what earlier examples built.
+    st.fixed_dictionaries(
+        {
+            "base_revision": st.integers(min_value=-2, max_value=6),
+            "ops": st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "op": st.sampled_from(["add", "remove", "replace", "move", "copy", "test"]),
+                        "path": st.sampled_from(["", "/a", "/a/0", "/a/-", "/tokens/x", "/b/" + "9" * 30]),
+                        "value": json_value,
+                    },
+                    optional={"from": st.sampled_from(["", "/a", "/tokens"])},
+                ),
+                max_size=3,
+            ),
+        },
+        optional={"idempotency_key": st.text(max_size=8), "tokens": json_value},
+    ),
+    st.fixed_dictionaries(
+        {"canvas_type": st.sampled_from(["generic", "video_editor", "x"]) | st.text(max_size=8)}
+    ),
     st.fixed_dictionaries({"path": st.text(max_size=12), "op": st.text(max_size=8), "value": json_value}),
     json_value,
 )
@@ -237,7 +265,19 @@ def test_every_route_answers_fuzz_with_coded_errors_only(
 @given(
     method=st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]),
     parts=st.lists(path_part, min_size=0, max_size=9),
-    tail=st.sampled_from(["events", "commands", "chat", "ws-ticket", "sidecars/resolve", ""]),
+    tail=st.sampled_from(
+        [
+            "events",
+            "commands",
+            "chat",
+            "ws-ticket",
+            "sidecars/resolve",
+            "state",
+            "snapshots",
+            "snapshots/2",
+            "",
+        ]
+    ),
     content=body,
 )
 def test_any_method_on_any_path_answers_with_a_coded_error(

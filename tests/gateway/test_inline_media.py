@@ -137,7 +137,7 @@ def _chunks_words(text: str, n: int) -> list[str]:
 def test_broken_up_base64_and_byte_arrays_are_refused_with_422(gateway: Gateway) -> None:
     with httpx.Client(base_url=gateway.base_url, headers=DIRECTOR, timeout=10) as http:
         answers = {
-            name: http.post(f"{CANVAS}/events", json={"type": "state_patch", "data": data})
+            name: http.post(f"{CANVAS}/events", json={"type": "log_line", "data": data})
             for name, data in broken_up_media().items()
         }
     passed = {name: r.status_code for name, r in answers.items() if r.status_code != 422}

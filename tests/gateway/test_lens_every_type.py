@@ -1,6 +1,7 @@
 """Lenses apply to every event type and to the WebSocket: writes are checked against the
-writer's allowlist whatever their type, reads are redacted whatever their type (media references
-wherever they hide), and a resync hands out the latest snapshot the reader may see, as it sees it."""
+writer's allowlist whatever their type (a patch on each of its operations' paths), reads are
+redacted whatever their type (media references wherever they hide), and a resync hands out the
+canvas's newest snapshot as the reader sees it."""
 
 from __future__ import annotations
 
@@ -30,8 +31,8 @@ REF = {
     "size_bytes": 10,
     "sha256": "0" * 64,
 }
-# Reads log lines, state patches and the plan's state only; sees no snapshots; writes nothing.
-AUDITOR_LENS = Lens("auditor", ("log_line", "state_patch", "state:plan", "state:plan.*"), (), "full", ())
+# Reads log lines, commits and the plan's state only; sees no snapshots; writes nothing.
+AUDITOR_LENS = Lens("auditor", ("log_line", "canvas_commit", "state:plan", "state:plan.*"), (), "full", ())
 LENSES = {**DEFAULT_LENSES, "auditor": AUDITOR_LENS}
 
 
@@ -47,30 +48,54 @@ async def _read_all(base_url: str, reader: str, last_event_id: str = "0") -> lis
     return got
 
 
+def _patch(base: int, *ops: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "state_patch", "data": {"base_revision": base, "ops": list(ops)}}
+
+
 def test_every_write_is_checked_against_the_writer_allowlist(gateway: Gateway) -> None:
     refused = {
         "a patch outside the plan": (
             "events",
-            {"type": "state_patch", "data": {"op": "replace", "path": "/layout/grid", "value": 3}},
+            _patch(0, {"op": "replace", "path": "/layout/grid", "value": 3}),
             "state:layout.grid",
         ),
         "one op of several outside the plan": (
             "events",
-            {
-                "type": "state_patch",
-                "data": {
-                    "ops": [{"op": "add", "path": "/plan/0", "value": 1}, {"op": "remove", "path": "/title"}]
-                },
-            },
+            _patch(0, {"op": "add", "path": "/plan/0", "value": 1}, {"op": "remove", "path": "/title"}),
             "state:title",
         ),
-        "a merge patch": ("events", {"type": "state_patch", "data": {"title": "x"}}, "state:title"),
-        "a snapshot": (
+        "a move out of a path it may not write": (
             "events",
-            {"type": "snapshot_created", "data": {"snapshot": "s1"}},
-            "snapshot_created",
+            _patch(0, {"op": "move", "from": "/secret", "path": "/plan/x"}),
+            "state:secret",
         ),
-        "a commit": ("events", {"type": "canvas_commit", "data": {"revision": 3}}, "canvas_commit"),
+        "a patch of the whole document": (
+            "events",
+            _patch(0, {"op": "replace", "path": "", "value": {}}),
+            "state:",
+        ),
+        "a token outside the allowlist": (
+            "events",
+            {"type": "token_patch", "data": {"base_revision": 0, "tokens": {"color.primary": "#000"}}},
+            "token:color.primary",
+        ),
+        "a token operation outside the allowlist": (
+            "events",
+            {
+                "type": "token_patch",
+                "data": {"base_revision": 0, "ops": [{"op": "add", "path": "/color.primary", "value": 1}]},
+            },
+            "token:color.primary",
+        ),
+        "every token at once": (
+            "events",
+            {
+                "type": "token_patch",
+                "data": {"base_revision": 0, "ops": [{"op": "replace", "path": "", "value": {}}]},
+            },
+            "token:*",
+        ),
+        "a snapshot": ("snapshots", {}, "snapshot_created"),
         "chat carrying tokens": (
             "events",
             {"type": "chat_token", "data": {"token": "hi", "tokens": {"color.primary": "#000"}}},
@@ -80,8 +105,9 @@ def test_every_write_is_checked_against_the_writer_allowlist(gateway: Gateway) -
         "a command": ("commands", {"idempotency_key": "c2", "name": "export_mp4"}, "command:export_mp4"),
     }
     allowed = [
-        {"type": "state_patch", "data": {"ops": [{"op": "add", "path": "/plan/steps/0", "value": "cut"}]}},
-        {"type": "state_patch", "data": {"plan": {"steps": []}}},
+        _patch(0, {"op": "add", "path": "/plan", "value": {"steps": []}}),
+        _patch(1, {"op": "add", "path": "/plan/steps/0", "value": "cut"}),
+        {"type": "token_patch", "data": {"base_revision": 2, "tokens": {"plan.step": 1}}},
         {"type": "chat_token", "data": {"token": "thinking"}},
         {"type": "log_line", "data": {"line": "planned"}},
     ]
@@ -102,13 +128,13 @@ def test_every_write_is_checked_against_the_writer_allowlist(gateway: Gateway) -
 
 
 def test_reads_are_redacted_for_every_type_and_media_references_wherever_they_are(gateway: Gateway) -> None:
-    published = [
-        ("state_patch", {"tokens": {"color.primary": "#f00", "plan.step": 1}, "title": "Draft"}),
-        ("canvas_commit", {"revision": 2, "tokens": {"color.primary": "#f00", "copy.title": "Hi"}}),
+    published: list[tuple[str, dict[str, Any]]] = [
+        ("token_patch", {"base_revision": 0, "tokens": {"color.primary": "#f00", "plan.step": 1}}),
+        ("state_patch", {"base_revision": 1, "ops": [{"op": "add", "path": "/title", "value": "Draft"}]}),
         ("log_line", {"line": f"rendered {URI}, 2 s"}),
-        ("state_patch", {URI: {"x": 1}, f"thumb {URI}": 2}),
+        ("state_patch", {"base_revision": 2, "ops": [{"op": "add", "path": "/thumbs", "value": {URI: 1}}]}),
         ("chat_token", {"token": f"  \n\t{URI}"}),
-        ("state_patch", {"result": REF}),
+        ("state_patch", {"base_revision": 3, "ops": [{"op": "add", "path": "/result", "value": REF}]}),
         ("log_line", {"line": "https://cdn.example.com/?src=" + URI.replace(":", "%3A").replace("/", "%2F")}),
         ("log_line", {"line": URI.upper().replace(ASSET.upper(), ASSET)}),
     ]
@@ -122,29 +148,46 @@ def test_reads_are_redacted_for_every_type_and_media_references_wherever_they_ar
 
     planner_view, director_view = anyio.run(run)
     planner = [e.json()["data"] for e in planner_view[:-1]]
-    assert planner[0] == {"tokens": {"plan.step": 1}, "redacted_tokens": 1, "title": "Draft"}
-    assert planner[1] == {"revision": 2, "tokens": {"copy.title": "Hi"}, "redacted_tokens": 1}
+    # A commit shows the operations the reader may read, and no state digest (only a full replica
+    # could check it).
+    assert planner[0] == {
+        "revision": 1,
+        "base_revision": 0,
+        "patch": "token_patch",
+        "ops": [{"op": "add", "path": "/tokens/plan.step", "value": 1}],
+        "redacted_ops": 1,
+    }
+    assert planner[1]["ops"] == [{"op": "add", "path": "/title", "value": "Draft"}]
+    assert "state_sha256" not in planner[1]
     assert planner[2] == {"line": "rendered [redacted], 2 s"}
-    assert planner[3] == {"[redacted]": {"x": 1}, "thumb [redacted]": 2}
+    assert planner[3]["ops"] == [{"op": "add", "path": "/thumbs", "value": {"[redacted]": 1}}]
     assert planner[4] == {"token": "  \n\t[redacted]"}
-    assert planner[5] == {"result": {"redacted": True, "mime_type": "video/mp4"}}
+    assert planner[5]["ops"][0]["value"] == {"redacted": True, "mime_type": "video/mp4"}
     assert planner[6] == {"line": "https://cdn.example.com/?src=[redacted]"}
     assert planner[7] == {"line": "[redacted]"}
     assert all(ASSET not in e.data for e in planner_view)
-    assert [e.json()["data"] for e in director_view[:-1]] == [data for _, data in published]
+    director_data = [e.json()["data"] for e in director_view[:-1]]
+    assert director_data[0]["ops"] == [
+        {"op": "add", "path": "/tokens/color.primary", "value": "#f00"},
+        {"op": "add", "path": "/tokens/plan.step", "value": 1},
+    ]
+    assert len(director_data[0]["state_sha256"]) == 64
+    assert director_data[5]["ops"][0]["value"] == REF
 
 
 def test_a_reader_gets_only_the_state_it_may_read_and_no_event_it_may_not_see(tmp_path: Path) -> None:
     async def run(gw: Gateway) -> list[SseEvent]:
         async with GatewayClient(gw.base_url, token=DIRECTOR) as director:
+            ops = [{"op": "add", "path": "/plan", "value": {}}, {"op": "add", "path": "/secret", "value": {}}]
+            await director.publish(CANVAS, "state_patch", {"base_revision": 0, "ops": ops})
             ops = [
                 {"op": "add", "path": "/plan/a", "value": 1},
-                {"op": "replace", "path": "/secret/x", "value": 2},
+                {"op": "add", "path": "/secret/x", "value": 2},
             ]
-            await director.publish(CANVAS, "state_patch", {"ops": ops})
-            await director.publish(CANVAS, "state_patch", {"op": "replace", "path": "/secret/y", "value": 1})
-            await director.publish(CANVAS, "state_patch", {"plan": 1, "secret": 2})
-            await director.publish(CANVAS, "snapshot_created", {"snapshot": "s1"})
+            await director.publish(CANVAS, "state_patch", {"base_revision": 1, "ops": ops})
+            ops = [{"op": "add", "path": "/secret/y", "value": 1}]
+            await director.publish(CANVAS, "state_patch", {"base_revision": 2, "ops": ops})
+            await director.http.post(f"{CANVAS}/snapshots", json={})
             await director.publish(CANVAS, "chat_token", {"token": "x"})
             await director.publish(CANVAS, "log_line", {"line": "end"})
         return await _read_all(gw.base_url, AUDITOR)
@@ -152,32 +195,27 @@ def test_a_reader_gets_only_the_state_it_may_read_and_no_event_it_may_not_see(tm
     with serve_gateway(tmp_path, lenses=LENSES) as gw:
         events = anyio.run(run, gw)
     assert [(e.event, e.id) for e in events] == [
-        ("state_patch", "1"),
-        ("state_patch", "2"),
-        ("state_patch", "3"),
+        ("canvas_commit", "1"),
+        ("canvas_commit", "2"),
+        ("canvas_commit", "3"),
         ("log_line", "6"),
     ]
-    assert events[0].json()["data"] == {
-        "ops": [{"op": "add", "path": "/plan/a", "value": 1}],
-        "redacted_state": 1,
-    }
-    assert events[1].json()["data"] == {"redacted_state": 1}
-    assert events[2].json()["data"] == {"plan": 1, "redacted_state": 1}
+    first, second, third = (e.json()["data"] for e in events[:3])
+    assert first["ops"] == [{"op": "add", "path": "/plan", "value": {}}] and first["redacted_ops"] == 1
+    assert second["ops"] == [{"op": "add", "path": "/plan/a", "value": 1}] and second["redacted_ops"] == 1
+    assert third["ops"] == [] and third["redacted_ops"] == 1
 
 
-def test_resync_hands_out_the_latest_snapshot_the_reader_may_see(tmp_path: Path) -> None:
+def test_resync_hands_out_the_latest_snapshot_as_the_reader_sees_it(tmp_path: Path) -> None:
     async def run(gw: Gateway) -> tuple[SseEvent, SseEvent, SseEvent]:
         async with GatewayClient(gw.base_url, token=DIRECTOR) as director:
-            for n in range(3):
-                await director.publish(CANVAS, "log_line", {"line": f"{n}"})
-            snapshot = {
-                "snapshot": "s-4",
-                "cover": URI,
-                "tokens": {"color.primary": "#f00", "layout.cols": 3},
-            }
-            await director.publish(CANVAS, "snapshot_created", snapshot, [REF])
-            for n in range(5, 7):
-                await director.publish(CANVAS, "log_line", {"line": f"{n}"})  # retention keeps 3..6
+            tokens = {"color.primary": "#f00", "layout.cols": 3}
+            await director.publish(CANVAS, "token_patch", {"base_revision": 0, "tokens": tokens})
+            ops = [{"op": "add", "path": "/cover", "value": URI}]
+            await director.publish(CANVAS, "state_patch", {"base_revision": 1, "ops": ops})
+            await director.http.post(f"{CANVAS}/snapshots", json={})  # event 3
+            for n in range(4, 8):
+                await director.publish(CANVAS, "log_line", {"line": f"{n}"})  # retention keeps 4..7
         views = []
         for reader in (PLANNER, AUDITOR, DIRECTOR):
             async with GatewayClient(gw.base_url, token=reader) as client:
@@ -191,16 +229,11 @@ def test_resync_hands_out_the_latest_snapshot_the_reader_may_see(tmp_path: Path)
         planner, auditor, director = anyio.run(run, gw)
     assert {planner.event, auditor.event, director.event} == {"resync_required"}
     seen = planner.json()["snapshot"]
-    assert planner.id == "4" and seen["data"] == {
-        "snapshot": "s-4",
-        "cover": "[redacted]",
-        "tokens": {"layout.cols": 3},
-        "redacted_tokens": 1,
-    }
-    assert seen["sidecars"] == [{"redacted": True, "mime_type": "video/mp4"}]
+    assert planner.id == "3" and seen["revision"] == 2
+    assert seen["state"] == {"commands": {}, "cover": "[redacted]", "tokens": {"layout.cols": 3}}
     # The auditor may see no snapshot: none is handed out, and it resumes from the oldest event kept.
-    assert auditor.json()["snapshot"] is None and auditor.id == "2"
-    assert director.id == "4" and director.json()["snapshot"]["data"]["tokens"]["color.primary"] == "#f00"
+    assert auditor.json()["snapshot"] is None and auditor.id == "3"
+    assert director.id == "3" and director.json()["snapshot"]["state"]["tokens"]["color.primary"] == "#f00"
 
 
 async def _next_frame(socket: ClientConnection) -> dict[str, Any]:

@@ -91,9 +91,11 @@ def test_the_planner_receives_the_event_with_sidecars_and_unreadable_tokens_reda
             with anyio.fail_after(20):
                 for event in ready:
                     await event.wait()
-            await director.publish(CANVAS, "snapshot_created", {"snapshot": "s1", "cover": ref["uri"]}, [ref])
+            await director.publish(CANVAS, "log_line", {"snapshot": "s1", "cover": ref["uri"]}, [ref])
             await director.publish(
-                CANVAS, "token_patch", {"tokens": {"color.primary": "#fff", "plan.step": 2}}
+                CANVAS,
+                "token_patch",
+                {"base_revision": 0, "tokens": {"color.primary": "#fff", "plan.step": 2}},
             )
         return seen_planner, seen_director
 
@@ -101,10 +103,14 @@ def test_the_planner_receives_the_event_with_sidecars_and_unreadable_tokens_reda
     snap, tokens = (e.json() for e in planner_view)
     assert snap["sidecars"] == [{"redacted": True, "mime_type": "image/png"}]
     assert snap["data"] == {"snapshot": "s1", "cover": "[redacted]"}
-    assert tokens["data"] == {"tokens": {"plan.step": 2}, "redacted_tokens": 1}
+    assert tokens["data"]["ops"] == [{"op": "add", "path": "/tokens/plan.step", "value": 2}]
+    assert tokens["data"]["redacted_ops"] == 1
     d_snap, d_tokens = (e.json() for e in director_view)
     assert d_snap["sidecars"][0]["uri"] == ref["uri"] and d_snap["data"]["cover"] == ref["uri"]
-    assert d_tokens["data"] == {"tokens": {"color.primary": "#fff", "plan.step": 2}}
+    assert d_tokens["data"]["ops"] == [
+        {"op": "add", "path": "/tokens/color.primary", "value": "#fff"},
+        {"op": "add", "path": "/tokens/plan.step", "value": 2},
+    ]
     assert [e.id for e in planner_view] == [e.id for e in director_view]
 
 
@@ -112,12 +118,15 @@ def test_a_token_patch_outside_the_writer_allowlist_gets_403(gateway: Gateway) -
     with httpx.Client(base_url=gateway.base_url, timeout=10) as http:
         outside = http.post(
             f"{CANVAS}/events",
-            json={"type": "token_patch", "data": {"tokens": {"plan.step": 1, "color.primary": "#000"}}},
+            json={
+                "type": "token_patch",
+                "data": {"base_revision": 0, "tokens": {"plan.step": 1, "color.primary": "#000"}},
+            },
             headers=auth(PLANNER),
         )
         inside = http.post(
             f"{CANVAS}/events",
-            json={"type": "token_patch", "data": {"tokens": {"plan.step": 1}}},
+            json={"type": "token_patch", "data": {"base_revision": 0, "tokens": {"plan.step": 1}}},
             headers=auth(PLANNER),
         )
         unknown_role = http.post(

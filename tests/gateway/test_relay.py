@@ -48,7 +48,7 @@ def test_events_reach_a_subscriber_with_increasing_ids_and_resume_skips_nothing(
                 with anyio.fail_after(20):
                     await subscribed.wait()  # stream_ready: what is published now reaches it
                 for i in range(3):
-                    await agent.publish(CANVAS, "state_patch", {"i": i})
+                    await agent.publish(CANVAS, "log_line", {"i": i})
             for i in range(3, 6):
                 await agent.publish(CANVAS, "log_line", {"line": f"line {i}"})
             resumed = await _collect(canvas, 3, last_event_id=first[-1].id)
@@ -62,7 +62,7 @@ def test_events_reach_a_subscriber_with_increasing_ids_and_resume_skips_nothing(
 
     first, resumed, health = anyio.run(run)
     assert first[0].event == "stream_ready" and first[0].json() == {"head": 0}
-    assert [e.event for e in first[1:]] == ["state_patch"] * 3
+    assert [e.event for e in first[1:]] == ["log_line"] * 3
     assert [e.json()["data"] for e in first[1:]] == [{"i": 0}, {"i": 1}, {"i": 2}]
     assert [e.id for e in first[1:] + resumed] == ["1", "2", "3", "4", "5", "6"]
     assert [e.json()["data"]["line"] for e in resumed] == ["line 3", "line 4", "line 5"]
@@ -73,15 +73,13 @@ def test_events_reach_a_subscriber_with_increasing_ids_and_resume_skips_nothing(
     )
 
 
-def test_a_cursor_older_than_retention_gets_resync_required_with_the_latest_snapshot(tmp_path: Path) -> None:
+def test_a_cursor_older_than_retention_gets_resync_required_then_what_is_retained(tmp_path: Path) -> None:
+    # A stream without canvas state: nothing to reload, the stream goes on from what is kept.
+    # (Canvas snapshots in resyncs: tests/gateway/canvas/test_snapshots.py.)
     async def run(gw: Gateway) -> list[SseEvent]:
         async with GatewayClient(gw.base_url, token=DIRECTOR) as agent:
-            await agent.publish(CANVAS, "state_patch", {"n": 1})
-            await agent.publish(CANVAS, "snapshot_created", {"snapshot": "s-2"})
-            for n in range(3, 8):
-                await agent.publish(CANVAS, "state_patch", {"n": n})
-            await agent.publish(CANVAS, "snapshot_created", {"snapshot": "s-8"})
-            await agent.publish(CANVAS, "state_patch", {"n": 9})  # retention keeps 6..9
+            for n in range(1, 10):
+                await agent.publish(CANVAS, "log_line", {"n": n})  # retention keeps 6..9
             return await _collect(agent, 2, last_event_id="1")
 
     with serve_gateway(tmp_path, options={"retention_events": 4}) as gw:
@@ -90,14 +88,14 @@ def test_a_cursor_older_than_retention_gets_resync_required_with_the_latest_snap
     assert resync.event == "resync_required"
     body = resync.json()
     assert body["reason"] == "cursor_older_than_retention" and body["first_retained"] == 6
-    assert body["snapshot"]["data"] == {"snapshot": "s-8"} and resync.id == "8"
-    assert events[1].id == "9" and events[1].json()["data"] == {"n": 9}
+    assert body["snapshot"] is None and resync.id == "5"
+    assert events[1].id == "6" and events[1].json()["data"] == {"n": 6}
 
 
 def test_a_cursor_ahead_of_the_stream_is_told_to_resync(gateway: Gateway) -> None:
     async def run() -> list[SseEvent]:
         async with GatewayClient(gateway.base_url, token=DIRECTOR) as agent:
-            await agent.publish(CANVAS, "state_patch", {"n": 1})
+            await agent.publish(CANVAS, "log_line", {"n": 1})
             return await _collect(agent, 1, last_event_id="50")
 
     (event,) = anyio.run(run)

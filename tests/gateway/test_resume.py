@@ -35,7 +35,7 @@ async def _publish_all(base_url: str) -> None:
 
         async def worker() -> None:
             for n in counter:
-                response = await http.post(f"{CANVAS}/events", json={"type": "state_patch", "data": {"n": n}})
+                response = await http.post(f"{CANVAS}/events", json={"type": "log_line", "data": {"n": n}})
                 assert response.status_code == 201, response.text
 
         async with anyio.create_task_group() as group:

@@ -1,5 +1,6 @@
 """End to end over real processes: a canvas command -> ``gateway serve`` -> ``gateway route`` ->
-media_v2 over MCP (streamable HTTP) -> ``snapshot_created`` with the MediaRef on the canvas stream."""
+media_v2 over MCP (streamable HTTP) -> the command's status in the canvas state (``canvas_commit``),
+the done one carrying the MediaRef as a sidecar."""
 
 from __future__ import annotations
 
@@ -74,10 +75,10 @@ def test_a_canvas_command_becomes_an_mcp_call_and_a_snapshot_on_the_canvas(tmp_p
             with anyio.fail_after(60):
                 async for event in canvas.subscribe(CANVAS, "0"):
                     seen.append(event)
-                    if event.event == "snapshot_created":
-                        return seen
-                    if event.event == "state_patch" and event.json()["data"]["command"]["status"] == "failed":
-                        return seen
+                    if event.event == "canvas_commit":
+                        status = event.json()["data"]["ops"][0]["value"]["status"]
+                        if status in ("done", "failed"):
+                            return seen
         return seen
 
     try:
@@ -88,15 +89,15 @@ def test_a_canvas_command_becomes_an_mcp_call_and_a_snapshot_on_the_canvas(tmp_p
         stop(muscle)
     logs = "\n".join(p.read_text(errors="replace")[-3000:] for p in (router_log, tmp_path / "gateway.log"))
     kinds = [e.event for e in events]
-    assert kinds == ["command", "state_patch", "state_patch", "snapshot_created"], (kinds, logs)
-    running, done = (e.json()["data"]["command"] for e in events[1:3])
+    assert kinds == ["command", "canvas_commit", "canvas_commit"], (kinds, logs)
+    running, done = (e.json()["data"]["ops"][0]["value"] for e in events[1:3])
+    assert [e.json()["data"]["ops"][0]["path"] for e in events[1:3]] == ["/commands/1"] * 2
     assert (
         running["status"] == "running" and running["tool"] == "register" and running["muscle"] == "media_v2"
     )
     assert done["status"] == "done" and done["result"]["mime_type"] == "video/mp4"
-    snapshot = events[3].json()
-    (ref,) = snapshot["sidecars"]
+    (ref,) = events[2].json()["sidecars"]
     assert (
         ref == done["result"] and ref["filename"] == "clip.mp4" and ref["size_bytes"] == clip.stat().st_size
     )
-    assert snapshot["actor"] == {"kind": "agent", "subject": "tool-router", "role": "router"}
+    assert events[2].json()["actor"] == {"kind": "agent", "subject": "tool-router", "role": "router"}

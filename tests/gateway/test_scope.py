@@ -140,7 +140,7 @@ def test_none_of_1000_tenant_b_events_reach_a_tenant_a_subscriber(gateway: Gatew
             with anyio.fail_after(20):
                 await subscribed.wait()
             for i in range(1000):
-                await b.publish(b_path, "state_patch", {"tenant": "b", "i": i})
+                await b.publish(b_path, "log_line", {"tenant": "b", "i": i})
             await a.publish(a_path, "log_line", {"line": "a-done"})
         return got
 

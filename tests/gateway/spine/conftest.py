@@ -12,7 +12,7 @@ import pytest
 
 from gateway.spine.base import Spine
 from gateway.spine.postgres import PostgresSpine
-from gateway.spine.postgres_schema import MIGRATION_PATH
+from gateway.spine.postgres_schema import MIGRATION_PATHS
 from gateway.spine.sqlite import SqliteSpine
 from tests.conftest import require
 
@@ -55,7 +55,8 @@ def pg_dsn() -> Iterator[str]:
     name = create_database("spine_test")
     try:
         with psycopg.connect(dsn_for(name), autocommit=True) as conn:
-            conn.execute(MIGRATION_PATH.read_bytes())
+            for path in MIGRATION_PATHS:
+                conn.execute(path.read_bytes())
         yield dsn_for(name)
     finally:
         drop_database(name)
