@@ -89,6 +89,15 @@ class Settings(BaseSettings):
         default=7 * 24 * 3600, gt=0, description="Finished jobs are forgotten after this"
     )
 
+    # MCP Tasks (io.modelcontextprotocol/tasks): a job-backed tool called by a client that
+    # declares the extension answers with a task at once.
+    task_ttl_s: float = Field(
+        default=24 * 3600, ge=0, description="A task is forgotten this long after creation; 0: no limit"
+    )
+    task_poll_interval_ms: int = Field(
+        default=1000, ge=50, le=60_000, description="How often clients are asked to poll tasks/get"
+    )
+
     # Housekeeping: what accumulates is swept when a server starts and every sweep_interval_s.
     sweep_interval_s: float = Field(default=3600.0, gt=0)
     upload_retention_s: float = Field(

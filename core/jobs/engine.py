@@ -168,13 +168,21 @@ class JobEngine:
     async def cancel(self, scope: Scope, job_id: str) -> JobStatus:
         """Stop the job: returns once it has stopped (its subprocesses gone), or its current
         status after a bounded wait if it takes longer."""
+        status = await self.request_cancel(scope, job_id)
+        if status.finished:
+            return status
+        return await self.wait(scope, job_id, timeout_s=_CANCEL_WAIT_S)
+
+    async def request_cancel(self, scope: Scope, job_id: str) -> JobStatus:
+        """Ask the daemon to stop the job and return at once (the status as it is now); a
+        finished job is left as it is."""
         row = await self._find(scope, job_id)
         if row.finished:
             return row.status()
         table = await self._opened()
         await anyio.to_thread.run_sync(table.request_cancel, job_id, self._clock())
         await self._poke()
-        return await self.wait(scope, job_id, timeout_s=_CANCEL_WAIT_S)
+        return row.status()
 
     async def wait(
         self, scope: Scope, job_id: str, progress: Progress | None = None, timeout_s: float | None = None

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.errors import Unauthenticated
-from core.serving.runtime import TENANT_SCOPE_KEY
+from core.serving.caller import CALLER_SCOPE_KEY, Caller
 
 __all__ = ["BearerAuth"]
 
@@ -45,7 +45,7 @@ class BearerAuth:
             await self.app(scope, receive, send)
             return
         if not self.tokens:
-            scope[TENANT_SCOPE_KEY] = self.default_tenant
+            scope[CALLER_SCOPE_KEY] = Caller(tenant_id=self.default_tenant, actor="local")
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -66,5 +66,5 @@ class BearerAuth:
             )
             await send({"type": "http.response.body", "body": body})
             return
-        scope[TENANT_SCOPE_KEY] = tenant
+        scope[CALLER_SCOPE_KEY] = Caller(tenant_id=tenant, actor=tenant)
         await self.app(scope, receive, send)

@@ -22,15 +22,13 @@ from core.media.store import MediaStore
 from core.media.workspace import WORK_DIR, BlockingWorkspace, Workspace
 from core.progress import Progress
 from core.scope import Scope
+from core.serving.caller import Caller, caller_of_request
 from core.serving.job_tools import JobTools
 from core.settings import Settings, load_settings
 
-__all__ = ["TENANT_SCOPE_KEY", "MuscleRuntime"]
+__all__ = ["MuscleRuntime"]
 
 logger = logging.getLogger(__name__)
-
-# The HTTP auth middleware stores the verified tenant under this ASGI scope key.
-TENANT_SCOPE_KEY = "atoms.tenant_id"
 
 
 class MuscleRuntime:
@@ -116,18 +114,28 @@ class MuscleRuntime:
         await self.start()
         yield
 
-    def scope_for(self, ctx: Context[Any, Any] | None) -> Scope:
-        """The caller's scope: the verified HTTP tenant, else the configured one (stdio)."""
+    @property
+    def name(self) -> str:
+        """The muscle's name: its folder's (muscles/<category>/<name>/service.py)."""
+        return self.job_tools.name
+
+    def caller_for(self, ctx: Context[Any, Any] | None) -> Caller:
+        """The caller of an MCP request: the verified HTTP caller, else the configured tenant."""
         request = None
         if ctx is not None:
             try:
                 request = ctx.request_context.request
             except ValueError:
                 request = None
-        asgi_scope = getattr(request, "scope", None)
-        if isinstance(asgi_scope, dict) and TENANT_SCOPE_KEY in asgi_scope:
-            return Scope(tenant_id=asgi_scope[TENANT_SCOPE_KEY])
-        return Scope(tenant_id=self.settings.tenant_id)
+        return self.caller_of(request)
+
+    def caller_of(self, request: object) -> Caller:
+        """The caller of a transport request (a Starlette request over HTTP, None on stdio)."""
+        return caller_of_request(request, Caller(tenant_id=self.settings.tenant_id, actor="local"))
+
+    def scope_for(self, ctx: Context[Any, Any] | None) -> Scope:
+        """The caller's scope: the verified HTTP tenant, else the configured one (stdio)."""
+        return self.caller_for(ctx).scope
 
     @property
     def jobs(self) -> JobEngine:

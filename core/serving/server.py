@@ -3,25 +3,47 @@
 The SDK wraps whatever a tool raises (a suite error, a crash) in its own ToolError; here the
 wrapper is taken off and :func:`core.serving.tool_errors.failed_call` turns the cause into
 the one structured error shape clients branch on. Every tool refuses unknown arguments.
+
+Given its muscle's runtime (as every generated mcp.py does), the server also speaks the MCP
+Tasks extension for the muscle's job-backed tools (:mod:`core.serving.tasks`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
+from mcp_types import CallToolResult
 
 from core.errors import UnknownTool
+from core.jobs import JobStatus
+from core.progress import Progress
+from core.scope import Scope
 from core.serving.strict_arguments import make_strict
+from core.serving.tasks import TasksExtension
 from core.serving.tool_errors import error_result, failed_call
+
+if TYPE_CHECKING:
+    from core.serving.runtime import MuscleRuntime
 
 __all__ = ["MuscleServer"]
 
 
 class MuscleServer(MCPServer[Any]):
     """An ``MCPServer`` whose every failure carries a code and a hint."""
+
+    def __init__(self, *args: Any, runtime: MuscleRuntime | None = None, **kwargs: Any) -> None:
+        self.runtime = runtime
+        self.tasks: TasksExtension | None = None
+        if runtime is not None:
+            kwargs.setdefault("lifespan", runtime.lifespan)
+            self.tasks = TasksExtension(runtime)
+            kwargs["extensions"] = [self.tasks, *kwargs.get("extensions", ())]
+        super().__init__(*args, **kwargs)
+        if self.tasks is not None:
+            self.tasks.server = self
 
     def add_tool(self, fn: Any, *args: Any, **kwargs: Any) -> None:
         super().add_tool(fn, *args, **kwargs)
@@ -44,3 +66,34 @@ class MuscleServer(MCPServer[Any]):
         except ToolError as exc:
             cause = exc.__cause__ if exc.__cause__ is not None else exc
             return failed_call(name, cause, tool.fn_metadata.arg_model.model_fields)
+
+    async def start_task(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any]
+    ) -> CallToolResult | JobStatus:
+        """Submit a call of the job-backed tool ``name`` as a job: its status, or the error
+        result of a call refused before any job exists (arguments, the tool's check)."""
+        tool = self._tool_manager.get_tool(name)
+        if tool is None or self.runtime is None:
+            return error_result(UnknownTool(f"no tool named {name!r}", value=name))
+        known = tool.fn_metadata.arg_model.model_fields
+        try:
+            validated = tool.fn_metadata.validate_arguments(arguments)
+            status = await self.runtime.call(context, f"submit_{name}", **validated)
+        except Exception as exc:  # noqa: BLE001 - the boundary: failed_call logs what is unexpected
+            return failed_call(name, exc, known)
+        return JobStatus.model_validate(status)
+
+    async def job_outcome(self, name: str, job_id: str, scope: Scope) -> CallToolResult:
+        """What the client of a task gets once its job ended: the tool's own result (as a
+        direct call would have returned it) or its coded error."""
+        tool = self._tool_manager.get_tool(name)
+        assert tool is not None and self.runtime is not None
+        try:
+            value = await self.runtime.invoke(
+                "job_result", {"job_id": job_id}, progress=Progress(), scope=scope
+            )
+            converted = tool.fn_metadata.convert_result(value)
+        except Exception as exc:  # noqa: BLE001 - the boundary, as for a direct call
+            return failed_call(name, exc)
+        assert isinstance(converted, CallToolResult)
+        return converted

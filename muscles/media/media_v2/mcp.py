@@ -20,7 +20,7 @@ server = MuscleServer(
     name="media_v2",
     version="1.0.0",
     instructions="Stores audio, video and images for a tenant and hands out references (MediaRefs) to them.\n\nUse it to bring a file into the platform (from an allowed local path, a public URL or a\npresigned upload), to look up, resolve or list what a tenant has stored, to give a\nclient a time-limited download link, and to delete an asset. Every other muscle takes\nand returns media as MediaRefs from here; the tenant is always the caller's own.",
-    lifespan=runtime.lifespan,
+    runtime=runtime,
 )
 
 
