@@ -98,6 +98,11 @@ class Settings(BaseSettings):
         default=1000, ge=50, le=60_000, description="How often clients are asked to poll tasks/get"
     )
 
+    # MCP resources: atoms://media/... reads return the MediaRef, and the text of small documents.
+    resource_text_max_bytes: int = Field(
+        default=1024 * 1024, ge=0, description="Largest text document (SRT, VTT, JSON) inlined in a read"
+    )
+
     # Housekeeping: what accumulates is swept when a server starts and every sweep_interval_s.
     sweep_interval_s: float = Field(default=3600.0, gt=0)
     upload_retention_s: float = Field(

@@ -202,12 +202,28 @@ class MediaStore:
         asset = self.describe(scope, uri)
         return asset.ref, asset.key
 
-    def list(self, scope: Scope) -> list[MediaRef]:
+    def page(
+        self, scope: Scope, *, after: MediaUri | None, limit: int | None
+    ) -> tuple[list[MediaRef], MediaUri | None]:
+        """Up to ``limit`` assets after ``after`` (by asset id, then filename), and the last
+        one's uri when more follow (None on the last page). Storage is read lazily: a page of
+        ``limit`` costs ``limit + 1`` lookups whatever the tenant holds."""
         prefix = tenant_prefix(scope.tenant_id, self.env)
-        refs = []
-        for obj in self.storage.list(prefix):
+        start = (
+            None if after is None else asset_key(scope.tenant_id, self.env, after.asset_id, after.filename)
+        )
+        refs: list[MediaRef] = []
+        for obj in self.storage.list(prefix, start_after=start):
+            if limit is not None and len(refs) == limit:
+                last = MediaUri.parse(refs[-1].uri)
+                return refs, last
             asset_id, filename = obj.key[len(prefix) :].split("/", 1)
             refs.append(_asset(obj, MediaUri(asset_id, filename)).ref)
+        return refs, None
+
+    def list(self, scope: Scope) -> list[MediaRef]:
+        """Every asset of the tenant, by asset id."""
+        refs, _ = self.page(scope, after=None, limit=None)
         return refs
 
     def presign_download(self, scope: Scope, uri: str | MediaUri, *, ttl_s: int) -> PresignedUrl:

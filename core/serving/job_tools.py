@@ -23,6 +23,7 @@ from core.jobs import JobEngine, JobPage, JobStatus
 from core.jobs.tool_jobs import ToolJob, run_tool
 from core.media.store import MediaStore
 from core.scope import Scope
+from core.serving.results import media_refs
 
 __all__ = ["JOB_TOOLS", "SUBMIT_PREFIX", "JobTools", "job_backed"]
 
@@ -110,7 +111,7 @@ class JobTools:
     def _media_kept(self, scope: Scope, result: Any) -> bool:
         """False when a MediaRef in ``result`` names an asset that is gone (or holds other bytes)."""
         store = self._store()
-        for ref in _media_refs(result):
+        for ref in media_refs(result):
             try:
                 stored = store.stat(scope, ref["uri"])
             except (AssetNotFound, InvalidIdentifier, InvalidInput):
@@ -118,17 +119,3 @@ class JobTools:
             if stored.sha256 != ref["sha256"]:
                 return False
         return True
-
-
-def _media_refs(value: Any) -> list[dict[str, Any]]:
-    found = []
-    if isinstance(value, dict):
-        uri = value.get("uri")
-        if isinstance(uri, str) and uri.startswith("atoms://media/") and isinstance(value.get("sha256"), str):
-            found.append(value)
-        for item in value.values():
-            found += _media_refs(item)
-    elif isinstance(value, list):
-        for item in value:
-            found += _media_refs(item)
-    return found

@@ -5,22 +5,30 @@ wrapper is taken off and :func:`core.serving.tool_errors.failed_call` turns the 
 the one structured error shape clients branch on. Every tool refuses unknown arguments.
 
 Given its muscle's runtime (as every generated mcp.py does), the server also speaks the MCP
-Tasks extension for the muscle's job-backed tools (:mod:`core.serving.tasks`).
+Tasks extension for the muscle's job-backed tools (:mod:`core.serving.tasks`), adds a
+``resource_link`` beside every MediaRef a tool returns (:mod:`core.serving.results`) and serves
+``atoms://media/...`` as resources of the caller's tenant (:mod:`core.serving.resources`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+import anyio
+from mcp.server.lowlevel.helper_types import ReadResourceContents
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
-from mcp_types import CallToolResult
+from mcp_types import CallToolResult, InputRequiredResult, ResourceTemplate
+from pydantic import AnyUrl
 
 from core.errors import UnknownTool
 from core.jobs import JobStatus
 from core.progress import Progress
 from core.scope import Scope
+from core.serving.resources import MEDIA_TEMPLATE, is_media_resource, read_media_resource
+from core.serving.results import with_resource_links
 from core.serving.strict_arguments import make_strict
 from core.serving.tasks import TasksExtension
 from core.serving.tool_errors import error_result, failed_call
@@ -62,10 +70,11 @@ class MuscleServer(MCPServer[Any]):
         if tool is None:
             return error_result(UnknownTool(f"no tool named {name!r}", value=name))
         try:
-            return await super().call_tool(name, arguments, context)
+            result = await super().call_tool(name, arguments, context)
         except ToolError as exc:
             cause = exc.__cause__ if exc.__cause__ is not None else exc
             return failed_call(name, cause, tool.fn_metadata.arg_model.model_fields)
+        return with_resource_links(result) if isinstance(result, CallToolResult) else result
 
     async def start_task(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any]
@@ -96,4 +105,20 @@ class MuscleServer(MCPServer[Any]):
         except Exception as exc:  # noqa: BLE001 - the boundary, as for a direct call
             return failed_call(name, exc)
         assert isinstance(converted, CallToolResult)
-        return converted
+        return with_resource_links(converted)
+
+    async def list_resource_templates(self) -> list[ResourceTemplate]:
+        templates = await super().list_resource_templates()
+        return [*templates, MEDIA_TEMPLATE] if self.runtime is not None else templates
+
+    async def read_resource(
+        self, uri: AnyUrl | str, context: Context[Any, Any] | None = None
+    ) -> Iterable[ReadResourceContents] | InputRequiredResult:
+        if self.runtime is None or not is_media_resource(str(uri)):
+            return await super().read_resource(uri, context)
+        runtime = self.runtime
+        scope = runtime.scope_for(context)
+        limit = runtime.settings.resource_text_max_bytes
+        return await anyio.to_thread.run_sync(
+            lambda: read_media_resource(runtime.store, scope, str(uri), text_max_bytes=limit)
+        )
