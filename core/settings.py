@@ -13,13 +13,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from core.errors import ConfigError, MissingConfig
 from core.identifiers import validate_identifier
 
-__all__ = ["Environment", "Settings", "is_loopback", "load_settings"]
+__all__ = ["Environment", "QuotaLimits", "Settings", "is_loopback", "load_host_settings", "load_settings"]
 
 Environment = Literal["local", "staging", "production"]
 
@@ -33,6 +33,16 @@ def _split_paths(value: object) -> object:
     if isinstance(value, str):
         return [part for part in value.split(":") if part]
     return value
+
+
+class QuotaLimits(BaseModel):
+    """A tenant's quotas (0: no limit); see core.metering.quotas."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    calls_per_minute: int = Field(default=0, ge=0)
+    concurrent_jobs: int = Field(default=0, ge=0)
+    cpu_seconds_per_day: float = Field(default=0.0, ge=0)
 
 
 class Settings(BaseSettings):
@@ -103,6 +113,24 @@ class Settings(BaseSettings):
         default=1024 * 1024, ge=0, description="Largest text document (SRT, VTT, JSON) inlined in a read"
     )
 
+    # Usage ledger (core.metering): every tool call and job is a record, written in batches.
+    ledger_database_url: SecretStr | None = Field(
+        default=None,
+        description="PostgreSQL (Supabase) holding public.usage_ledger; unset: SQLite in data_dir "
+        "(local only: staging and production require it)",
+    )
+    ledger_batch_size: int = Field(default=200, ge=1, le=10_000, description="Records one write stores")
+    ledger_flush_interval_s: float = Field(
+        default=1.0, gt=0, le=60, description="A smaller batch is written after this long"
+    )
+    ledger_retention_s: float = Field(default=400 * 24 * 3600, gt=0, description="Records are kept this long")
+    quota_calls_per_minute: int = Field(default=0, ge=0, description="Per tenant and process; 0: no limit")
+    quota_concurrent_jobs: int = Field(default=0, ge=0, description="Queued and running jobs per tenant")
+    quota_cpu_seconds_per_day: float = Field(default=0.0, ge=0, description="Per tenant and UTC day")
+    quota_overrides: dict[str, QuotaLimits] = Field(
+        default_factory=dict, description="tenant_id -> its own limits, as JSON"
+    )
+
     # Housekeeping: what accumulates is swept when a server starts and every sweep_interval_s.
     sweep_interval_s: float = Field(default=3600.0, gt=0)
     upload_retention_s: float = Field(
@@ -121,6 +149,18 @@ class Settings(BaseSettings):
     @classmethod
     def _split_import_roots(cls, value: object) -> object:
         return _split_paths(value)
+
+    @property
+    def quota_defaults(self) -> QuotaLimits:
+        return QuotaLimits(
+            calls_per_minute=self.quota_calls_per_minute,
+            concurrent_jobs=self.quota_concurrent_jobs,
+            cpu_seconds_per_day=self.quota_cpu_seconds_per_day,
+        )
+
+    @property
+    def ledger_db_path(self) -> Path:
+        return self.data_dir / "ledger.sqlite3"
 
     @property
     def jobs_db_path(self) -> Path:
@@ -153,6 +193,14 @@ class Settings(BaseSettings):
             tmp.replace(key_file)
         return key_file.read_text().strip().encode()
 
+    def missing_for_serving(self) -> list[str]:
+        """What a muscle host of this environment lacks: the environment's needs, and the
+        PostgreSQL usage ledger (staging and production keep no ledger on local disk)."""
+        missing = self.missing_for_env()
+        if self.env != "local" and self.ledger_database_url is None:
+            missing.append("ATOMS_LEDGER_DATABASE_URL")
+        return missing
+
     def missing_for_env(self) -> list[str]:
         """Settings the environment requires but lacks (empty for local)."""
         if self.env == "local":
@@ -178,17 +226,28 @@ def is_loopback(host: str) -> bool:
 
 def load_settings(**overrides: object) -> Settings:
     """Read and check the settings; raise a :class:`ConfigError` naming what is wrong."""
+    return _checked(overrides, serving=False)
+
+
+def load_host_settings(**overrides: object) -> Settings:
+    """:func:`load_settings` for a muscle host: it also needs the PostgreSQL usage ledger
+    outside local (see :meth:`Settings.missing_for_serving`)."""
+    return _checked(overrides, serving=True)
+
+
+def _checked(overrides: dict[str, object], *, serving: bool) -> Settings:
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         fields = ", ".join(f"ATOMS_{'_'.join(str(p) for p in err['loc']).upper()}" for err in exc.errors())
         raise ConfigError(f"invalid settings: {fields}", value=fields) from None
-    missing = settings.missing_for_env()
+    missing = settings.missing_for_serving() if serving else settings.missing_for_env()
     if missing:
+        ledger = " and the usage ledger in PostgreSQL (ATOMS_LEDGER_DATABASE_URL)" if serving else ""
         raise MissingConfig(
             f"ATOMS_ENV={settings.env} needs {', '.join(missing)}",
             value=missing,
             hint="Staging and production never fall back to local storage: configure S3 "
-            "(ATOMS_STORAGE=s3, ATOMS_S3_BUCKET, ATOMS_S3_REGION or ATOMS_S3_ENDPOINT_URL).",
+            "(ATOMS_STORAGE=s3, ATOMS_S3_BUCKET, ATOMS_S3_REGION or ATOMS_S3_ENDPOINT_URL)" + ledger + ".",
         )
     return settings

@@ -30,6 +30,7 @@ from core.media.mime import detect_mime, is_media_mime
 from core.media.probe import probe_sync
 from core.media.ref import MediaRef, MediaUri
 from core.media.staging import StagedFile
+from core.metering.meter import add_bytes_in, add_bytes_out
 from core.scope import Scope
 from core.settings import Settings
 from core.storage import ObjectInfo, PresignedUrl, Storage, asset_key, open_storage, tenant_prefix, upload_key
@@ -126,6 +127,7 @@ class MediaStore:
     def register_source(self, scope: Scope, source: str, filename: str | None = None) -> MediaRef:
         """Register ``source``: a path under the import roots, an http(s) URL, or upload://<id>."""
         staged, name = self.intake.stage_source(scope, source, filename)
+        add_bytes_in(staged.size_bytes)  # what came in from the path, URL or upload
         return self.register_staged(scope, staged, name)
 
     def stage_local(self, path: Path) -> StagedFile:
@@ -174,6 +176,7 @@ class MediaStore:
             stored = self.storage.put_file(
                 key, staged.path, content_type=mime, sha256=staged.sha256, metadata=metadata
             )
+        add_bytes_out(staged.size_bytes)
         return _asset(stored, uri)
 
     def presign_upload(
@@ -241,11 +244,14 @@ class MediaStore:
                 self.storage.download(asset.key, dest)
         except NotFound:
             raise AssetNotFound("no such asset for this tenant", value=asset.ref.uri) from None
+        add_bytes_in(asset.ref.size_bytes)
         return dest
 
     def materialize(self, scope: Scope, uri: str | MediaUri, dest: Path) -> Path:
         """A copy of an asset at ``dest``, a local file of the caller's own."""
-        self.storage.download(self.describe(scope, uri).key, dest)
+        asset = self.describe(scope, uri)
+        self.storage.download(asset.key, dest)
+        add_bytes_in(asset.ref.size_bytes)
         return dest
 
     def delete(self, scope: Scope, uri: str | MediaUri) -> MediaRef:

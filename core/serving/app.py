@@ -19,11 +19,12 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 
 from core.errors import AtomsError, ConfigError
+from core.serving.host import MuscleHost
 from core.serving.housekeeping import Housekeeper
 from core.serving.http_auth import BearerAuth
 from core.serving.runtime import MuscleRuntime
 from core.serving.server import MuscleServer
-from core.settings import Settings, is_loopback, load_settings
+from core.settings import Settings, is_loopback, load_host_settings
 from core.storage import LocalStorage, media_routes, open_storage
 
 __all__ = [
@@ -76,9 +77,15 @@ def check_bind(host: str, settings: Settings) -> None:
 
 
 def build_http_app(
-    muscles: Sequence[MountedMuscle], settings: Settings, *, single: bool = False
+    muscles: Sequence[MountedMuscle],
+    settings: Settings,
+    *,
+    single: bool = False,
+    host: MuscleHost | None = None,
 ) -> Starlette:
-    """One ASGI app: each muscle at ``/<name>/mcp`` (or ``/mcp`` when ``single``), plus health and /media."""
+    """One ASGI app: each muscle at ``/<name>/mcp`` (or ``/mcp`` when ``single``), plus health and
+    /media; ``host`` (the ledger writer and quotas every muscle shares) is made from the settings
+    unless given."""
     storage = open_storage(settings)
     routes: list[BaseRoute] = []
 
@@ -109,6 +116,9 @@ def build_http_app(
         routes.append(Mount("" if single else f"/{muscle.name}", app=app))
 
     housekeeper = Housekeeper(settings, storage)
+    host = host or MuscleHost(settings)  # one ledger writer and one set of quotas for every muscle
+    for muscle in muscles:
+        muscle.runtime.attach(host)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -118,6 +128,8 @@ def build_http_app(
             housekeeping = await stack.enter_async_context(anyio.create_task_group())
             housekeeping.start_soon(housekeeper.run_periodically)
             stack.callback(housekeeping.cancel_scope.cancel)
+            await host.start()
+            stack.push_async_callback(host.stop)  # after the muscles: their last records are written
             for muscle in muscles:
                 await stack.enter_async_context(muscle.server.session_manager.run())
                 await muscle.runtime.start()
@@ -128,6 +140,7 @@ def build_http_app(
     tokens = {tenant: token.get_secret_value() for tenant, token in settings.auth_tokens.items()}
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.housekeeper = housekeeper
+    app.state.host = host
     app.add_middleware(BearerAuth, tokens=tokens, default_tenant=settings.tenant_id)
     return app
 
@@ -143,7 +156,7 @@ def load_serving_settings(
         overrides["http_port"] = port
     if log_level is not None:
         overrides["log_level"] = log_level
-    settings = load_settings(**overrides)
+    settings = load_host_settings(**overrides)
     configure_logging(settings.log_level)
     return settings
 

@@ -9,7 +9,8 @@ A serving process sweeps when it starts and then every ``ATOMS_SWEEP_INTERVAL_S`
 - presigned uploads that arrived but were never registered, ``ATOMS_UPLOAD_RETENTION_S``
   after they arrived;
 - finished jobs ``ATOMS_JOB_RETENTION_S`` after they ended, and MCP tasks past their TTL
-  (``ATOMS_TASK_TTL_S``).
+  (``ATOMS_TASK_TTL_S``);
+- usage-ledger records older than ``ATOMS_LEDGER_RETENTION_S``.
 Every step is idempotent, so two processes sweeping one data dir do no harm.
 """
 
@@ -25,10 +26,10 @@ from typing import Final
 
 import anyio
 
-from core.errors import AtomsError
 from core.jobs.table import JobTable
 from core.media.work_folders import sweep_work_folders
 from core.media.workspace import WORK_DIR
+from core.metering import open_ledger
 from core.serving.tasks.store import TaskTable
 from core.settings import Settings
 from core.storage import LocalStorage, Storage
@@ -51,6 +52,7 @@ class SweepReport:
     uploads: int = 0
     jobs: int = 0
     tasks: int = 0
+    usage_records: int = 0
 
 
 def sweep(settings: Settings, storage: Storage, *, clock: Callable[[], float] = time.time) -> SweepReport:
@@ -68,7 +70,19 @@ def sweep(settings: Settings, storage: Storage, *, clock: Callable[[], float] = 
     staged = sum(_sweep_old_files(root, settings.staging_retention_s, clock) for root in staging_roots)
     uploads = _sweep_uploads(storage, settings.env, settings.upload_retention_s, clock)
     jobs, tasks = _sweep_jobs_and_tasks(settings, clock)
-    report = SweepReport(work_folders=folders, staged_files=staged, uploads=uploads, jobs=jobs, tasks=tasks)
+    ledger = open_ledger(settings)
+    try:
+        usage = ledger.delete_before(clock() - settings.ledger_retention_s)
+    finally:
+        ledger.close()
+    report = SweepReport(
+        work_folders=folders,
+        staged_files=staged,
+        uploads=uploads,
+        jobs=jobs,
+        tasks=tasks,
+        usage_records=usage,
+    )
     if report != SweepReport():
         logger.info("housekeeping removed %s", report)
     return report
@@ -133,7 +147,7 @@ class Housekeeper:
             return await anyio.to_thread.run_sync(
                 lambda: sweep(self.settings, self.storage, clock=self.clock), abandon_on_cancel=True
             )
-        except (AtomsError, OSError):
+        except Exception:
             logger.exception("housekeeping sweep failed; retrying in %.0f s", self.settings.sweep_interval_s)
             return None
 

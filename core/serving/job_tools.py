@@ -71,7 +71,9 @@ class JobTools:
         """The job-backed tool ``tool`` submits, or None when it is a shared job tool."""
         return tool[len(SUBMIT_PREFIX) :] if tool.startswith(SUBMIT_PREFIX) else None
 
-    async def submit(self, tool: str, arguments: dict[str, Any], scope: Scope) -> JobStatus:
+    async def submit(
+        self, tool: str, arguments: dict[str, Any], scope: Scope, *, actor: str | None = None
+    ) -> JobStatus:
         spec = ToolJob(
             muscle=f"{self.muscle_class.__module__}:{self.muscle_class.__qualname__}",
             tool=tool,
@@ -83,6 +85,7 @@ class JobTools:
             spec,
             kind=f"{self.name}.{tool}",
             still_valid=lambda result: self._media_kept(scope, result),
+            actor=actor,
         )
 
     async def call(self, tool: str, arguments: dict[str, Any], scope: Scope) -> Any:

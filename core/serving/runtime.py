@@ -20,9 +20,11 @@ from core.errors import UnknownTool
 from core.jobs import JobEngine
 from core.media.store import MediaStore
 from core.media.workspace import WORK_DIR, BlockingWorkspace, Workspace
+from core.metering import add_cpu_seconds
 from core.progress import Progress
 from core.scope import Scope
 from core.serving.caller import Caller, caller_of_request
+from core.serving.host import MuscleHost
 from core.serving.job_tools import JobTools
 from core.settings import Settings, load_settings
 
@@ -50,6 +52,8 @@ class MuscleRuntime:
         self._injected: dict[str, dict[str, str]] = {}
         self._store: MediaStore | None = None
         self._jobs: JobEngine | None = None
+        self._host: MuscleHost | None = None
+        self._own_host = False  # made here (no serving entry point attached one): stopped here
         # The muscle's name is its folder's: muscles/<category>/<name>/service.py.
         self.job_tools = JobTools(
             muscle_class, muscle_class.__module__.split(".")[-2], lambda: self.jobs, lambda: self.store
@@ -73,6 +77,19 @@ class MuscleRuntime:
         if self._store is None:
             self._store = MediaStore.from_settings(self.settings, clock=self._clock)
         return self._store
+
+    def attach(self, host: MuscleHost) -> None:
+        """Share ``host`` (the serving process's ledger and quotas) with this muscle."""
+        self._host = host
+        self._own_host = False
+
+    @property
+    def host(self) -> MuscleHost:
+        """The serving process's host; a runtime served without one makes its own."""
+        if self._host is None:
+            self._host = MuscleHost(self.settings, clock=self._clock)
+            self._own_host = True
+        return self._host
 
     @property
     def settings(self) -> Settings:
@@ -107,6 +124,8 @@ class MuscleRuntime:
             if self._jobs is not None:
                 await self._jobs.close()  # the data dir's daemon goes on: jobs outlive this process
                 self._jobs = None
+            if self._own_host and self._host is not None:
+                await self._host.stop()  # its ledger writer writes what waits
 
     @asynccontextmanager
     async def lifespan(self, _server: object) -> AsyncIterator[None]:
@@ -151,9 +170,16 @@ class MuscleRuntime:
         return method  # type: ignore[no-any-return]
 
     async def invoke(
-        self, tool_name: str, arguments: dict[str, Any], *, progress: Progress, scope: Scope
+        self,
+        tool_name: str,
+        arguments: dict[str, Any],
+        *,
+        progress: Progress,
+        scope: Scope,
+        actor: str | None = None,
     ) -> Any:
-        """Call a tool directly (no MCP): errors propagate as raised."""
+        """Call a tool directly (no MCP): errors propagate as raised. ``actor`` is recorded on
+        the jobs the call submits."""
         await self.start()
         if self.job_tools.handles(tool_name):
             submitted = self.job_tools.submitted(tool_name)
@@ -162,7 +188,7 @@ class MuscleRuntime:
             check = tool_options(self._method(submitted)).check  # type: ignore[union-attr]
             if check is not None:
                 await self._run(check, arguments, progress=progress, scope=scope)
-            return await self.job_tools.submit(submitted, arguments, scope)
+            return await self.job_tools.submit(submitted, arguments, scope, actor=actor)
         return await self._run(self._method(tool_name), arguments, progress=progress, scope=scope)
 
     async def _run(
@@ -190,8 +216,9 @@ class MuscleRuntime:
         try:
             if inspect.iscoroutinefunction(function):
                 return await function(self.muscle, **kwargs)
-            # A sync tool must not block the event loop: run it on a worker thread.
-            return await anyio.to_thread.run_sync(lambda: function(self.muscle, **kwargs))
+            # A sync tool must not block the event loop: run it on a worker thread (whose CPU
+            # time is the call's).
+            return await anyio.to_thread.run_sync(lambda: _thread_metered(function, self.muscle, kwargs))
         finally:
             if workspace is not None:
                 workspace.close()  # its folder goes, on success, failure and cancellation alike
@@ -199,4 +226,15 @@ class MuscleRuntime:
     async def call(self, ctx: Context[Any, Any], tool_name: str, /, **arguments: Any) -> Any:
         """Run a tool for an MCP request; failures propagate to the server's error boundary."""
         progress = Progress(ctx.report_progress) if ctx is not None else Progress()
-        return await self.invoke(tool_name, arguments, progress=progress, scope=self.scope_for(ctx))
+        caller = self.caller_for(ctx)
+        return await self.invoke(
+            tool_name, arguments, progress=progress, scope=caller.scope, actor=caller.actor
+        )
+
+
+def _thread_metered(function: Callable[..., Any], muscle: Muscle, kwargs: dict[str, Any]) -> Any:
+    started = time.thread_time()
+    try:
+        return function(muscle, **kwargs)
+    finally:
+        add_cpu_seconds(time.thread_time() - started)

@@ -69,6 +69,21 @@ class MuscleServer(MCPServer[Any]):
         tool = self._tool_manager.get_tool(name)
         if tool is None:
             return error_result(UnknownTool(f"no tool named {name!r}", value=name))
+        if self.runtime is None:
+            return await self._call(tool, name, arguments, context)
+        runtime = self.runtime
+        starts_job = runtime.job_tools.handles(name) and runtime.job_tools.submitted(name) is not None
+        return await runtime.host.run_call(
+            runtime.caller_for(context),
+            runtime.name,
+            name,
+            lambda: self._call(tool, name, arguments, context),
+            starts_job=starts_job,
+        )
+
+    async def _call(
+        self, tool: Tool, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None
+    ) -> Any:
         try:
             result = await super().call_tool(name, arguments, context)
         except ToolError as exc:
@@ -79,18 +94,25 @@ class MuscleServer(MCPServer[Any]):
     async def start_task(
         self, name: str, arguments: dict[str, Any], context: Context[Any, Any]
     ) -> CallToolResult | JobStatus:
-        """Submit a call of the job-backed tool ``name`` as a job: its status, or the error
-        result of a call refused before any job exists (arguments, the tool's check)."""
+        """Submit a call of the job-backed tool ``name`` as a job, through the same gate as a
+        call: its status, or the error result of a call refused before any job exists
+        (arguments, the tool's check, a quota)."""
         tool = self._tool_manager.get_tool(name)
         if tool is None or self.runtime is None:
             return error_result(UnknownTool(f"no tool named {name!r}", value=name))
-        known = tool.fn_metadata.arg_model.model_fields
-        try:
-            validated = tool.fn_metadata.validate_arguments(arguments)
-            status = await self.runtime.call(context, f"submit_{name}", **validated)
-        except Exception as exc:  # noqa: BLE001 - the boundary: failed_call logs what is unexpected
-            return failed_call(name, exc, known)
-        return JobStatus.model_validate(status)
+        runtime = self.runtime
+
+        async def submit() -> CallToolResult | JobStatus:
+            try:
+                validated = tool.fn_metadata.validate_arguments(arguments)
+                status = await runtime.call(context, f"submit_{name}", **validated)
+            except Exception as exc:  # noqa: BLE001 - the boundary: failed_call logs what is unexpected
+                return failed_call(name, exc, tool.fn_metadata.arg_model.model_fields)
+            return JobStatus.model_validate(status)
+
+        return await runtime.host.run_call(
+            runtime.caller_for(context), runtime.name, name, submit, starts_job=True
+        )
 
     async def job_outcome(self, name: str, job_id: str, scope: Scope) -> CallToolResult:
         """What the client of a task gets once its job ended: the tool's own result (as a
