@@ -19,9 +19,19 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from core.errors import ConfigError, MissingConfig
 from core.identifiers import validate_identifier
 
-__all__ = ["Environment", "QuotaLimits", "Settings", "is_loopback", "load_host_settings", "load_settings"]
+__all__ = [
+    "Environment",
+    "MaturityName",
+    "QuotaLimits",
+    "Settings",
+    "TokenGrant",
+    "is_loopback",
+    "load_host_settings",
+    "load_settings",
+]
 
 Environment = Literal["local", "staging", "production"]
+MaturityName = Literal["STUDENT", "INTERN", "SUPERVISED", "AUTONOMOUS"]
 
 
 def _default_data_dir() -> Path:
@@ -43,6 +53,20 @@ class QuotaLimits(BaseModel):
     calls_per_minute: int = Field(default=0, ge=0)
     concurrent_jobs: int = Field(default=0, ge=0)
     cpu_seconds_per_day: float = Field(default=0.0, ge=0)
+
+
+class TokenGrant(BaseModel):
+    """One bearer token of ``ATOMS_AUTH_TOKENS`` and who presents it (see SECURITY.md)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    token: SecretStr
+    actor: str | None = Field(default=None, description="Who presents it (default: the tenant id)")
+    maturity: MaturityName | None = Field(default=None, description="Default: ATOMS_DEFAULT_MATURITY")
+    approver: bool = Field(default=False, description="A person who may approve or reject proposals")
+    canvas: str | None = Field(
+        default=None, description="Canvas stream path this agent's proposals are published to"
+    )
 
 
 class Settings(BaseSettings):
@@ -84,8 +108,28 @@ class Settings(BaseSettings):
     http_port: int = Field(default=8700, ge=0, le=65535)
     public_base_url: str | None = None
     http_stateless: bool = False
-    auth_tokens: dict[str, SecretStr] = Field(
-        default_factory=dict, description="tenant_id -> bearer token, as JSON"
+    auth_tokens: dict[str, SecretStr | TokenGrant | list[TokenGrant]] = Field(
+        default_factory=dict,
+        description="tenant_id -> bearer token, or a grant {token, actor, maturity, approver, canvas}, "
+        "or a list of grants, as JSON",
+    )
+
+    # Governance by maturity (core.governance): the level of a token without one, where
+    # proposals and supervised calls are also published, and how long they are kept.
+    default_maturity: MaturityName = Field(
+        default="AUTONOMOUS", description="Maturity of callers whose token names none (and of stdio)"
+    )
+    governance_gateway_url: str | None = Field(
+        default=None, description="Gateway that proposal and supervision events are published to"
+    )
+    governance_gateway_token: SecretStr | None = Field(
+        default=None, description="The muscle host's JWT for that gateway"
+    )
+    governance_supervision_stream: str | None = Field(
+        default=None, description="Run stream path on that gateway mirroring supervised calls"
+    )
+    governance_retention_s: float = Field(
+        default=30 * 24 * 3600, gt=0, description="Proposals and supervised calls are kept this long"
     )
 
     # Jobs (core.jobs): an embedded Dask LocalCluster unless a scheduler address is given.
@@ -142,8 +186,28 @@ class Settings(BaseSettings):
 
     def model_post_init(self, __context: object) -> None:
         validate_identifier(self.tenant_id, "ATOMS_TENANT_ID")
-        for tenant in self.auth_tokens:
+        seen: set[str] = set()
+        for tenant, grant in self.token_grants():
             validate_identifier(tenant, "ATOMS_AUTH_TOKENS tenant")
+            if grant.actor is not None:
+                validate_identifier(grant.actor, "ATOMS_AUTH_TOKENS actor")
+            secret = grant.token.get_secret_value()
+            if not secret or secret in seen:
+                # One token, one identity: a shared or empty token would make the caller ambiguous.
+                raise ConfigError("ATOMS_AUTH_TOKENS holds an empty or repeated token", value=tenant)
+            seen.add(secret)
+
+    def token_grants(self) -> list[tuple[str, TokenGrant]]:
+        """Every configured token as (tenant, grant), plain tokens as grants of their tenant."""
+        grants: list[tuple[str, TokenGrant]] = []
+        for tenant, value in self.auth_tokens.items():
+            if isinstance(value, SecretStr):
+                grants.append((tenant, TokenGrant(token=value)))
+            elif isinstance(value, TokenGrant):
+                grants.append((tenant, value))
+            else:
+                grants.extend((tenant, grant) for grant in value)
+        return grants
 
     @field_validator("import_roots", mode="before")
     @classmethod

@@ -46,6 +46,7 @@ EventType = Literal[
     "snapshot_created",
     "chat_token",
     "log_line",
+    "proposal",
 ]
 EVENT_TYPES: tuple[str, ...] = EventType.__args__  # type: ignore[attr-defined]
 _KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"

@@ -16,7 +16,11 @@ from core.discovery import project_root
 from tests.conftest import require
 
 ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
-LEDGER_MIGRATION = next((project_root() / "supabase" / "migrations").glob("*_usage_ledger.sql"))
+_MIGRATIONS = project_root() / "supabase" / "migrations"
+LEDGER_MIGRATIONS = [
+    next(_MIGRATIONS.glob("*_usage_ledger.sql")),
+    next(_MIGRATIONS.glob("*_governance_decisions.sql")),
+]
 
 # Supabase's API roles as its images create them (no login; service_role bypasses RLS).
 SUPABASE_ROLES = """
@@ -35,13 +39,14 @@ $$;
 
 def apply_ledger_migration(dsn: str, migrations: list[Path] | None = None) -> None:
     with psycopg.connect(dsn, autocommit=True) as conn:
-        for path in migrations or [LEDGER_MIGRATION]:
+        for path in migrations or LEDGER_MIGRATIONS:
             conn.execute(path.read_text())  # type: ignore[arg-type]
 
 
 @contextlib.contextmanager
 def ledger_database() -> Iterator[str]:
-    """The DSN of a new database holding public.usage_ledger (migration applied twice: idempotent);
+    """The DSN of a new database holding public.usage_ledger and public.governance_decisions
+    (migrations applied twice: idempotent);
     dropped afterwards. Skips (fails in CI) when PostgreSQL is not reachable."""
     name = f"ledger_test_{uuid.uuid4().hex[:12]}"
     try:

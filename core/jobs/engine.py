@@ -433,6 +433,8 @@ def _settings_payload(settings: Settings) -> dict[str, Any]:
     def reveal(value: Any) -> Any:
         if isinstance(value, SecretStr):
             return value.get_secret_value()
+        if isinstance(value, BaseModel):  # a token grant, a tenant's quotas
+            return reveal(dict(value))
         if isinstance(value, dict):
             return {key: reveal(item) for key, item in value.items()}
         if isinstance(value, (list, tuple)):

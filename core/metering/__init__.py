@@ -11,11 +11,13 @@ from core.metering.factory import open_ledger, open_writer
 from core.metering.ledger import Ledger, PostgresLedger, SqliteLedger
 from core.metering.meter import UsageMeter, add_bytes_in, add_bytes_out, add_cpu_seconds, metered
 from core.metering.quotas import QuotaLimits, Quotas
-from core.metering.record import UsageRecord
+from core.metering.record import DecisionRecord, LedgerEntry, UsageRecord
 from core.metering.writer import LedgerWriter
 
 __all__ = [
+    "DecisionRecord",
     "Ledger",
+    "LedgerEntry",
     "LedgerWriter",
     "PostgresLedger",
     "QuotaLimits",

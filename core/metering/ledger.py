@@ -1,7 +1,8 @@
 """The usage ledger's backends: SQLite under the data dir (embedded default), or the
-``public.usage_ledger`` table of PostgreSQL (Supabase) in staging and production.
+``public.usage_ledger`` (and ``public.governance_decisions``) tables of PostgreSQL (Supabase) in
+staging and production.
 
-Backends are blocking and called from the ledger writer's own thread only. A write is one
+Backends are blocking and thread-safe: the ledger writer's thread writes, quota checks read. A write is one
 transaction for a whole batch; record ids make a retried batch harmless (``ON CONFLICT DO
 NOTHING``), so a batch whose commit answer was lost can be written again.
 """
@@ -10,12 +11,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, Protocol
 
-from core.metering.record import UsageRecord
+from core.metering.record import DecisionRecord, LedgerEntry, UsageRecord
 
 __all__ = ["Ledger", "PostgresLedger", "SqliteLedger"]
 
@@ -34,24 +35,53 @@ _FIELDS: Final = (
     "job_id",
     "request_id",
 )
+_DECISION_FIELDS: Final = (
+    "record_id",
+    "recorded_at",
+    "tenant_id",
+    "actor",
+    "maturity",
+    "muscle",
+    "tool",
+    "complexity",
+    "outcome",
+    "needed",
+    "proposal_id",
+    "request_id",
+)
+_TABLES: Final = (("usage_ledger", _FIELDS), ("governance_decisions", _DECISION_FIELDS))
+
+
+def _split(entries: Sequence[LedgerEntry]) -> list[tuple[str, tuple[str, ...], list[LedgerEntry]]]:
+    """(table, fields, its entries) for each kind of entry present."""
+    usage: list[LedgerEntry] = [e for e in entries if isinstance(e, UsageRecord)]
+    decisions: list[LedgerEntry] = [e for e in entries if isinstance(e, DecisionRecord)]
+    return [
+        (table, fields, rows)
+        for (table, fields), rows in zip(_TABLES, (usage, decisions), strict=True)
+        if rows
+    ]
 
 
 class Ledger(Protocol):
-    """Where usage records are kept."""
+    """Where usage records (and governance decisions) are kept."""
 
     name: str
 
-    def write(self, records: Sequence[UsageRecord]) -> None:
+    def write(self, records: Sequence[LedgerEntry]) -> None:
         """Store ``records`` in one transaction (already stored ids are skipped)."""
 
     def records(self, tenant_id: str, *, limit: int = 1000) -> list[UsageRecord]:
-        """The tenant's newest records, newest first."""
+        """The tenant's newest usage records, newest first."""
+
+    def decisions(self, tenant_id: str, *, limit: int = 1000) -> list[DecisionRecord]:
+        """The tenant's newest governance decisions, newest first."""
 
     def cpu_seconds_since(self, tenant_id: str, since: float) -> float:
         """CPU seconds the tenant's records since ``since`` (unix seconds) add up to."""
 
     def delete_before(self, cutoff: float) -> int:
-        """Forget records older than ``cutoff`` (unix seconds); how many."""
+        """Forget records and decisions older than ``cutoff`` (unix seconds); how many."""
 
     def close(self) -> None: ...
 
@@ -74,6 +104,21 @@ CREATE TABLE IF NOT EXISTS usage_ledger (
 );
 CREATE INDEX IF NOT EXISTS usage_ledger_tenant_time ON usage_ledger (tenant_id, recorded_at DESC);
 CREATE INDEX IF NOT EXISTS usage_ledger_time ON usage_ledger (recorded_at);
+CREATE TABLE IF NOT EXISTS governance_decisions (
+    record_id   TEXT PRIMARY KEY,
+    recorded_at REAL NOT NULL,
+    tenant_id   TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    maturity    TEXT NOT NULL,
+    muscle      TEXT NOT NULL,
+    tool        TEXT NOT NULL,
+    complexity  INTEGER NOT NULL,
+    outcome     TEXT NOT NULL,
+    needed      TEXT NOT NULL,
+    proposal_id TEXT,
+    request_id  TEXT
+);
+CREATE INDEX IF NOT EXISTS governance_decisions_tenant_time ON governance_decisions (tenant_id, recorded_at DESC);
 """
 
 
@@ -89,28 +134,40 @@ class SqliteLedger:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SQLITE_SCHEMA)
 
-    def write(self, records: Sequence[UsageRecord]) -> None:
-        marks = ", ".join("?" * len(_FIELDS))
+    def write(self, records: Sequence[LedgerEntry]) -> None:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.executemany(
-                    f"INSERT OR IGNORE INTO usage_ledger ({', '.join(_FIELDS)}) VALUES ({marks})",  # noqa: S608 - constants
-                    [tuple(getattr(r, name) for name in _FIELDS) for r in records],
-                )
+                for table, fields, rows in _split(records):
+                    self._db.executemany(
+                        f"INSERT OR IGNORE INTO {table} ({', '.join(fields)}) "  # noqa: S608 - constants
+                        f"VALUES ({', '.join('?' * len(fields))})",
+                        [tuple(getattr(r, name) for name in fields) for r in rows],
+                    )
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
 
     def records(self, tenant_id: str, *, limit: int = 1000) -> list[UsageRecord]:
+        return [UsageRecord(**row) for row in self._newest("usage_ledger", _FIELDS, tenant_id, limit)]
+
+    def decisions(self, tenant_id: str, *, limit: int = 1000) -> list[DecisionRecord]:
+        return [
+            DecisionRecord(**row)
+            for row in self._newest("governance_decisions", _DECISION_FIELDS, tenant_id, limit)
+        ]
+
+    def _newest(
+        self, table: str, fields: tuple[str, ...], tenant_id: str, limit: int
+    ) -> list[dict[str, Any]]:
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {', '.join(_FIELDS)} FROM usage_ledger WHERE tenant_id = ? "  # noqa: S608 - constants
+                f"SELECT {', '.join(fields)} FROM {table} WHERE tenant_id = ? "  # noqa: S608 - constants
                 "ORDER BY recorded_at DESC, record_id DESC LIMIT ?",
                 (tenant_id, limit),
             ).fetchall()
-        return [UsageRecord(**dict(zip(_FIELDS, row, strict=True))) for row in rows]
+        return [dict(zip(fields, row, strict=True)) for row in rows]
 
     def cpu_seconds_since(self, tenant_id: str, since: float) -> float:
         with self._lock:
@@ -122,7 +179,10 @@ class SqliteLedger:
 
     def delete_before(self, cutoff: float) -> int:
         with self._lock:
-            return self._db.execute("DELETE FROM usage_ledger WHERE recorded_at < ?", (cutoff,)).rowcount
+            return sum(
+                self._db.execute(f"DELETE FROM {table} WHERE recorded_at < ?", (cutoff,)).rowcount  # noqa: S608
+                for table, _ in _TABLES
+            )
 
     def close(self) -> None:
         with self._lock:
@@ -130,9 +190,9 @@ class SqliteLedger:
 
 
 class PostgresLedger:
-    """``public.usage_ledger`` (supabase/migrations/*_usage_ledger.sql) over one connection,
-    opened on first use and again after it breaks; the DSN's role must be allowed to write
-    (the service role: Row Level Security lets tenants only read their own rows)."""
+    """``public.usage_ledger`` and ``public.governance_decisions`` (supabase/migrations) over one
+    connection, opened on first use and again after it breaks; the DSN's role must be allowed to
+    write (the service role: Row Level Security lets tenants only read their own rows)."""
 
     name = "postgres"
 
@@ -142,32 +202,92 @@ class PostgresLedger:
         self._conn: Any = None
         self._lock = threading.Lock()
 
-    def _connection(self) -> Any:
+    def write(self, records: Sequence[LedgerEntry]) -> None:
+        def run(cursor: Any) -> None:
+            for table, fields, rows in _split(records):
+                cursor.executemany(
+                    f"insert into public.{table} ({', '.join(fields)}) "  # noqa: S608 - constants
+                    f"values ({', '.join(['%s'] * len(fields))}) on conflict (record_id) do nothing",
+                    [_pg_row(r, fields) for r in rows],
+                )
+
+        self._transaction(run)
+
+    def records(self, tenant_id: str, *, limit: int = 1000) -> list[UsageRecord]:
+        return [UsageRecord(**row) for row in self._newest("usage_ledger", _FIELDS, tenant_id, limit)]
+
+    def decisions(self, tenant_id: str, *, limit: int = 1000) -> list[DecisionRecord]:
+        return [
+            DecisionRecord(**row)
+            for row in self._newest("governance_decisions", _DECISION_FIELDS, tenant_id, limit)
+        ]
+
+    def _newest(
+        self, table: str, fields: tuple[str, ...], tenant_id: str, limit: int
+    ) -> list[dict[str, Any]]:
+        rows = self._query(
+            f"select {', '.join(fields)} from public.{table} where tenant_id = %s "  # noqa: S608 - constants
+            "order by recorded_at desc, record_id desc limit %s",
+            (tenant_id, limit),
+        )
+        found = []
+        for row in rows:
+            values = dict(zip(fields, row, strict=True))
+            values["record_id"] = str(values["record_id"]).replace("-", "")
+            values["recorded_at"] = values["recorded_at"].timestamp()
+            found.append(values)
+        return found
+
+    def cpu_seconds_since(self, tenant_id: str, since: float) -> float:
+        [(total,)] = self._query(
+            "select coalesce(sum(cpu_s), 0) from public.usage_ledger where tenant_id = %s and recorded_at >= %s",
+            (tenant_id, datetime.fromtimestamp(since, UTC)),
+        )
+        return float(total)
+
+    def delete_before(self, cutoff: float) -> int:
+        deleted: list[int] = []
+
+        def run(cursor: Any) -> None:
+            for table, _ in _TABLES:
+                cursor.execute(
+                    f"delete from public.{table} where recorded_at < %s",  # noqa: S608 - constants
+                    (datetime.fromtimestamp(cutoff, UTC),),
+                )
+                deleted.append(cursor.rowcount)
+
+        self._transaction(run)
+        return sum(deleted)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def _query(self, query: str, params: Sequence[Any]) -> list[Any]:
+        found: list[Any] = []
+
+        def run(cursor: Any) -> None:
+            cursor.execute(query, params)
+            found.extend(cursor.fetchall())
+
+        self._transaction(run)
+        return found
+
+    def _transaction(self, run: Callable[[Any], None]) -> None:
         import psycopg  # only where a PostgreSQL ledger is configured
 
-        if self._conn is None or self._conn.closed:
-            self._conn = psycopg.connect(
-                self._dsn, autocommit=False, connect_timeout=int(self._connect_timeout_s)
-            )
-        return self._conn
-
-    def _run(
-        self, query: str, params: Sequence[Any] | None = None, *, many: Sequence[Sequence[Any]] = ()
-    ) -> Any:
-        import psycopg
-
         with self._lock:
-            conn = self._connection()
+            if self._conn is None or self._conn.closed:
+                self._conn = psycopg.connect(
+                    self._dsn, autocommit=False, connect_timeout=max(1, int(self._connect_timeout_s))
+                )
+            conn = self._conn
             try:
                 with conn.cursor() as cursor:
-                    if many:
-                        cursor.executemany(query, many)
-                        rows = None
-                    else:
-                        cursor.execute(query, params)
-                        rows = cursor.fetchall() if cursor.description else cursor.rowcount
+                    run(cursor)
                 conn.commit()
-                return rows
             except psycopg.Error:
                 # A broken connection is dropped; the caller (the writer) retries the batch.
                 try:
@@ -176,49 +296,8 @@ class PostgresLedger:
                     conn.close()
                 raise
 
-    def write(self, records: Sequence[UsageRecord]) -> None:
-        marks = ", ".join(["%s"] * len(_FIELDS))
-        self._run(
-            f"insert into public.usage_ledger ({', '.join(_FIELDS)}) values ({marks}) "  # noqa: S608 - constants
-            "on conflict (record_id) do nothing",
-            many=[_pg_row(r) for r in records],
-        )
 
-    def records(self, tenant_id: str, *, limit: int = 1000) -> list[UsageRecord]:
-        rows = self._run(
-            f"select {', '.join(_FIELDS)} from public.usage_ledger where tenant_id = %s "  # noqa: S608 - constants
-            "order by recorded_at desc, record_id desc limit %s",
-            (tenant_id, limit),
-        )
-        found = []
-        for row in rows:
-            values = dict(zip(_FIELDS, row, strict=True))
-            values["record_id"] = str(values["record_id"]).replace("-", "")
-            values["recorded_at"] = values["recorded_at"].timestamp()
-            found.append(UsageRecord(**values))
-        return found
-
-    def cpu_seconds_since(self, tenant_id: str, since: float) -> float:
-        [(total,)] = self._run(
-            "select coalesce(sum(cpu_s), 0) from public.usage_ledger where tenant_id = %s and recorded_at >= %s",
-            (tenant_id, datetime.fromtimestamp(since, UTC)),
-        )
-        return float(total)
-
-    def delete_before(self, cutoff: float) -> int:
-        deleted: int = self._run(
-            "delete from public.usage_ledger where recorded_at < %s", (datetime.fromtimestamp(cutoff, UTC),)
-        )
-        return deleted
-
-    def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
-
-
-def _pg_row(record: UsageRecord) -> tuple[Any, ...]:
-    values = [getattr(record, name) for name in _FIELDS]
-    values[1] = datetime.fromtimestamp(record.recorded_at, UTC)
+def _pg_row(record: LedgerEntry, fields: Sequence[str]) -> tuple[Any, ...]:
+    values = [getattr(record, name) for name in fields]
+    values[1] = datetime.fromtimestamp(record.recorded_at, UTC)  # recorded_at is second in both tables
     return tuple(values)

@@ -6,7 +6,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
-__all__ = ["UsageRecord"]
+__all__ = ["DecisionRecord", "LedgerEntry", "UsageRecord"]
 
 
 @dataclass(frozen=True)
@@ -27,3 +27,25 @@ class UsageRecord:
     request_id: str | None = None
     recorded_at: float = field(default_factory=time.time)
     record_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """One governance decision: who (tenant, actor, maturity) asked for which tool (and its
+    complexity), and the outcome: ``allow``, ``supervise``, ``propose`` or ``refuse``."""
+
+    tenant_id: str
+    actor: str
+    maturity: str
+    muscle: str
+    tool: str
+    complexity: int
+    outcome: str
+    needed: str
+    proposal_id: str | None = None
+    request_id: str | None = None
+    recorded_at: float = field(default_factory=time.time)
+    record_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+LedgerEntry = UsageRecord | DecisionRecord

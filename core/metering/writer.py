@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Final
 
 from core.metering.ledger import Ledger
-from core.metering.record import UsageRecord
+from core.metering.record import LedgerEntry
 
 __all__ = ["LedgerWriter"]
 
@@ -44,8 +44,8 @@ class LedgerWriter:
         self.flush_interval_s = flush_interval_s
         self.max_pending = max_pending
         self._on_written = on_written
-        self._pending: deque[UsageRecord] = deque()
-        self._inflight: list[UsageRecord] = []  # the batch being written now
+        self._pending: deque[LedgerEntry] = deque()
+        self._inflight: list[LedgerEntry] = []  # the batch being written now
         self._changed = threading.Condition()
         self._closing = False
         self._forced = False  # a flush() asks for the partial batch now
@@ -61,7 +61,7 @@ class LedgerWriter:
                 self._thread = threading.Thread(target=self._run, name="ledger-writer", daemon=True)
                 self._thread.start()
 
-    def record(self, record: UsageRecord) -> None:
+    def record(self, record: LedgerEntry) -> None:
         """Queue ``record`` (never blocks on the database)."""
         with self._changed:
             self._pending.append(record)
@@ -73,7 +73,7 @@ class LedgerWriter:
             if len(self._pending) >= self.batch_size:
                 self._changed.notify()
 
-    def pending(self) -> list[UsageRecord]:
+    def pending(self) -> list[LedgerEntry]:
         """Records queued but not written yet (quotas add them to what the ledger says)."""
         with self._changed:
             return [*self._inflight, *self._pending]
@@ -151,7 +151,7 @@ class LedgerWriter:
             if self._on_written is not None:
                 self._on_written(len(batch))
 
-    def _write(self, batch: Sequence[UsageRecord]) -> bool:
+    def _write(self, batch: Sequence[LedgerEntry]) -> bool:
         try:
             self.ledger.write(batch)
         except Exception:

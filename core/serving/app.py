@@ -19,9 +19,10 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 
 from core.errors import AtomsError, ConfigError
+from core.serving.governance_routes import governance_routes
 from core.serving.host import MuscleHost
 from core.serving.housekeeping import Housekeeper
-from core.serving.http_auth import BearerAuth
+from core.serving.http_auth import BearerAuth, callers_of, local_caller
 from core.serving.runtime import MuscleRuntime
 from core.serving.server import MuscleServer
 from core.settings import Settings, is_loopback, load_host_settings
@@ -106,19 +107,20 @@ def build_http_app(
             {"status": "ready" if not problems else "not ready", "problems": problems}, status
         )
 
+    host = host or MuscleHost(settings)  # one ledger writer and one set of quotas for every muscle
+    for muscle in muscles:
+        muscle.runtime.attach(host)
     routes += [Route("/health/live", live), Route("/health/ready", ready)]
+    routes += governance_routes(host, local_caller(settings))
     if isinstance(storage, LocalStorage):
         routes += media_routes(storage, max_bytes=settings.max_asset_bytes)
-    for muscle in muscles:
+    for muscle in muscles:  # last: a single muscle is mounted at the root
         app = muscle.server.streamable_http_app(
             streamable_http_path="/mcp", stateless_http=settings.http_stateless, host=settings.http_host
         )
         routes.append(Mount("" if single else f"/{muscle.name}", app=app))
 
     housekeeper = Housekeeper(settings, storage)
-    host = host or MuscleHost(settings)  # one ledger writer and one set of quotas for every muscle
-    for muscle in muscles:
-        muscle.runtime.attach(host)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -137,11 +139,10 @@ def build_http_app(
             freeze_startup_heap()
             yield
 
-    tokens = {tenant: token.get_secret_value() for tenant, token in settings.auth_tokens.items()}
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.housekeeper = housekeeper
     app.state.host = host
-    app.add_middleware(BearerAuth, tokens=tokens, default_tenant=settings.tenant_id)
+    app.add_middleware(BearerAuth, callers=callers_of(settings), default=local_caller(settings))
     return app
 
 

@@ -10,7 +10,8 @@ A serving process sweeps when it starts and then every ``ATOMS_SWEEP_INTERVAL_S`
   after they arrived;
 - finished jobs ``ATOMS_JOB_RETENTION_S`` after they ended, and MCP tasks past their TTL
   (``ATOMS_TASK_TTL_S``);
-- usage-ledger records older than ``ATOMS_LEDGER_RETENTION_S``.
+- usage-ledger records (and governance decisions) older than ``ATOMS_LEDGER_RETENTION_S``,
+  proposals and supervised calls older than ``ATOMS_GOVERNANCE_RETENTION_S``.
 Every step is idempotent, so two processes sweeping one data dir do no harm.
 """
 
@@ -26,6 +27,7 @@ from typing import Final
 
 import anyio
 
+from core.governance import GovernanceStore
 from core.jobs.table import JobTable
 from core.media.work_folders import sweep_work_folders
 from core.media.workspace import WORK_DIR
@@ -53,6 +55,7 @@ class SweepReport:
     jobs: int = 0
     tasks: int = 0
     usage_records: int = 0
+    governance: int = 0
 
 
 def sweep(settings: Settings, storage: Storage, *, clock: Callable[[], float] = time.time) -> SweepReport:
@@ -82,6 +85,7 @@ def sweep(settings: Settings, storage: Storage, *, clock: Callable[[], float] = 
         jobs=jobs,
         tasks=tasks,
         usage_records=usage,
+        governance=_sweep_governance(settings, clock),
     )
     if report != SweepReport():
         logger.info("housekeeping removed %s", report)
@@ -128,6 +132,17 @@ def _sweep_jobs_and_tasks(settings: Settings, clock: Callable[[], float]) -> tup
     finally:
         tasks.close()
     return forgotten, expired
+
+
+def _sweep_governance(settings: Settings, clock: Callable[[], float]) -> int:
+    path = settings.data_dir / "governance.sqlite3"
+    if not path.exists():
+        return 0
+    store = GovernanceStore(path)
+    try:
+        return store.delete_before(clock() - settings.governance_retention_s)
+    finally:
+        store.close()
 
 
 class Housekeeper:

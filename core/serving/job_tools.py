@@ -25,10 +25,17 @@ from core.media.store import MediaStore
 from core.scope import Scope
 from core.serving.results import media_refs
 
-__all__ = ["JOB_TOOLS", "SUBMIT_PREFIX", "JobTools", "job_backed"]
+__all__ = ["JOB_TOOLS", "JOB_TOOL_HINTS", "SUBMIT_PREFIX", "JobTools", "job_backed"]
 
 SUBMIT_PREFIX: Final = "submit_"
 JOB_TOOLS: Final = ("job_status", "cancel_job", "job_result", "list_jobs")
+# The shared job tools' annotations (their MCP hints, and so their governance complexity).
+JOB_TOOL_HINTS: Final[dict[str, dict[str, bool]]] = {
+    "job_status": {"read_only": True, "idempotent": True},
+    "cancel_job": {"destructive": True, "idempotent": True},
+    "job_result": {"read_only": True, "idempotent": True},
+    "list_jobs": {"read_only": True, "idempotent": True},
+}
 
 
 def job_backed(muscle_class: type[Muscle]) -> list[str]:

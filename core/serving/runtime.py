@@ -10,13 +10,14 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 from mcp.server.mcpserver import Context
 
 from core.contract import Muscle, injected_parameters, tool_options
 from core.errors import UnknownTool
+from core.governance import complexity_of
 from core.jobs import JobEngine
 from core.media.store import MediaStore
 from core.media.workspace import WORK_DIR, BlockingWorkspace, Workspace
@@ -25,8 +26,12 @@ from core.progress import Progress
 from core.scope import Scope
 from core.serving.caller import Caller, caller_of_request
 from core.serving.host import MuscleHost
-from core.serving.job_tools import JobTools
+from core.serving.http_auth import local_caller
+from core.serving.job_tools import JOB_TOOL_HINTS, JobTools
 from core.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from core.serving.server import MuscleServer
 
 __all__ = ["MuscleRuntime"]
 
@@ -53,6 +58,7 @@ class MuscleRuntime:
         self._store: MediaStore | None = None
         self._jobs: JobEngine | None = None
         self._host: MuscleHost | None = None
+        self._server: MuscleServer | None = None
         self._own_host = False  # made here (no serving entry point attached one): stopped here
         # The muscle's name is its folder's: muscles/<category>/<name>/service.py.
         self.job_tools = JobTools(
@@ -78,18 +84,43 @@ class MuscleRuntime:
             self._store = MediaStore.from_settings(self.settings, clock=self._clock)
         return self._store
 
+    def bind(self, server: MuscleServer) -> None:
+        """The MCP server of this muscle (it runs approved proposals through it)."""
+        self._server = server
+
     def attach(self, host: MuscleHost) -> None:
-        """Share ``host`` (the serving process's ledger and quotas) with this muscle."""
+        """Share ``host`` (the serving process's ledger, quotas and governance) with this muscle."""
         self._host = host
         self._own_host = False
+        host.mount(self.name, self.complexity, self._server)
 
     @property
     def host(self) -> MuscleHost:
         """The serving process's host; a runtime served without one makes its own."""
         if self._host is None:
-            self._host = MuscleHost(self.settings, clock=self._clock)
+            self.attach(MuscleHost(self.settings, clock=self._clock))
             self._own_host = True
+        assert self._host is not None
         return self._host
+
+    def complexity(self, tool_name: str) -> int:
+        """The governance complexity (1-4) of one of this muscle's tools, from its annotations
+        (the same derivation the gateway makes from the MuscleSpec: core.governance.levels)."""
+        if tool_name in JOB_TOOL_HINTS:
+            hints = JOB_TOOL_HINTS[tool_name]
+            return complexity_of(
+                read_only=hints.get("read_only", False),
+                destructive=hints.get("destructive", False),
+                streams=False,
+            )
+        submitted = self.job_tools.submitted(tool_name) if self.job_tools.handles(tool_name) else None
+        method = self._method(submitted or tool_name)
+        options = tool_options(method)
+        assert options is not None
+        if submitted is not None:  # submit_<tool>: a job, never read-only (as the sentinel declares it)
+            return complexity_of(read_only=False, destructive=options.destructive, streams=True)
+        streams = options.job or "progress" in injected_parameters(method).values()
+        return complexity_of(read_only=options.read_only, destructive=options.destructive, streams=streams)
 
     @property
     def settings(self) -> Settings:
@@ -150,7 +181,7 @@ class MuscleRuntime:
 
     def caller_of(self, request: object) -> Caller:
         """The caller of a transport request (a Starlette request over HTTP, None on stdio)."""
-        return caller_of_request(request, Caller(tenant_id=self.settings.tenant_id, actor="local"))
+        return caller_of_request(request, local_caller(self.settings))
 
     def scope_for(self, ctx: Context[Any, Any] | None) -> Scope:
         """The caller's scope: the verified HTTP tenant, else the configured one (stdio)."""

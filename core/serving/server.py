@@ -52,6 +52,8 @@ class MuscleServer(MCPServer[Any]):
         super().__init__(*args, **kwargs)
         if self.tasks is not None:
             self.tasks.server = self
+        if runtime is not None:
+            runtime.bind(self)
 
     def add_tool(self, fn: Any, *args: Any, **kwargs: Any) -> None:
         super().add_tool(fn, *args, **kwargs)
@@ -77,6 +79,7 @@ class MuscleServer(MCPServer[Any]):
             runtime.caller_for(context),
             runtime.name,
             name,
+            arguments,
             lambda: self._call(tool, name, arguments, context),
             starts_job=starts_job,
         )
@@ -111,7 +114,7 @@ class MuscleServer(MCPServer[Any]):
             return JobStatus.model_validate(status)
 
         return await runtime.host.run_call(
-            runtime.caller_for(context), runtime.name, name, submit, starts_job=True
+            runtime.caller_for(context), runtime.name, name, arguments, submit, starts_job=True
         )
 
     async def job_outcome(self, name: str, job_id: str, scope: Scope) -> CallToolResult:
