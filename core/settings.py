@@ -76,6 +76,9 @@ class Settings(BaseSettings):
 
     env: Environment = "local"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["auto", "text", "json"] = Field(
+        default="auto", description="auto: JSON lines in staging and production, text locally"
+    )
     data_dir: Path = Field(default_factory=_default_data_dir)
 
     # Who a stdio server (or a loopback HTTP call without a token) acts for.
@@ -213,6 +216,12 @@ class Settings(BaseSettings):
     @classmethod
     def _split_import_roots(cls, value: object) -> object:
         return _split_paths(value)
+
+    @property
+    def log_style(self) -> Literal["text", "json"]:
+        if self.log_format == "auto":
+            return "text" if self.env == "local" else "json"
+        return self.log_format
 
     @property
     def quota_defaults(self) -> QuotaLimits:

@@ -26,7 +26,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.port is not None:
         options["port"] = args.port
     config = load_gateway_config({}, options)
-    configure_logging(config.settings.log_level)
+    configure_logging(config.settings.log_level, config.settings.log_style)
     host, port = config.options.host, config.options.port
     spine = "postgresql" if config.options.database_url is not None else "sqlite"
     auth = "jwt" if config.authenticated else "none (loopback)"

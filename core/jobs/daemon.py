@@ -40,6 +40,8 @@ from core.jobs.table import JobRow, JobTable
 from core.metering.factory import open_writer
 from core.metering.record import UsageRecord
 from core.metering.writer import LedgerWriter
+from core.observability.logs import configure_logging
+from core.observability.requests import request_id_scope
 from core.settings import Settings
 
 __all__ = ["JobDaemon", "main"]
@@ -197,7 +199,8 @@ class JobDaemon:
             )
         for row in launched:
             self._rows[row.job_id] = row
-            logger.info("job %s: run %s (%s)", row.job_id, row.run_key, row.message)
+            with request_id_scope(row.request_id):
+                logger.info("job %s: run %s (%s)", row.job_id, row.run_key, row.message)
         await self._save(launched)
         for row in launched:
             assert row.run_key is not None
@@ -257,7 +260,8 @@ class JobDaemon:
         elif state == "failed":
             error = outcome["error"]
             # The code, as the client will read it from job_result; the message may quote its input.
-            logger.warning("job %s (%s) failed: %s", row.job_id, row.kind, error.get("code"))
+            with request_id_scope(row.request_id):
+                logger.warning("job %s (%s) failed: %s", row.job_id, row.kind, error.get("code"))
             row = row.but(state=state, message=str(error.get("message", "")), error=error, updated_at=now)
         else:
             error = JobCancelled(f"job {row.job_id} was cancelled", value=row.job_id).to_dict()
@@ -274,6 +278,8 @@ class JobDaemon:
         usage = outcome.get("usage") or {}
         muscle, _, tool = row.kind.rpartition(".")
         code = "ok" if row.state == "succeeded" else str((row.error or {}).get("code", row.state))
+        with request_id_scope(row.request_id):  # the job's log line carries the call's request id
+            logger.info("job %s (%s) ended %s", row.job_id, row.kind, code)
         self._ledger.record(
             UsageRecord(
                 tenant_id=row.tenant_id,
@@ -289,7 +295,6 @@ class JobDaemon:
                 request_id=row.request_id,
             )
         )
-        logger.info("job %s (request %s) ended %s", row.job_id, row.request_id or "-", code)
 
     # --- events from workers -----------------------------------------------------------
 
@@ -300,7 +305,8 @@ class JobDaemon:
             return
         if message.get("type") == "started":
             attempts = row.attempts + 1
-            logger.info("job %s: run %s started (attempt %d)", row.job_id, row.run_key, attempts)
+            with request_id_scope(row.request_id):
+                logger.info("job %s: run %s started (attempt %d)", row.job_id, row.run_key, attempts)
             row = row.but(
                 state="running",
                 attempts=attempts,
@@ -353,9 +359,7 @@ def main() -> int:
     never on the command line or on disk); logs to stderr (the engine points it at a file)."""
     payload = json.loads(sys.stdin.read() or "{}")
     settings = Settings(**payload)
-    logging.basicConfig(
-        level=settings.log_level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_style)
     daemon = JobDaemon(settings)
     try:
         anyio.run(daemon.serve)

@@ -217,6 +217,12 @@ class JobTable:
             ).fetchone()
         return int(count)
 
+    def count_by_state(self) -> dict[str, int]:
+        """Every job of the data dir by state (the metrics read it at each scrape)."""
+        with self._lock:
+            rows = self._db.execute("SELECT state, COUNT(*) FROM jobs GROUP BY state").fetchall()
+        return {state: int(count) for state, count in rows}
+
     # --- the daemon ------------------------------------------------------------------------
 
     def unfinished(self) -> list[JobRow]:

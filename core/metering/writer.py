@@ -61,6 +61,11 @@ class LedgerWriter:
                 self._thread = threading.Thread(target=self._run, name="ledger-writer", daemon=True)
                 self._thread.start()
 
+    @property
+    def alive(self) -> bool:
+        """Whether the writer thread runs (False before start and after close)."""
+        return self._thread is not None and self._thread.is_alive()
+
     def record(self, record: LedgerEntry) -> None:
         """Queue ``record`` (never blocks on the database)."""
         with self._changed:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import socket
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -37,6 +39,7 @@ from core.metering import (
     metered,
     open_writer,
 )
+from core.observability.metrics import HostMetrics
 from core.observability.requests import current_request_id
 from core.serving.caller import Caller, acting_as
 from core.serving.governance_events import GovernanceEvents
@@ -87,6 +90,8 @@ class MuscleHost:
         self._servers: dict[str, MuscleServer] = {}
         self.governor = Governor(lambda muscle, tool: self._complexity[muscle](tool))
         self.events = GovernanceEvents(settings)
+        self._opening = threading.Lock()
+        self.metrics = HostMetrics(jobs_by_state=self._jobs_by_state, ledger=self._ledger_figures)
         self.quotas = Quotas(
             settings.quota_defaults,
             settings.quota_overrides,
@@ -167,6 +172,7 @@ class MuscleHost:
                 )
             except QuotaExceeded as exc:
                 logger.info("tenant %s refused by quota %s", caller.tenant_id, exc.value)
+                self.metrics.quota_refusals.labels(str(exc.value)).inc()
                 self._record(caller, muscle, tool, started, meter, exc.code, None)
                 return error_result(exc)
         try:
@@ -288,6 +294,7 @@ class MuscleHost:
         outcome: str,
         proposal_id: str | None,
     ) -> None:
+        self.metrics.decided(outcome)
         self.writer.record(
             DecisionRecord(
                 tenant_id=caller.tenant_id,
@@ -314,13 +321,25 @@ class MuscleHost:
         outcome: str,
         job_id: str | None,
     ) -> None:
+        duration = time.monotonic() - started
+        self.metrics.call(muscle, tool, outcome, duration, meter.cpu_s, meter.bytes_in, meter.bytes_out)
+        logger.info(
+            "call %s.%s by %s/%s: %s in %.3f s%s",
+            muscle,
+            tool,
+            caller.tenant_id,
+            caller.actor,
+            outcome,
+            duration,
+            f" (job {job_id})" if job_id else "",
+        )
         self.writer.record(
             UsageRecord(
                 tenant_id=caller.tenant_id,
                 actor=caller.actor,
                 muscle=muscle,
                 tool=tool,
-                duration_s=time.monotonic() - started,
+                duration_s=duration,
                 cpu_s=meter.cpu_s,
                 bytes_in=meter.bytes_in,
                 bytes_out=meter.bytes_out,
@@ -343,6 +362,37 @@ class MuscleHost:
         return writer.ledger.cpu_seconds_since(tenant_id, since) + waiting
 
     def _unfinished_jobs(self, tenant_id: str) -> int:
-        if self._jobs is None:
-            self._jobs = JobTable(self.settings.jobs_db_path)
-        return self._jobs.count_unfinished(tenant_id)
+        return self._job_table().count_unfinished(tenant_id)
+
+    # --- what metrics and readiness read (blocking) ------------------------------------------
+
+    def _job_table(self) -> JobTable:
+        with self._opening:
+            if self._jobs is None:
+                self._jobs = JobTable(self.settings.jobs_db_path)
+            return self._jobs
+
+    def _jobs_by_state(self) -> dict[str, int]:
+        return self._job_table().count_by_state()
+
+    def _ledger_figures(self) -> tuple[int, int, int]:
+        writer = self._writer
+        if writer is None:
+            return 0, 0, 0
+        return len(writer.pending()), writer.written, writer.dropped
+
+    def check_jobs(self) -> None:
+        """Raise unless the job table answers (and, with ATOMS_DASK_ADDRESS, the scheduler
+        accepts a connection): what /health/ready asks of the job engine."""
+        self._jobs_by_state()
+        address = self.settings.dask_address
+        if address:
+            host, _, port = address.removeprefix("tcp://").rpartition(":")
+            with socket.create_connection((host, int(port)), timeout=2.0):
+                pass
+
+    def check_ledger(self) -> None:
+        """Raise unless the ledger writer runs (its thread alive once started)."""
+        writer = self._writer
+        if writer is not None and not writer.alive:
+            raise RuntimeError("the usage ledger writer stopped")

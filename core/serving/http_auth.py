@@ -16,8 +16,9 @@ from core.settings import Settings
 
 __all__ = ["BearerAuth", "callers_of", "local_caller"]
 
-# Presigned URLs carry their own signature; health probes must work without credentials.
-_OPEN_PREFIXES = ("/health/", "/media/")
+# Presigned URLs carry their own signature; health probes and Prometheus scrapes work without
+# credentials (metrics carry no tenant: see core.observability.metrics).
+_OPEN_PREFIXES = ("/health/", "/media/", "/metrics")
 
 
 class BearerAuth:

@@ -25,8 +25,10 @@ from pydantic import AnyUrl
 
 from core.errors import UnknownTool
 from core.jobs import JobStatus
+from core.observability.requests import current_request_id, request_id_scope
 from core.progress import Progress
 from core.scope import Scope
+from core.serving.request_ids import request_id_of
 from core.serving.resources import MEDIA_TEMPLATE, is_media_resource, read_media_resource
 from core.serving.results import with_resource_links
 from core.serving.strict_arguments import make_strict
@@ -75,14 +77,15 @@ class MuscleServer(MCPServer[Any]):
             return await self._call(tool, name, arguments, context)
         runtime = self.runtime
         starts_job = runtime.job_tools.handles(name) and runtime.job_tools.submitted(name) is not None
-        return await runtime.host.run_call(
-            runtime.caller_for(context),
-            runtime.name,
-            name,
-            arguments,
-            lambda: self._call(tool, name, arguments, context),
-            starts_job=starts_job,
-        )
+        with request_id_scope(_request_id(context)):
+            return await runtime.host.run_call(
+                runtime.caller_for(context),
+                runtime.name,
+                name,
+                arguments,
+                lambda: self._call(tool, name, arguments, context),
+                starts_job=starts_job,
+            )
 
     async def _call(
         self, tool: Tool, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None
@@ -113,9 +116,10 @@ class MuscleServer(MCPServer[Any]):
                 return failed_call(name, exc, tool.fn_metadata.arg_model.model_fields)
             return JobStatus.model_validate(status)
 
-        return await runtime.host.run_call(
-            runtime.caller_for(context), runtime.name, name, arguments, submit, starts_job=True
-        )
+        with request_id_scope(_request_id(context)):
+            return await runtime.host.run_call(
+                runtime.caller_for(context), runtime.name, name, arguments, submit, starts_job=True
+            )
 
     async def job_outcome(self, name: str, job_id: str, scope: Scope) -> CallToolResult:
         """What the client of a task gets once its job ended: the tool's own result (as a
@@ -147,3 +151,16 @@ class MuscleServer(MCPServer[Any]):
         return await anyio.to_thread.run_sync(
             lambda: read_media_resource(runtime.store, scope, str(uri), text_max_bytes=limit)
         )
+
+
+def _request_id(context: Context[Any, Any] | None) -> str | None:
+    """The request id of the HTTP request behind ``context`` (a stateful session's tool runs in
+    the session's task, not the request's: the id travels in the request's ASGI scope), else
+    the one current already (stdio: none)."""
+    request = None
+    if context is not None:
+        try:
+            request = context.request_context.request
+        except ValueError:
+            request = None
+    return request_id_of(request) or current_request_id()

@@ -132,6 +132,7 @@ class TasksExtension(Extension):
         table = await self._opened()
         await anyio.to_thread.run_sync(table.create, row)  # durable before the client hears of it
         logger.info("task %s runs %s.%s as job %s", row.task_id, row.muscle, tool, job.job_id)
+        self.runtime.host.metrics.tasks.labels(row.muscle).inc()
         return {"resultType": "task", **await self._detailed(row, caller, job)}
 
     async def _owned(self, ctx: ServerRequestContext[Any, Any], task_id: str) -> tuple[TaskRow, Caller]:
