@@ -68,6 +68,7 @@ def _route(args: argparse.Namespace) -> int:
         complexity=complexities(specs),
         store_path=settings.data_dir / "router-proposals.sqlite3",
         record=ledger.record,
+        retention_s=settings.governance_retention_s,
     )
     config = RouterConfig(
         gateway_url=args.gateway.rstrip("/"),

@@ -56,6 +56,7 @@ class RouterGovernance:
     store_path: Path | None = None
     record: Callable[[DecisionRecord], None] | None = None
     clock: Callable[[], float] = time.time
+    retention_s: float = 30 * 24 * 3600  # proposals older than this are forgotten when the store opens
     _store: GovernanceStore | None = None
 
     def level_of(self, author: Mapping[str, Any]) -> Maturity:
@@ -111,7 +112,11 @@ class RouterGovernance:
         if self._store is None:
             if self.store_path is None:
                 raise RuntimeError("this router keeps no proposals (no store path)")
-            self._store = await anyio.to_thread.run_sync(GovernanceStore, self.store_path)
+            store = await anyio.to_thread.run_sync(GovernanceStore, self.store_path)
+            forgotten = await anyio.to_thread.run_sync(store.delete_before, self.clock() - self.retention_s)
+            if forgotten:
+                logger.info("forgot %d proposals past their retention", forgotten)
+            self._store = store
         return self._store
 
     def _record(
