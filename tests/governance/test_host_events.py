@@ -75,4 +75,9 @@ def test_proposals_and_supervised_calls_reach_the_canvas_gateway(tmp_path: Path)
     assert event["data"]["tool"] == "write" and event["data"]["arguments"] == {"note": "hi"}
     assert event["actor"]["subject"] == "muscle-host"
     [line] = [e.json()["data"] for e in supervision if e.event == "log_line" and e.json()["data"].get("kind")]
-    assert (line["kind"], line["actor"], line["tool"], line["outcome"]) == ("supervision", "supervised", "look", "ok")
+    assert (line["kind"], line["actor"], line["tool"], line["outcome"]) == (
+        "supervision",
+        "supervised",
+        "look",
+        "ok",
+    )
