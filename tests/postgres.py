@@ -44,10 +44,9 @@ def apply_ledger_migration(dsn: str, migrations: list[Path] | None = None) -> No
 
 
 @contextlib.contextmanager
-def ledger_database() -> Iterator[str]:
-    """The DSN of a new database holding public.usage_ledger and public.governance_decisions
-    (migrations applied twice: idempotent);
-    dropped afterwards. Skips (fails in CI) when PostgreSQL is not reachable."""
+def fresh_database() -> Iterator[str]:
+    """The DSN of a new, empty database (Supabase's roles exist cluster-wide); dropped afterwards.
+    Skips (fails in CI) when PostgreSQL is not reachable."""
     name = f"ledger_test_{uuid.uuid4().hex[:12]}"
     try:
         with psycopg.connect(ADMIN_DSN, autocommit=True, connect_timeout=5) as admin:
@@ -55,14 +54,21 @@ def ledger_database() -> Iterator[str]:
             admin.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
     except psycopg.OperationalError as exc:
         require(False, f"PostgreSQL at 127.0.0.1:5432 not reachable: {exc}")
-    dsn = f"postgresql://postgres@127.0.0.1:5432/{name}"
     try:
-        apply_ledger_migration(dsn)
-        apply_ledger_migration(dsn)
-        yield dsn
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
     finally:
         with psycopg.connect(ADMIN_DSN, autocommit=True) as admin:
             admin.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+
+
+@contextlib.contextmanager
+def ledger_database() -> Iterator[str]:
+    """The DSN of a new database holding public.usage_ledger and public.governance_decisions
+    (migrations applied twice: idempotent); dropped afterwards."""
+    with fresh_database() as dsn:
+        apply_ledger_migration(dsn)
+        apply_ledger_migration(dsn)
+        yield dsn
 
 
 def as_role(

@@ -157,6 +157,8 @@ class MuscleRuntime:
                 self._jobs = None
             if self._own_host and self._host is not None:
                 await self._host.stop()  # its ledger writer writes what waits
+            if self._server is not None and self._server.tasks is not None:
+                await self._server.tasks.close()  # the task table's connection (tasks stay in it)
 
     @asynccontextmanager
     async def lifespan(self, _server: object) -> AsyncIterator[None]:

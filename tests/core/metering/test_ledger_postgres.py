@@ -150,3 +150,23 @@ def test_the_postgres_backend_sums_cpu_and_forgets_old_records(ledger_database: 
     assert ledger.delete_before(2000.0) == 1
     assert [r.record_id for r in ledger.records("t1")] == [new.record_id]
     ledger.close()
+
+
+def test_every_supabase_migration_applies_in_order_like_db_push_and_again_as_a_no_op() -> None:
+    from pydantic import SecretStr
+
+    from core.discovery import project_root
+    from registry_sync.migrate import apply_migrations
+    from tests.postgres import fresh_database
+
+    folder = project_root() / "supabase" / "migrations"
+    with fresh_database() as dsn:
+        applied = apply_migrations("test", SecretStr(dsn), folder)
+        assert applied == [path.name for path in sorted(folder.glob("*.sql"))]
+        assert apply_migrations("test", SecretStr(dsn), folder) == []
+        with psycopg.connect(dsn) as conn:
+            secured = conn.execute(
+                "select relname from pg_class where relrowsecurity and relname in "
+                "('usage_ledger', 'governance_decisions') order by 1"
+            ).fetchall()
+    assert secured == [("governance_decisions",), ("usage_ledger",)]
