@@ -323,7 +323,11 @@ class MuscleHost:
     ) -> None:
         duration = time.monotonic() - started
         self.metrics.call(muscle, tool, outcome, duration, meter.cpu_s, meter.bytes_in, meter.bytes_out)
-        logger.info(
+        # Calls that start a job or fail are logged at INFO (operators follow those, request id
+        # and all); a plain successful call only at DEBUG: a log line costs more than the rest
+        # of this gate, and the metrics count every call.
+        logger.log(
+            logging.INFO if job_id or outcome != "ok" else logging.DEBUG,
             "call %s.%s by %s/%s: %s in %.3f s%s",
             muscle,
             tool,

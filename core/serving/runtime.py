@@ -59,6 +59,7 @@ class MuscleRuntime:
         self._jobs: JobEngine | None = None
         self._host: MuscleHost | None = None
         self._server: MuscleServer | None = None
+        self._local: Caller | None = None
         self._own_host = False  # made here (no serving entry point attached one): stopped here
         # The muscle's name is its folder's: muscles/<category>/<name>/service.py.
         self.job_tools = JobTools(
@@ -73,6 +74,7 @@ class MuscleRuntime:
         if self._muscle is not None:
             raise RuntimeError("configure() must come before the muscle is created")
         self._settings = settings
+        self._local = None
         if clock is not None:
             self._clock = clock
         self._store = store
@@ -183,7 +185,9 @@ class MuscleRuntime:
 
     def caller_of(self, request: object) -> Caller:
         """The caller of a transport request (a Starlette request over HTTP, None on stdio)."""
-        return caller_of_request(request, local_caller(self.settings))
+        if self._local is None:  # the settings never change once the muscle exists
+            self._local = local_caller(self.settings)
+        return caller_of_request(request, self._local)
 
     def scope_for(self, ctx: Context[Any, Any] | None) -> Scope:
         """The caller's scope: the verified HTTP tenant, else the configured one (stdio)."""
