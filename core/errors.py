@@ -22,7 +22,9 @@ its code and a default hint; raise sites add the message and the value.
     ├── AccessDenied                access_denied
     │   ├── Unauthenticated         unauthenticated
     │   ├── PresignExpired          presign_expired
-    │   └── PresignInvalid          presign_invalid
+    │   ├── PresignInvalid          presign_invalid
+    │   ├── MaturityTooLow          maturity_too_low
+    │   └── ApprovalRequired        approval_required
     ├── MediaError                  media_error
     │   ├── MediaUnreadable         media_unreadable
     │   ├── NoAudioStream           no_audio_stream
@@ -32,6 +34,7 @@ its code and a default hint; raise sites add the message and the value.
     ├── FetchFailed                 fetch_failed
     │   └── FetchTimeout            fetch_timeout
     ├── FetchLimitReached           fetch_limit_reached
+    ├── QuotaExceeded               quota_exceeded
     ├── StorageError                storage_error
     └── ContractViolation           contract_violation
 """
@@ -42,6 +45,7 @@ from typing import Any, ClassVar
 
 __all__ = [
     "AccessDenied",
+    "ApprovalRequired",
     "AssetNotFound",
     "AtomsError",
     "ConfigError",
@@ -54,6 +58,7 @@ __all__ = [
     "InvalidArguments",
     "InvalidIdentifier",
     "InvalidInput",
+    "MaturityTooLow",
     "MediaError",
     "MediaUnreadable",
     "MissingConfig",
@@ -65,6 +70,7 @@ __all__ = [
     "PathNotAllowed",
     "PresignExpired",
     "PresignInvalid",
+    "QuotaExceeded",
     "StorageError",
     "TooLarge",
     "Unauthenticated",
@@ -256,6 +262,23 @@ class PresignInvalid(AccessDenied):
     default_hint = "Use the URL exactly as issued; any change to it breaks its signature."
 
 
+class MaturityTooLow(AccessDenied):
+    code = "maturity_too_low"
+    default_hint = (
+        "This agent's maturity level does not allow a tool this complex; the value names the level "
+        "needed. Ask an operator for a token of that level, or use a simpler tool."
+    )
+
+
+class ApprovalRequired(AccessDenied):
+    code = "approval_required"
+    default_hint = (
+        "The call was proposed instead of run: a person approves or rejects proposal details.proposal_id; "
+        "an approved proposal runs once."
+    )
+    http_status = 202
+
+
 class MediaError(AtomsError):
     code = "media_error"
     default_hint = "Check that the file is a complete, supported media file."
@@ -311,6 +334,15 @@ class FetchLimitReached(AtomsError):
     default_hint = (
         "This tenant already runs as many URL fetches as ATOMS_FETCH_CONCURRENCY_PER_TENANT allows; "
         "call again when one has finished, or raise the setting on the server."
+    )
+    http_status = 429
+
+
+class QuotaExceeded(AtomsError):
+    code = "quota_exceeded"
+    default_hint = (
+        "The tenant has used its quota (value names it; details.resets_at says when it resets). "
+        "Wait until then, or ask the operator to raise it (ATOMS_QUOTA_*)."
     )
     http_status = 429
 

@@ -17,7 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 from core.errors import AtomsError, InvalidInput
 from gateway.browser import GatewayCors
 from gateway.canvas.catalog import ToolCatalog
-from gateway.canvas.manifest import ToolGate, admit_all
+from gateway.canvas.manifest import ToolGate, maturity_gate
 from gateway.canvas_routes import read_snapshot, read_state, take_snapshot
 from gateway.commands import chat_send, send_command
 from gateway.context import GatewayContext
@@ -89,13 +89,13 @@ def create_app(
     now: Callable[[], float] = time.time,
     lenses: Mapping[str, Lens] = DEFAULT_LENSES,
     catalog: ToolCatalog | None = None,
-    tool_gate: ToolGate = admit_all,
+    tool_gate: ToolGate = maturity_gate,
 ) -> Starlette:
     """The gateway app on ``spine`` (default: the one the settings name, opened by the lifespan).
 
     ``clock`` (monotonic) and ``now`` (epoch seconds) are the gateway's time; ``lenses`` its roles;
     ``catalog`` where canvas tool buttons come from (default: the one the settings name) and
-    ``tool_gate`` which of them an actor may have (the seam for maturity levels).
+    ``tool_gate`` which of them an actor may have (by default its maturity's rule).
     """
     ctx = GatewayContext(
         config,

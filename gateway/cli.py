@@ -28,7 +28,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.port is not None:
         options["port"] = args.port
     config = load_gateway_config({}, options)
-    configure_logging(config.settings.log_level)
+    configure_logging(config.settings.log_level, config.settings.log_style)
     host, port = config.options.host, config.options.port
     spine = "postgresql" if config.options.database_url is not None else "sqlite"
     auth = "jwt" if config.authenticated else "none (loopback)"
@@ -45,7 +45,11 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _route(args: argparse.Namespace) -> int:
-    from gateway.router import MuscleEndpoint, RouterConfig, load_specs, run_router
+    from core.governance import parse_maturity
+    from core.metering import open_writer
+    from core.settings import load_settings
+    from gateway.proposals import RouterGovernance, complexities
+    from gateway.router import MuscleEndpoint, RouterConfig, load_specs, run_router, tenant_of
 
     configure_logging(args.log_level)
     endpoints = []
@@ -56,16 +60,33 @@ def _route(args: argparse.Namespace) -> int:
         endpoints.append(MuscleEndpoint(name=name, url=url))
     token = args.token_file.read_text().strip() if args.token_file else None
     muscle_token = args.muscle_token_file.read_text().strip() if args.muscle_token_file else None
+    specs = load_specs(args.spec)
+    settings = load_settings()
+    # Decisions go to the usage ledger (SQLite under ATOMS_DATA_DIR, or ATOMS_LEDGER_DATABASE_URL).
+    ledger = open_writer(settings)
+    governance = RouterGovernance(
+        tenant_id=tenant_of(args.canvas),
+        maturity=parse_maturity(args.maturity),
+        complexity=complexities(specs),
+        store_path=settings.data_dir / "router-proposals.sqlite3",
+        record=ledger.record,
+        retention_s=settings.governance_retention_s,
+    )
     config = RouterConfig(
         gateway_url=args.gateway.rstrip("/"),
         canvas_path=args.canvas,
         token=token,
-        specs=load_specs(args.spec),
+        specs=specs,
         endpoints={e.name: e for e in endpoints},
         muscle_token=muscle_token,
         last_event_id=args.last_event_id,
+        governance=governance,
+        supervision_path=args.supervision_stream,
     )
-    anyio.run(run_router, config)
+    try:
+        anyio.run(run_router, config)
+    finally:
+        ledger.close()
     return 0
 
 
@@ -143,6 +164,17 @@ def build_parser() -> argparse.ArgumentParser:
     route.add_argument("--token-file", type=Path, default=None, help="file holding the router's gateway JWT")
     route.add_argument("--muscle-token-file", type=Path, default=None, help="file holding the muscles' token")
     route.add_argument("--last-event-id", type=int, default=None, help="resume after this event id")
+    route.add_argument(
+        "--maturity",
+        default="AUTONOMOUS",
+        help="the router's governance level (STUDENT, INTERN, SUPERVISED, AUTONOMOUS); an agent's "
+        "commands run at the lower of this and the agent's own",
+    )
+    route.add_argument(
+        "--supervision-stream",
+        default=None,
+        help="stream path mirroring supervised calls (default: the canvas)",
+    )
     route.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
     return parser
 

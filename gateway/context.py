@@ -22,7 +22,7 @@ from gateway.canvas.catalog import (
 )
 from gateway.canvas.commit import CanvasLimits
 from gateway.canvas.documents import SnapshotDocuments
-from gateway.canvas.manifest import Manifest, ToolGate, admit_all
+from gateway.canvas.manifest import Manifest, ToolGate, maturity_gate
 from gateway.canvas.service import CanvasService
 from gateway.canvas.types import CanvasTypes
 from gateway.dev_tokens import read_dev_secret
@@ -58,7 +58,7 @@ class GatewayContext:
     metrics: GatewayMetrics = field(default_factory=GatewayMetrics)
     lenses: dict[str, Lens] = field(default_factory=lambda: dict(DEFAULT_LENSES))
     catalog: ToolCatalog | None = None
-    tool_gate: ToolGate = admit_all
+    tool_gate: ToolGate = maturity_gate
     hubs: HubRegistry = field(init=False)
     canvas: CanvasService = field(init=False)
     manifest: Manifest = field(init=False)

@@ -47,6 +47,7 @@ EventType = Literal[
     "snapshot_created",
     "chat_token",
     "log_line",
+    "proposal",
 ]
 EVENT_TYPES: tuple[str, ...] = EventType.__args__  # type: ignore[attr-defined]
 # Types only the gateway appends: commits of patches, and snapshots of canvas state.

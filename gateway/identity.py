@@ -5,6 +5,9 @@ Claims read (top level, or under ``app_metadata`` where Supabase keeps custom cl
 - ``sub``: the subject; ``tenant_id``: the tenant every stream and command is checked against;
 - ``actor``: ``canvas`` (a person's canvas, the default) or ``agent``;
 - ``agent_role``: the permission lens of an agent (``director``, ``planner``, ``router``...);
+- ``maturity``: an agent's governance level (``STUDENT``, ``INTERN``, ``SUPERVISED``,
+  ``AUTONOMOUS``; see core.governance); it rides on the agent's events, so the tool router
+  governs the commands the agent sends; absent, the router's own level applies;
 - ``atoms_scope``: optional object pinning scope fields (mode, project_id, surface_id, app_id,
   canvas_id, run_id); a route must carry every pinned field with its pinned value, so a route
   outside them, or one without a pinned field (a run route for a canvas pin), gets 403;
@@ -19,7 +22,8 @@ from typing import Any, Literal
 import anyio
 import jwt
 
-from core.errors import InvalidIdentifier
+from core.errors import InvalidIdentifier, InvalidInput
+from core.governance import Maturity, parse_maturity
 from core.identifiers import validate_identifier
 from gateway.errors import TokenInvalid
 
@@ -40,10 +44,14 @@ class Actor:
     role: str
     pinned: dict[str, str] = field(default_factory=dict)
     expires_at: float | None = None  # the token's exp (epoch seconds); None for a local caller
+    maturity: Maturity | None = None  # an agent's governance level, when its token states one
 
     def public(self) -> dict[str, str]:
-        """What other parties see of the author of an event."""
-        return {"kind": self.kind, "subject": self.subject, "role": self.role}
+        """What other parties see of the author of an event (an agent's maturity included)."""
+        shown = {"kind": self.kind, "subject": self.subject, "role": self.role}
+        if self.maturity is not None:
+            shown["maturity"] = self.maturity.name
+        return shown
 
 
 def local_actor(tenant_id: str) -> Actor:
@@ -89,8 +97,21 @@ def actor_from_claims(claims: dict[str, Any]) -> Actor:
         pinned[name] = value
     exp = claims.get("exp")
     expires_at = float(exp) if isinstance(exp, (int, float)) and not isinstance(exp, bool) else None
+    maturity = None
+    raw_maturity = _claim(claims, "maturity")
+    if kind == "agent" and raw_maturity is not None:
+        try:
+            maturity = parse_maturity(raw_maturity)
+        except InvalidInput:
+            raise TokenInvalid("the 'maturity' claim is not a maturity level", value=raw_maturity) from None
     return Actor(
-        subject=subject, tenant_id=tenant_id, kind=kind, role=role, pinned=pinned, expires_at=expires_at
+        subject=subject,
+        tenant_id=tenant_id,
+        kind=kind,
+        role=role,
+        pinned=pinned,
+        expires_at=expires_at,
+        maturity=maturity,
     )
 
 

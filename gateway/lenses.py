@@ -97,6 +97,7 @@ _EVENT_TYPES = (
     "snapshot_created",
     "chat_token",
     "log_line",
+    "proposal",
     "chat_send",
     "command:*",
     "gesture",

@@ -18,7 +18,7 @@ from core.contract import ToolExample
 from core.errors import AssetNotFound, InvalidArguments
 from core.jobs import JobPage, JobStatus
 from core.jobs.errors import JobCancelled, JobNotFinished, JobNotFound
-from core.serving.job_tools import JOB_TOOLS, SUBMIT_PREFIX
+from core.serving.job_tools import JOB_TOOL_HINTS, JOB_TOOLS, SUBMIT_PREFIX
 from core.serving.strict_arguments import make_strict
 from core.spec import ErrorSpec, ParamSpec, ToolSpec
 
@@ -59,7 +59,7 @@ def job_tool_specs(
                     "output_schema": submit.output_schema,
                     "examples": tuple(examples.get(submit.name, ())),
                     "read_only": False,
-                    "destructive": False,
+                    "destructive": spec.destructive,  # submitting destroys what the tool destroys
                     "idempotent": True,
                     "job": False,
                     "job_tool": True,
@@ -81,7 +81,6 @@ def job_tool_specs(
             "A job's state (queued, running, succeeded, failed, cancelled), progress (0..1) and message, "
             "and its error when it failed or was cancelled.",
             _JOB_ID_ERRORS,
-            {"read_only": True, "idempotent": True},
         ),
         "cancel_job": (
             job_id,
@@ -89,7 +88,6 @@ def job_tool_specs(
             "Cancel a job: its processes are stopped and it stores nothing. Returns the status once it has "
             "stopped (cancelling a finished job changes nothing).",
             _JOB_ID_ERRORS,
-            {"destructive": True, "idempotent": True},
         ),
         "job_result": (
             job_id,
@@ -97,18 +95,17 @@ def job_tool_specs(
             f"The result of a finished job of {', '.join(s.name for s in made)}, as the tool returns it; the "
             "job's own error when it failed or was cancelled, job_not_finished while it runs.",
             (JobNotFound, JobNotFinished, JobCancelled, AssetNotFound),
-            {"read_only": True, "idempotent": True},
         ),
         "list_jobs": (
             paging,
             JobPage,
             "Your jobs, newest first, `limit` (1-100) a page; pass `next_cursor` back as `cursor` for the next.",
             (InvalidArguments,),
-            {"read_only": True, "idempotent": True},
         ),
     }
     for name in JOB_TOOLS:
-        params, returns, description, errors, hints = shared[name]
+        params, returns, description, errors = shared[name]
+        hints = JOB_TOOL_HINTS[name]
         tool = _sdk_tool(name, params, returns)
         check_examples(name, tuple(examples.get(name, ())), tool)
         codes = [error.code for error in errors]

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import uvicorn
+
+from tests.conftest import free_port
 
 START_TIMEOUT_S = 60.0
 
@@ -44,3 +51,26 @@ def start_until_ready(
             time.sleep(0.1)
     process.kill()
     pytest.fail(f"{what} not ready within {START_TIMEOUT_S}s:\n{log.read_text(errors='replace')}")
+
+
+@contextlib.contextmanager
+def uvicorn_in_thread(app: Any) -> Iterator[str]:
+    """Serve the ASGI ``app`` (its lifespan included) on 127.0.0.1 in a thread of this process;
+    yields its base URL once it is started, and stops it cleanly (lifespan shutdown) after."""
+    port = free_port()
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", log_config=None, lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the in-thread server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(START_TIMEOUT_S)

@@ -9,9 +9,13 @@ import pytest
 
 import core
 import core.ffmpeg
+import core.governance
 import core.jobs
 import core.media
+import core.metering
+import core.observability
 import core.serving
+import core.serving.tasks
 import core.storage
 import sentinel
 
@@ -130,7 +134,70 @@ def test_core_public_surface_is_deliberate() -> None:
         "JobStatus",
         "job_id_for",
     ]
-    for module in (core, core.storage, core.media, core.ffmpeg, core.serving, core.jobs, sentinel):
+    assert sorted(core.metering.__all__) == [
+        "DecisionRecord",
+        "Ledger",
+        "LedgerEntry",
+        "LedgerWriter",
+        "PostgresLedger",
+        "QuotaLimits",
+        "Quotas",
+        "SqliteLedger",
+        "UsageMeter",
+        "UsageRecord",
+        "add_bytes_in",
+        "add_bytes_out",
+        "add_cpu_seconds",
+        "metered",
+        "open_ledger",
+        "open_writer",
+    ]
+    assert sorted(core.governance.__all__) == [
+        "Decision",
+        "GovernanceStore",
+        "Governor",
+        "Maturity",
+        "Outcome",
+        "Proposal",
+        "SupervisedCall",
+        "complexity_of",
+        "decide",
+        "level_needed",
+        "parse_maturity",
+        "spec_complexity",
+        "visible_tools",
+    ]
+    assert sorted(core.observability.__all__) == [
+        "JsonFormatter",
+        "REQUEST_ID_HEADER",
+        "RequestIdFilter",
+        "configure_logging",
+        "current_request_id",
+        "new_request_id",
+        "request_id_scope",
+        "usable_request_id",
+    ]
+    assert sorted(core.serving.tasks.__all__) == [
+        "TASKS_EXTENSION",
+        "TaskRow",
+        "TaskTable",
+        "TasksExtension",
+        "declared",
+    ]
+    surfaces = (
+        core,
+        core.storage,
+        core.media,
+        core.ffmpeg,
+        core.serving,
+        core.jobs,
+        core.metering,
+        core.governance,
+        core.observability,
+        core.serving.tasks,
+        sentinel,
+    )
+    for module in surfaces:
         for name in module.__all__:
             assert hasattr(module, name), f"{module.__name__}.{name}"
 

@@ -9,6 +9,10 @@ Both runners start ffmpeg in its own process group (``start_new_session``) so th
 a run stops everything it started: on cancellation the whole group gets SIGTERM, then
 SIGKILL after a grace period, and no ffmpeg outlives the call that started it.
 
+Every run asks ffmpeg for ``-benchmark``: the CPU time it reports at exit (its own
+``getrusage``, all its threads) is the run's ``cpu_s`` and is added to the usage meter of the
+call or job it runs for (:mod:`core.metering`); those lines never reach error messages.
+
 Progress comes from ``-progress pipe:1`` (key=value blocks on stdout); stderr is drained
 concurrently into a bounded tail so neither pipe can fill and stall ffmpeg. The async and
 the blocking runner share the pipe parsing (:mod:`core._ffmpeg_progress`) and the shape of
@@ -23,6 +27,7 @@ import functools
 import logging
 import os
 import queue
+import re
 import shlex
 import shutil
 import signal
@@ -41,6 +46,7 @@ from core.errors import ConfigError, FfmpegFailed
 from core.ffmpeg._failure import exit_failure, start_failure
 from core.ffmpeg._inputs import harden_inputs, pinned_input
 from core.ffmpeg._progress import LineSplitter, ProgressParser, Report
+from core.metering.meter import add_cpu_seconds
 
 __all__ = [
     "FfmpegResult",
@@ -65,6 +71,7 @@ class FfmpegResult:
     returncode: int
     stderr_tail: str
     elapsed_s: float
+    cpu_s: float | None = None  # user + system CPU ffmpeg reported for itself
 
 
 # --- binaries -------------------------------------------------------------------------
@@ -112,17 +119,47 @@ def _find_ffmpeg(search_path: str | None) -> str:
 
 
 def _build_argv(binary: str | None, args: Sequence[str]) -> list[str]:
-    head = [binary or ffmpeg_binary(), "-hide_banner", "-nostdin", "-nostats", "-progress", "pipe:1"]
+    head = [
+        binary or ffmpeg_binary(),
+        "-hide_banner",
+        "-nostdin",
+        "-nostats",
+        "-benchmark",
+        "-progress",
+        "pipe:1",
+    ]
     return [*head, *harden_inputs(args)]
+
+
+_BENCH = re.compile(r"bench: utime=([0-9.]+)s stime=([0-9.]+)s")
+
+
+def _cpu_of(tail: deque[str]) -> tuple[list[str], float | None]:
+    """The tail without ffmpeg's ``bench:`` lines, and the CPU seconds they report."""
+    kept, cpu = [], None
+    for line in tail:
+        if line.startswith("bench:"):
+            found = _BENCH.search(line)
+            if found is not None:
+                cpu = float(found.group(1)) + float(found.group(2))
+            continue
+        kept.append(line)
+    return kept, cpu
 
 
 def _finish(argv: list[str], returncode: int, tail: deque[str], started: float) -> FfmpegResult:
     """The result of a run that ended on its own, or FfmpegFailed for a non-zero status."""
+    lines, cpu_s = _cpu_of(tail)
+    if cpu_s is not None:
+        add_cpu_seconds(cpu_s)
     if returncode != 0:
         logger.debug("ffmpeg exited with status %d: %s", returncode, shlex.join(argv))
-        raise exit_failure(argv, returncode, tail)
+        raise exit_failure(argv, returncode, lines)
     return FfmpegResult(
-        returncode=returncode, stderr_tail="\n".join(tail), elapsed_s=time.monotonic() - started
+        returncode=returncode,
+        stderr_tail="\n".join(lines),
+        elapsed_s=time.monotonic() - started,
+        cpu_s=cpu_s,
     )
 
 

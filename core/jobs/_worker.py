@@ -23,6 +23,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,8 @@ from pydantic import BaseModel, JsonValue
 from core.errors import AtomsError, ContractViolation, InvalidArguments
 from core.jobs.context import JobContext
 from core.jobs.errors import JobCancelled
+from core.metering.meter import metered
+from core.observability.requests import request_id_scope
 from core.settings import Settings, load_settings
 
 __all__ = [
@@ -63,6 +66,7 @@ class Invocation:
     # The server's settings on an embedded cluster; None on a remote one, whose workers
     # read their own ATOMS_* environment.
     settings: Settings | None
+    request_id: str | None = None  # the request that submitted the job: its logs carry it
 
 
 def cancel_event_name(run_key: str) -> str:
@@ -116,9 +120,20 @@ def spec_type(fn: Callable[..., Any]) -> type[BaseModel]:
 
 
 def execute(invocation: Invocation) -> dict[str, JsonValue]:
-    """Run ``invocation`` on this worker; the outcome as a dict (see the module docstring)."""
-    with _watched():
-        return _execute(invocation)
+    """Run ``invocation`` on this worker; the outcome as a dict (see the module docstring),
+    with what the run consumed under ``usage`` (wall and CPU seconds, bytes in and out: a
+    worker runs one job at a time, so its process CPU time is the job's, plus ffmpeg's)."""
+    with _watched(), request_id_scope(invocation.request_id), metered() as meter:
+        wall, cpu = time.monotonic(), time.process_time()
+        outcome = _execute(invocation)
+        meter.add(cpu_s=time.process_time() - cpu)
+        outcome["usage"] = {
+            "wall_s": round(time.monotonic() - wall, 6),
+            "cpu_s": round(meter.cpu_s, 6),
+            "bytes_in": meter.bytes_in,
+            "bytes_out": meter.bytes_out,
+        }
+        return outcome
 
 
 def _execute(invocation: Invocation) -> dict[str, JsonValue]:
@@ -147,6 +162,7 @@ def _execute(invocation: Invocation) -> dict[str, JsonValue]:
         cancel_flag=cancel_flag,
     )
     emit("started")
+    logger.info("job %s started (request %s)", invocation.job_id, invocation.request_id or "-")
     try:
         return _run(invocation, ctx)
     finally:

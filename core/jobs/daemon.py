@@ -37,6 +37,11 @@ from core.jobs._daemon_files import DaemonFiles
 from core.jobs._worker import TOPIC, Invocation, cancel_event_name, execute
 from core.jobs.errors import JobCancelled, JobFailed
 from core.jobs.table import JobRow, JobTable
+from core.metering.factory import open_writer
+from core.metering.record import UsageRecord
+from core.metering.writer import LedgerWriter
+from core.observability.logs import configure_logging
+from core.observability.requests import request_id_scope
 from core.settings import Settings
 
 __all__ = ["JobDaemon", "main"]
@@ -59,6 +64,7 @@ class JobDaemon:
         self.files = DaemonFiles(settings.data_dir)
         self.token = secrets.token_hex(16)
         self._table: JobTable | None = None
+        self._ledger: LedgerWriter | None = None  # every finished job is a usage record
         self._conn: DaskConnection | None = None
         self._futures: dict[str, Any] = {}  # run key -> distributed.Future
         self._rows: dict[str, JobRow] = {}  # job id -> the run this daemon follows
@@ -74,6 +80,7 @@ class JobDaemon:
     async def serve(self, on_ready: Callable[[int], None] | None = None) -> None:
         """Run until stopped or idle; ``on_ready(port)`` once jobs can be taken."""
         self._table = await anyio.to_thread.run_sync(JobTable, self.settings.jobs_db_path)
+        self._ledger = await anyio.to_thread.run_sync(open_writer, self.settings)
         self._conn = await connect(self.settings, processes=self.processes)
         self._conn.client.subscribe_topic(TOPIC, self._on_event)
         server = await asyncio.start_server(self._command, "127.0.0.1", 0)
@@ -95,6 +102,8 @@ class JobDaemon:
                 self._conn.client.unsubscribe_topic(TOPIC)
             await self._conn.close()
         await anyio.to_thread.run_sync(self.files.withdraw, self.token)
+        if self._ledger is not None:
+            await anyio.to_thread.run_sync(self._ledger.close)  # a clean stop loses no record
         if self._table is not None:
             await anyio.to_thread.run_sync(self._table.close)
 
@@ -190,7 +199,8 @@ class JobDaemon:
             )
         for row in launched:
             self._rows[row.job_id] = row
-            logger.info("job %s: run %s (%s)", row.job_id, row.run_key, row.message)
+            with request_id_scope(row.request_id):
+                logger.info("job %s: run %s (%s)", row.job_id, row.run_key, row.message)
         await self._save(launched)
         for row in launched:
             assert row.run_key is not None
@@ -204,6 +214,7 @@ class JobDaemon:
                 function=row.function,
                 spec=row.spec,
                 settings=self.settings if self._conn.embedded else None,
+                request_id=row.request_id,
             )
             future = self._conn.client.submit(execute, invocation, key=row.run_key, pure=False)
             self._futures[row.run_key] = future
@@ -249,7 +260,8 @@ class JobDaemon:
         elif state == "failed":
             error = outcome["error"]
             # The code, as the client will read it from job_result; the message may quote its input.
-            logger.warning("job %s (%s) failed: %s", row.job_id, row.kind, error.get("code"))
+            with request_id_scope(row.request_id):
+                logger.warning("job %s (%s) failed: %s", row.job_id, row.kind, error.get("code"))
             row = row.but(state=state, message=str(error.get("message", "")), error=error, updated_at=now)
         else:
             error = JobCancelled(f"job {row.job_id} was cancelled", value=row.job_id).to_dict()
@@ -257,6 +269,32 @@ class JobDaemon:
         row = row.but(attempts=max(1, row.attempts) if state != "cancelled" else row.attempts)
         self._rows[row.job_id] = row
         self._save_soon(row, _FINISH_FLUSH_S)
+        self._meter(row, outcome)
+
+    def _meter(self, row: JobRow, outcome: dict[str, Any]) -> None:
+        """The finished run as a usage record (a run dropped before it started used nothing)."""
+        if self._ledger is None:
+            return
+        usage = outcome.get("usage") or {}
+        muscle, _, tool = row.kind.rpartition(".")
+        code = "ok" if row.state == "succeeded" else str((row.error or {}).get("code", row.state))
+        with request_id_scope(row.request_id):  # the job's log line carries the call's request id
+            logger.info("job %s (%s) ended %s", row.job_id, row.kind, code)
+        self._ledger.record(
+            UsageRecord(
+                tenant_id=row.tenant_id,
+                actor=row.actor or "unknown",
+                muscle=muscle or row.kind,
+                tool=tool,
+                duration_s=float(usage.get("wall_s", 0.0)),
+                cpu_s=float(usage.get("cpu_s", 0.0)),
+                bytes_in=int(usage.get("bytes_in", 0)),
+                bytes_out=int(usage.get("bytes_out", 0)),
+                outcome=code,
+                job_id=row.job_id,
+                request_id=row.request_id,
+            )
+        )
 
     # --- events from workers -----------------------------------------------------------
 
@@ -267,7 +305,8 @@ class JobDaemon:
             return
         if message.get("type") == "started":
             attempts = row.attempts + 1
-            logger.info("job %s: run %s started (attempt %d)", row.job_id, row.run_key, attempts)
+            with request_id_scope(row.request_id):
+                logger.info("job %s: run %s started (attempt %d)", row.job_id, row.run_key, attempts)
             row = row.but(
                 state="running",
                 attempts=attempts,
@@ -320,9 +359,7 @@ def main() -> int:
     never on the command line or on disk); logs to stderr (the engine points it at a file)."""
     payload = json.loads(sys.stdin.read() or "{}")
     settings = Settings(**payload)
-    logging.basicConfig(
-        level=settings.log_level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_style)
     daemon = JobDaemon(settings)
     try:
         anyio.run(daemon.serve)

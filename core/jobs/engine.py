@@ -36,6 +36,7 @@ from core.jobs._worker import function_ref, spec_type
 from core.jobs.errors import JobNotFinished, JobNotFound
 from core.jobs.model import JobPage, JobStatus, canonical_json, job_id_for
 from core.jobs.table import JobRow, JobTable
+from core.observability.requests import current_request_id
 from core.progress import Progress
 from core.scope import Scope
 from core.settings import Settings
@@ -118,12 +119,15 @@ class JobEngine:
         *,
         kind: str | None = None,
         still_valid: Callable[[dict[str, Any]], bool] | None = None,
+        actor: str | None = None,
     ) -> JobStatus:
         """Queue ``fn(ctx, spec)``; returns at once. The same tenant, kind and spec give the
         same job: while it is queued, running or succeeded that job is returned as it is
         (unless ``still_valid(result)`` says a succeeded job's result is gone: then it runs
         again), and after it failed or was cancelled it runs again under the same id."""
-        [status] = await self.submit_many(scope, [(fn, spec)], kind=kind, still_valid=still_valid)
+        [status] = await self.submit_many(
+            scope, [(fn, spec)], kind=kind, still_valid=still_valid, actor=actor
+        )
         return status
 
     async def submit_many(
@@ -133,9 +137,11 @@ class JobEngine:
         *,
         kind: str | None = None,
         still_valid: Callable[[dict[str, Any]], bool] | None = None,
+        actor: str | None = None,
     ) -> list[JobStatus]:
-        """:meth:`submit` of many jobs in one table transaction and one poke of the daemon."""
-        rows = [self._row(scope, fn, spec, kind) for fn, spec in jobs]
+        """:meth:`submit` of many jobs in one table transaction and one poke of the daemon;
+        each row records ``actor`` and the current request id (the ledger and the logs use them)."""
+        rows = [self._row(scope, fn, spec, kind, actor) for fn, spec in jobs]
         table = await self._opened()
         done = await anyio.to_thread.run_sync(table.submit_many, rows)
         reused = [row for row, new in done if not new and row.state == "succeeded"]
@@ -168,13 +174,21 @@ class JobEngine:
     async def cancel(self, scope: Scope, job_id: str) -> JobStatus:
         """Stop the job: returns once it has stopped (its subprocesses gone), or its current
         status after a bounded wait if it takes longer."""
+        status = await self.request_cancel(scope, job_id)
+        if status.finished:
+            return status
+        return await self.wait(scope, job_id, timeout_s=_CANCEL_WAIT_S)
+
+    async def request_cancel(self, scope: Scope, job_id: str) -> JobStatus:
+        """Ask the daemon to stop the job and return at once (the status as it is now); a
+        finished job is left as it is."""
         row = await self._find(scope, job_id)
         if row.finished:
             return row.status()
         table = await self._opened()
         await anyio.to_thread.run_sync(table.request_cancel, job_id, self._clock())
         await self._poke()
-        return await self.wait(scope, job_id, timeout_s=_CANCEL_WAIT_S)
+        return row.status()
 
     async def wait(
         self, scope: Scope, job_id: str, progress: Progress | None = None, timeout_s: float | None = None
@@ -293,7 +307,14 @@ class JobEngine:
             raise JobNotFound(f"no job {job_id}", value=job_id)
         return row
 
-    def _row(self, scope: Scope, fn: JobFunction, spec: BaseModel, kind: str | None) -> JobRow:
+    async def unfinished(self, tenant_id: str) -> int:
+        """How many of the tenant's jobs are queued or running."""
+        table = await self._opened()
+        return await anyio.to_thread.run_sync(table.count_unfinished, tenant_id)
+
+    def _row(
+        self, scope: Scope, fn: JobFunction, spec: BaseModel, kind: str | None, actor: str | None
+    ) -> JobRow:
         ref = function_ref(fn)
         if not isinstance(spec, spec_type(fn)):
             raise InvalidArguments(
@@ -319,6 +340,8 @@ class JobEngine:
             message="queued",
             created_at=now,
             updated_at=now,
+            actor=actor,
+            request_id=current_request_id(),
         )
 
     async def _poke(self) -> None:
@@ -410,6 +433,8 @@ def _settings_payload(settings: Settings) -> dict[str, Any]:
     def reveal(value: Any) -> Any:
         if isinstance(value, SecretStr):
             return value.get_secret_value()
+        if isinstance(value, BaseModel):  # a token grant, a tenant's quotas
+            return reveal(dict(value))
         if isinstance(value, dict):
             return {key: reveal(item) for key, item in value.items()}
         if isinstance(value, (list, tuple)):

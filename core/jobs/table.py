@@ -36,14 +36,16 @@ CREATE TABLE IF NOT EXISTS jobs (
     created_at       REAL NOT NULL,
     updated_at       REAL NOT NULL,
     run_key          TEXT,
-    cancel_requested INTEGER NOT NULL DEFAULT 0
+    cancel_requested INTEGER NOT NULL DEFAULT 0,
+    actor            TEXT,
+    request_id       TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state);
 CREATE INDEX IF NOT EXISTS jobs_tenant_created ON jobs (tenant_id, created_at DESC, job_id DESC);
 """
 _COLUMNS: Final = (
     "job_id, tenant_id, kind, function, spec, state, progress, message, attempts, result, error, "
-    "created_at, updated_at, run_key, cancel_requested"
+    "created_at, updated_at, run_key, cancel_requested, actor, request_id"
 )
 _REUSED: Final = ("queued", "running", "succeeded")
 
@@ -67,6 +69,8 @@ class JobRow:
     error: dict[str, Any] | None = None
     run_key: str | None = None  # the Dask key of the current run; older runs' events are stale
     cancel_requested: bool = False
+    actor: str | None = None  # who submitted it (the usage ledger's actor)
+    request_id: str | None = None  # the request that submitted it (its logs carry it)
 
     @property
     def finished(self) -> bool:
@@ -108,6 +112,9 @@ class JobTable:
             self._db.execute("ALTER TABLE jobs ADD COLUMN run_key TEXT")
         if "cancel_requested" not in columns:
             self._db.execute("ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0")
+        for column in ("actor", "request_id"):
+            if column not in columns:
+                self._db.execute(f"ALTER TABLE jobs ADD COLUMN {column} TEXT")
 
     # --- servers ---------------------------------------------------------------------------
 
@@ -201,6 +208,21 @@ class JobTable:
         with self._lock:
             return [_row(found) for found in self._db.execute(query, args).fetchall()]
 
+    def count_unfinished(self, tenant_id: str) -> int:
+        """The tenant's queued and running jobs (the concurrent-jobs quota counts them)."""
+        with self._lock:
+            (count,) = self._db.execute(
+                "SELECT COUNT(*) FROM jobs WHERE tenant_id = ? AND state IN ('queued', 'running')",
+                (tenant_id,),
+            ).fetchone()
+        return int(count)
+
+    def count_by_state(self) -> dict[str, int]:
+        """Every job of the data dir by state (the metrics read it at each scrape)."""
+        with self._lock:
+            rows = self._db.execute("SELECT state, COUNT(*) FROM jobs GROUP BY state").fetchall()
+        return {state: int(count) for state, count in rows}
+
     # --- the daemon ------------------------------------------------------------------------
 
     def unfinished(self) -> list[JobRow]:
@@ -267,6 +289,8 @@ class JobTable:
                     r.updated_at,
                     r.run_key,
                     int(r.cancel_requested),
+                    r.actor,
+                    r.request_id,
                 )
                 for r in rows
             ],
@@ -290,6 +314,8 @@ def _row(found: tuple[Any, ...]) -> JobRow:
         updated,
         key,
         cancel,
+        actor,
+        request_id,
     ) = found
     return JobRow(
         job_id=job_id,
@@ -307,4 +333,6 @@ def _row(found: tuple[Any, ...]) -> JobRow:
         error=None if error is None else json.loads(error),
         run_key=key,
         cancel_requested=bool(cancel),
+        actor=actor,
+        request_id=request_id,
     )

@@ -30,6 +30,7 @@ from core.media.mime import detect_mime, is_media_mime
 from core.media.probe import probe_sync
 from core.media.ref import MediaRef, MediaUri
 from core.media.staging import StagedFile
+from core.metering.meter import add_bytes_in, add_bytes_out
 from core.scope import Scope
 from core.settings import Settings
 from core.storage import ObjectInfo, PresignedUrl, Storage, asset_key, open_storage, tenant_prefix, upload_key
@@ -126,6 +127,7 @@ class MediaStore:
     def register_source(self, scope: Scope, source: str, filename: str | None = None) -> MediaRef:
         """Register ``source``: a path under the import roots, an http(s) URL, or upload://<id>."""
         staged, name = self.intake.stage_source(scope, source, filename)
+        add_bytes_in(staged.size_bytes)  # what came in from the path, URL or upload
         return self.register_staged(scope, staged, name)
 
     def stage_local(self, path: Path) -> StagedFile:
@@ -174,6 +176,7 @@ class MediaStore:
             stored = self.storage.put_file(
                 key, staged.path, content_type=mime, sha256=staged.sha256, metadata=metadata
             )
+        add_bytes_out(staged.size_bytes)
         return _asset(stored, uri)
 
     def presign_upload(
@@ -202,12 +205,28 @@ class MediaStore:
         asset = self.describe(scope, uri)
         return asset.ref, asset.key
 
-    def list(self, scope: Scope) -> list[MediaRef]:
+    def page(
+        self, scope: Scope, *, after: MediaUri | None, limit: int | None
+    ) -> tuple[list[MediaRef], MediaUri | None]:
+        """Up to ``limit`` assets after ``after`` (by asset id, then filename), and the last
+        one's uri when more follow (None on the last page). Storage is read lazily: a page of
+        ``limit`` costs ``limit + 1`` lookups whatever the tenant holds."""
         prefix = tenant_prefix(scope.tenant_id, self.env)
-        refs = []
-        for obj in self.storage.list(prefix):
+        start = (
+            None if after is None else asset_key(scope.tenant_id, self.env, after.asset_id, after.filename)
+        )
+        refs: list[MediaRef] = []
+        for obj in self.storage.list(prefix, start_after=start):
+            if limit is not None and len(refs) == limit:
+                last = MediaUri.parse(refs[-1].uri)
+                return refs, last
             asset_id, filename = obj.key[len(prefix) :].split("/", 1)
             refs.append(_asset(obj, MediaUri(asset_id, filename)).ref)
+        return refs, None
+
+    def list(self, scope: Scope) -> list[MediaRef]:
+        """Every asset of the tenant, by asset id."""
+        refs, _ = self.page(scope, after=None, limit=None)
         return refs
 
     def presign_download(self, scope: Scope, uri: str | MediaUri, *, ttl_s: int) -> PresignedUrl:
@@ -225,11 +244,14 @@ class MediaStore:
                 self.storage.download(asset.key, dest)
         except NotFound:
             raise AssetNotFound("no such asset for this tenant", value=asset.ref.uri) from None
+        add_bytes_in(asset.ref.size_bytes)
         return dest
 
     def materialize(self, scope: Scope, uri: str | MediaUri, dest: Path) -> Path:
         """A copy of an asset at ``dest``, a local file of the caller's own."""
-        self.storage.download(self.describe(scope, uri).key, dest)
+        asset = self.describe(scope, uri)
+        self.storage.download(asset.key, dest)
+        add_bytes_in(asset.ref.size_bytes)
         return dest
 
     def delete(self, scope: Scope, uri: str | MediaUri) -> MediaRef:

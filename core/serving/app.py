@@ -15,15 +15,20 @@ import anyio
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from core.errors import AtomsError, ConfigError
+from core.observability import configure_logging
+from core.observability.metrics import CONTENT_TYPE_LATEST
+from core.serving.governance_routes import governance_routes
+from core.serving.host import MuscleHost
 from core.serving.housekeeping import Housekeeper
-from core.serving.http_auth import BearerAuth
+from core.serving.http_auth import BearerAuth, callers_of, local_caller
+from core.serving.request_ids import RequestIds
 from core.serving.runtime import MuscleRuntime
 from core.serving.server import MuscleServer
-from core.settings import Settings, is_loopback, load_settings
+from core.settings import Settings, is_loopback, load_host_settings
 from core.storage import LocalStorage, media_routes, open_storage
 
 __all__ = [
@@ -48,13 +53,6 @@ class MountedMuscle:
     runtime: MuscleRuntime
 
 
-def configure_logging(level: str) -> None:
-    """Logs go to stderr only: on stdio, stdout carries JSON-RPC and nothing else."""
-    logging.basicConfig(
-        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
-    )
-
-
 def freeze_startup_heap() -> None:
     """Move everything loaded at start-up out of the garbage collector's sight.
 
@@ -76,21 +74,38 @@ def check_bind(host: str, settings: Settings) -> None:
 
 
 def build_http_app(
-    muscles: Sequence[MountedMuscle], settings: Settings, *, single: bool = False
+    muscles: Sequence[MountedMuscle],
+    settings: Settings,
+    *,
+    single: bool = False,
+    host: MuscleHost | None = None,
 ) -> Starlette:
-    """One ASGI app: each muscle at ``/<name>/mcp`` (or ``/mcp`` when ``single``), plus health and /media."""
+    """One ASGI app: each muscle at ``/<name>/mcp`` (or ``/mcp`` when ``single``), plus health and
+    /media; ``host`` (the ledger writer and quotas every muscle shares) is made from the settings
+    unless given."""
     storage = open_storage(settings)
     routes: list[BaseRoute] = []
+    host = host or MuscleHost(settings)  # one ledger writer, quotas and governance for every muscle
+    for muscle in muscles:
+        muscle.runtime.attach(host)
 
     async def live(_: Request) -> JSONResponse:
         return JSONResponse({"status": "live"})
 
     async def ready(_: Request) -> JSONResponse:
+        """200 when storage, the job engine and the usage ledger answer; else 503 naming each
+        that did not (``problems``: what -> why), with no detail that names a host or a path."""
         problems: dict[str, str] = {}
         try:
             await anyio.to_thread.run_sync(storage.ping)
         except AtomsError as exc:
             problems["storage"] = exc.code
+        for name, check in (("jobs", host.check_jobs), ("ledger", host.check_ledger)):
+            try:
+                await anyio.to_thread.run_sync(check)
+            except Exception as exc:  # noqa: BLE001 - a readiness probe reports, never raises
+                logger.warning("readiness: %s failed: %s", name, type(exc).__name__)
+                problems[name] = type(exc).__name__
         for muscle in muscles:
             if not muscle.runtime.started:
                 problems[muscle.name] = "not started"
@@ -99,10 +114,15 @@ def build_http_app(
             {"status": "ready" if not problems else "not ready", "problems": problems}, status
         )
 
-    routes += [Route("/health/live", live), Route("/health/ready", ready)]
+    async def metrics(_: Request) -> Response:
+        body = await anyio.to_thread.run_sync(host.metrics.render)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+    routes += [Route("/health/live", live), Route("/health/ready", ready), Route("/metrics", metrics)]
+    routes += governance_routes(host, local_caller(settings))
     if isinstance(storage, LocalStorage):
         routes += media_routes(storage, max_bytes=settings.max_asset_bytes)
-    for muscle in muscles:
+    for muscle in muscles:  # last: a single muscle is mounted at the root
         app = muscle.server.streamable_http_app(
             streamable_http_path="/mcp", stateless_http=settings.http_stateless, host=settings.http_host
         )
@@ -118,6 +138,8 @@ def build_http_app(
             housekeeping = await stack.enter_async_context(anyio.create_task_group())
             housekeeping.start_soon(housekeeper.run_periodically)
             stack.callback(housekeeping.cancel_scope.cancel)
+            await host.start()
+            stack.push_async_callback(host.stop)  # after the muscles: their last records are written
             for muscle in muscles:
                 await stack.enter_async_context(muscle.server.session_manager.run())
                 await muscle.runtime.start()
@@ -125,10 +147,11 @@ def build_http_app(
             freeze_startup_heap()
             yield
 
-    tokens = {tenant: token.get_secret_value() for tenant, token in settings.auth_tokens.items()}
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.housekeeper = housekeeper
-    app.add_middleware(BearerAuth, tokens=tokens, default_tenant=settings.tenant_id)
+    app.state.host = host
+    app.add_middleware(BearerAuth, callers=callers_of(settings), default=local_caller(settings))
+    app.add_middleware(RequestIds)  # outermost: a refused request has its id too
     return app
 
 
@@ -143,8 +166,8 @@ def load_serving_settings(
         overrides["http_port"] = port
     if log_level is not None:
         overrides["log_level"] = log_level
-    settings = load_settings(**overrides)
-    configure_logging(settings.log_level)
+    settings = load_host_settings(**overrides)
+    configure_logging(settings.log_level, settings.log_style)
     return settings
 
 

@@ -7,9 +7,11 @@ A serving process sweeps when it starts and then every ``ATOMS_SWEEP_INTERVAL_S`
 - staged files (``staging/*.part``, uploads still arriving under the media root's
   ``.staging/``) untouched for ``ATOMS_STAGING_RETENTION_S``: a live transfer keeps writing;
 - presigned uploads that arrived but were never registered, ``ATOMS_UPLOAD_RETENTION_S``
-  after they arrived.
-
-Finished jobs are forgotten by the job engine itself after ``ATOMS_JOB_RETENTION_S``.
+  after they arrived;
+- finished jobs ``ATOMS_JOB_RETENTION_S`` after they ended, and MCP tasks past their TTL
+  (``ATOMS_TASK_TTL_S``);
+- usage-ledger records (and governance decisions) older than ``ATOMS_LEDGER_RETENTION_S``,
+  proposals and supervised calls older than ``ATOMS_GOVERNANCE_RETENTION_S``.
 Every step is idempotent, so two processes sweeping one data dir do no harm.
 """
 
@@ -25,9 +27,12 @@ from typing import Final
 
 import anyio
 
-from core.errors import AtomsError
+from core.governance import GovernanceStore
+from core.jobs.table import JobTable
 from core.media.work_folders import sweep_work_folders
 from core.media.workspace import WORK_DIR
+from core.metering import open_ledger
+from core.serving.tasks.store import TaskTable
 from core.settings import Settings
 from core.storage import LocalStorage, Storage
 from core.storage.keys import UPLOADS_NAMESPACE, tenant_prefix
@@ -47,6 +52,10 @@ class SweepReport:
     work_folders: int = 0
     staged_files: int = 0
     uploads: int = 0
+    jobs: int = 0
+    tasks: int = 0
+    usage_records: int = 0
+    governance: int = 0
 
 
 def sweep(settings: Settings, storage: Storage, *, clock: Callable[[], float] = time.time) -> SweepReport:
@@ -63,7 +72,21 @@ def sweep(settings: Settings, storage: Storage, *, clock: Callable[[], float] = 
         staging_roots.append(storage.root / ".staging")
     staged = sum(_sweep_old_files(root, settings.staging_retention_s, clock) for root in staging_roots)
     uploads = _sweep_uploads(storage, settings.env, settings.upload_retention_s, clock)
-    report = SweepReport(work_folders=folders, staged_files=staged, uploads=uploads)
+    jobs, tasks = _sweep_jobs_and_tasks(settings, clock)
+    ledger = open_ledger(settings)
+    try:
+        usage = ledger.delete_before(clock() - settings.ledger_retention_s)
+    finally:
+        ledger.close()
+    report = SweepReport(
+        work_folders=folders,
+        staged_files=staged,
+        uploads=uploads,
+        jobs=jobs,
+        tasks=tasks,
+        usage_records=usage,
+        governance=_sweep_governance(settings, clock),
+    )
     if report != SweepReport():
         logger.info("housekeeping removed %s", report)
     return report
@@ -94,6 +117,34 @@ def _sweep_uploads(storage: Storage, env: str, retention_s: float, clock: Callab
     return removed
 
 
+def _sweep_jobs_and_tasks(settings: Settings, clock: Callable[[], float]) -> tuple[int, int]:
+    if not settings.jobs_db_path.exists():
+        return 0, 0
+    now = clock()
+    jobs = JobTable(settings.jobs_db_path)
+    try:
+        forgotten = len(jobs.delete_finished_before(now - settings.job_retention_s))
+    finally:
+        jobs.close()
+    tasks = TaskTable(settings.jobs_db_path)
+    try:
+        expired = tasks.delete_expired(now)
+    finally:
+        tasks.close()
+    return forgotten, expired
+
+
+def _sweep_governance(settings: Settings, clock: Callable[[], float]) -> int:
+    path = settings.data_dir / "governance.sqlite3"
+    if not path.exists():
+        return 0
+    store = GovernanceStore(path)
+    try:
+        return store.delete_before(clock() - settings.governance_retention_s)
+    finally:
+        store.close()
+
+
 class Housekeeper:
     """Runs :func:`sweep` on a worker thread: once as a server starts, then every interval."""
 
@@ -111,7 +162,7 @@ class Housekeeper:
             return await anyio.to_thread.run_sync(
                 lambda: sweep(self.settings, self.storage, clock=self.clock), abandon_on_cancel=True
             )
-        except (AtomsError, OSError):
+        except Exception:
             logger.exception("housekeeping sweep failed; retrying in %.0f s", self.settings.sweep_interval_s)
             return None
 

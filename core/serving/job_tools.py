@@ -23,11 +23,19 @@ from core.jobs import JobEngine, JobPage, JobStatus
 from core.jobs.tool_jobs import ToolJob, run_tool
 from core.media.store import MediaStore
 from core.scope import Scope
+from core.serving.results import media_refs
 
-__all__ = ["JOB_TOOLS", "SUBMIT_PREFIX", "JobTools", "job_backed"]
+__all__ = ["JOB_TOOLS", "JOB_TOOL_HINTS", "SUBMIT_PREFIX", "JobTools", "job_backed"]
 
 SUBMIT_PREFIX: Final = "submit_"
 JOB_TOOLS: Final = ("job_status", "cancel_job", "job_result", "list_jobs")
+# The shared job tools' annotations (their MCP hints, and so their governance complexity).
+JOB_TOOL_HINTS: Final[dict[str, dict[str, bool]]] = {
+    "job_status": {"read_only": True, "idempotent": True},
+    "cancel_job": {"destructive": True, "idempotent": True},
+    "job_result": {"read_only": True, "idempotent": True},
+    "list_jobs": {"read_only": True, "idempotent": True},
+}
 
 
 def job_backed(muscle_class: type[Muscle]) -> list[str]:
@@ -70,7 +78,9 @@ class JobTools:
         """The job-backed tool ``tool`` submits, or None when it is a shared job tool."""
         return tool[len(SUBMIT_PREFIX) :] if tool.startswith(SUBMIT_PREFIX) else None
 
-    async def submit(self, tool: str, arguments: dict[str, Any], scope: Scope) -> JobStatus:
+    async def submit(
+        self, tool: str, arguments: dict[str, Any], scope: Scope, *, actor: str | None = None
+    ) -> JobStatus:
         spec = ToolJob(
             muscle=f"{self.muscle_class.__module__}:{self.muscle_class.__qualname__}",
             tool=tool,
@@ -82,6 +92,7 @@ class JobTools:
             spec,
             kind=f"{self.name}.{tool}",
             still_valid=lambda result: self._media_kept(scope, result),
+            actor=actor,
         )
 
     async def call(self, tool: str, arguments: dict[str, Any], scope: Scope) -> Any:
@@ -110,7 +121,7 @@ class JobTools:
     def _media_kept(self, scope: Scope, result: Any) -> bool:
         """False when a MediaRef in ``result`` names an asset that is gone (or holds other bytes)."""
         store = self._store()
-        for ref in _media_refs(result):
+        for ref in media_refs(result):
             try:
                 stored = store.stat(scope, ref["uri"])
             except (AssetNotFound, InvalidIdentifier, InvalidInput):
@@ -118,17 +129,3 @@ class JobTools:
             if stored.sha256 != ref["sha256"]:
                 return False
         return True
-
-
-def _media_refs(value: Any) -> list[dict[str, Any]]:
-    found = []
-    if isinstance(value, dict):
-        uri = value.get("uri")
-        if isinstance(uri, str) and uri.startswith("atoms://media/") and isinstance(value.get("sha256"), str):
-            found.append(value)
-        for item in value.values():
-            found += _media_refs(item)
-    elif isinstance(value, list):
-        for item in value:
-            found += _media_refs(item)
-    return found

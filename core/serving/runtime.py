@@ -10,27 +10,32 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 from mcp.server.mcpserver import Context
 
 from core.contract import Muscle, injected_parameters, tool_options
 from core.errors import UnknownTool
+from core.governance import complexity_of
 from core.jobs import JobEngine
 from core.media.store import MediaStore
 from core.media.workspace import WORK_DIR, BlockingWorkspace, Workspace
+from core.metering import add_cpu_seconds
 from core.progress import Progress
 from core.scope import Scope
-from core.serving.job_tools import JobTools
+from core.serving.caller import Caller, caller_of_request
+from core.serving.host import MuscleHost
+from core.serving.http_auth import local_caller
+from core.serving.job_tools import JOB_TOOL_HINTS, JobTools
 from core.settings import Settings, load_settings
 
-__all__ = ["TENANT_SCOPE_KEY", "MuscleRuntime"]
+if TYPE_CHECKING:
+    from core.serving.server import MuscleServer
+
+__all__ = ["MuscleRuntime"]
 
 logger = logging.getLogger(__name__)
-
-# The HTTP auth middleware stores the verified tenant under this ASGI scope key.
-TENANT_SCOPE_KEY = "atoms.tenant_id"
 
 
 class MuscleRuntime:
@@ -52,6 +57,10 @@ class MuscleRuntime:
         self._injected: dict[str, dict[str, str]] = {}
         self._store: MediaStore | None = None
         self._jobs: JobEngine | None = None
+        self._host: MuscleHost | None = None
+        self._server: MuscleServer | None = None
+        self._local: Caller | None = None
+        self._own_host = False  # made here (no serving entry point attached one): stopped here
         # The muscle's name is its folder's: muscles/<category>/<name>/service.py.
         self.job_tools = JobTools(
             muscle_class, muscle_class.__module__.split(".")[-2], lambda: self.jobs, lambda: self.store
@@ -65,6 +74,7 @@ class MuscleRuntime:
         if self._muscle is not None:
             raise RuntimeError("configure() must come before the muscle is created")
         self._settings = settings
+        self._local = None
         if clock is not None:
             self._clock = clock
         self._store = store
@@ -75,6 +85,44 @@ class MuscleRuntime:
         if self._store is None:
             self._store = MediaStore.from_settings(self.settings, clock=self._clock)
         return self._store
+
+    def bind(self, server: MuscleServer) -> None:
+        """The MCP server of this muscle (it runs approved proposals through it)."""
+        self._server = server
+
+    def attach(self, host: MuscleHost) -> None:
+        """Share ``host`` (the serving process's ledger, quotas and governance) with this muscle."""
+        self._host = host
+        self._own_host = False
+        host.mount(self.name, self.complexity, self._server)
+
+    @property
+    def host(self) -> MuscleHost:
+        """The serving process's host; a runtime served without one makes its own."""
+        if self._host is None:
+            self.attach(MuscleHost(self.settings, clock=self._clock))
+            self._own_host = True
+        assert self._host is not None
+        return self._host
+
+    def complexity(self, tool_name: str) -> int:
+        """The governance complexity (1-4) of one of this muscle's tools, from its annotations
+        (the same derivation the gateway makes from the MuscleSpec: core.governance.levels)."""
+        if tool_name in JOB_TOOL_HINTS:
+            hints = JOB_TOOL_HINTS[tool_name]
+            return complexity_of(
+                read_only=hints.get("read_only", False),
+                destructive=hints.get("destructive", False),
+                streams=False,
+            )
+        submitted = self.job_tools.submitted(tool_name) if self.job_tools.handles(tool_name) else None
+        method = self._method(submitted or tool_name)
+        options = tool_options(method)
+        assert options is not None
+        if submitted is not None:  # submit_<tool>: a job, never read-only (as the sentinel declares it)
+            return complexity_of(read_only=False, destructive=options.destructive, streams=True)
+        streams = options.job or "progress" in injected_parameters(method).values()
+        return complexity_of(read_only=options.read_only, destructive=options.destructive, streams=streams)
 
     @property
     def settings(self) -> Settings:
@@ -109,6 +157,10 @@ class MuscleRuntime:
             if self._jobs is not None:
                 await self._jobs.close()  # the data dir's daemon goes on: jobs outlive this process
                 self._jobs = None
+            if self._own_host and self._host is not None:
+                await self._host.stop()  # its ledger writer writes what waits
+            if self._server is not None and self._server.tasks is not None:
+                await self._server.tasks.close()  # the task table's connection (tasks stay in it)
 
     @asynccontextmanager
     async def lifespan(self, _server: object) -> AsyncIterator[None]:
@@ -116,18 +168,30 @@ class MuscleRuntime:
         await self.start()
         yield
 
-    def scope_for(self, ctx: Context[Any, Any] | None) -> Scope:
-        """The caller's scope: the verified HTTP tenant, else the configured one (stdio)."""
+    @property
+    def name(self) -> str:
+        """The muscle's name: its folder's (muscles/<category>/<name>/service.py)."""
+        return self.job_tools.name
+
+    def caller_for(self, ctx: Context[Any, Any] | None) -> Caller:
+        """The caller of an MCP request: the verified HTTP caller, else the configured tenant."""
         request = None
         if ctx is not None:
             try:
                 request = ctx.request_context.request
             except ValueError:
                 request = None
-        asgi_scope = getattr(request, "scope", None)
-        if isinstance(asgi_scope, dict) and TENANT_SCOPE_KEY in asgi_scope:
-            return Scope(tenant_id=asgi_scope[TENANT_SCOPE_KEY])
-        return Scope(tenant_id=self.settings.tenant_id)
+        return self.caller_of(request)
+
+    def caller_of(self, request: object) -> Caller:
+        """The caller of a transport request (a Starlette request over HTTP, None on stdio)."""
+        if self._local is None:  # the settings never change once the muscle exists
+            self._local = local_caller(self.settings)
+        return caller_of_request(request, self._local)
+
+    def scope_for(self, ctx: Context[Any, Any] | None) -> Scope:
+        """The caller's scope: the verified HTTP tenant, else the configured one (stdio)."""
+        return self.caller_for(ctx).scope
 
     @property
     def jobs(self) -> JobEngine:
@@ -143,9 +207,16 @@ class MuscleRuntime:
         return method  # type: ignore[no-any-return]
 
     async def invoke(
-        self, tool_name: str, arguments: dict[str, Any], *, progress: Progress, scope: Scope
+        self,
+        tool_name: str,
+        arguments: dict[str, Any],
+        *,
+        progress: Progress,
+        scope: Scope,
+        actor: str | None = None,
     ) -> Any:
-        """Call a tool directly (no MCP): errors propagate as raised."""
+        """Call a tool directly (no MCP): errors propagate as raised. ``actor`` is recorded on
+        the jobs the call submits."""
         await self.start()
         if self.job_tools.handles(tool_name):
             submitted = self.job_tools.submitted(tool_name)
@@ -154,7 +225,7 @@ class MuscleRuntime:
             check = tool_options(self._method(submitted)).check  # type: ignore[union-attr]
             if check is not None:
                 await self._run(check, arguments, progress=progress, scope=scope)
-            return await self.job_tools.submit(submitted, arguments, scope)
+            return await self.job_tools.submit(submitted, arguments, scope, actor=actor)
         return await self._run(self._method(tool_name), arguments, progress=progress, scope=scope)
 
     async def _run(
@@ -182,8 +253,9 @@ class MuscleRuntime:
         try:
             if inspect.iscoroutinefunction(function):
                 return await function(self.muscle, **kwargs)
-            # A sync tool must not block the event loop: run it on a worker thread.
-            return await anyio.to_thread.run_sync(lambda: function(self.muscle, **kwargs))
+            # A sync tool must not block the event loop: run it on a worker thread (whose CPU
+            # time is the call's).
+            return await anyio.to_thread.run_sync(lambda: _thread_metered(function, self.muscle, kwargs))
         finally:
             if workspace is not None:
                 workspace.close()  # its folder goes, on success, failure and cancellation alike
@@ -191,4 +263,15 @@ class MuscleRuntime:
     async def call(self, ctx: Context[Any, Any], tool_name: str, /, **arguments: Any) -> Any:
         """Run a tool for an MCP request; failures propagate to the server's error boundary."""
         progress = Progress(ctx.report_progress) if ctx is not None else Progress()
-        return await self.invoke(tool_name, arguments, progress=progress, scope=self.scope_for(ctx))
+        caller = self.caller_for(ctx)
+        return await self.invoke(
+            tool_name, arguments, progress=progress, scope=caller.scope, actor=caller.actor
+        )
+
+
+def _thread_metered(function: Callable[..., Any], muscle: Muscle, kwargs: dict[str, Any]) -> Any:
+    started = time.thread_time()
+    try:
+        return function(muscle, **kwargs)
+    finally:
+        add_cpu_seconds(time.thread_time() - started)

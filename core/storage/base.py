@@ -63,8 +63,9 @@ class Storage(Protocol):
     def delete(self, key: str) -> None:
         """Remove ``key``; a missing key is not an error."""
 
-    def list(self, prefix: str) -> Iterator[ObjectInfo]:
-        """Every object whose key starts with ``prefix``, in key order."""
+    def list(self, prefix: str, *, start_after: str | None = None) -> Iterator[ObjectInfo]:
+        """Every object whose key starts with ``prefix``, in key order; only keys after
+        ``start_after`` when it is given (a page's last key: the next page starts there)."""
 
     def tenant_ids(self) -> Iterator[str]:
         """Every tenant that has objects (for housekeeping sweeps across tenants)."""

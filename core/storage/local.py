@@ -247,10 +247,10 @@ class LocalStorage:
         # Empty folders are left in place: removing them would race with a concurrent put that
         # has just created the same folder and is about to write into it.
 
-    def list(self, prefix: str) -> Iterator[ObjectInfo]:
+    def list(self, prefix: str, *, start_after: str | None = None) -> Iterator[ObjectInfo]:
         check_key(prefix)
         # Validated now, not on the first next(): a bad prefix fails where list() is called.
-        return self._list(prefix)
+        return self._list(prefix, start_after)
 
     def presign_get(self, key: str, ttl_s: int) -> PresignedUrl:
         return self._presign("GET", key, ttl_s, {})
@@ -276,7 +276,7 @@ class LocalStorage:
                 if entry.is_dir() and not entry.is_symlink() and _is_identifier(entry.name):
                     yield entry.name
 
-    def _list(self, prefix: str) -> Iterator[ObjectInfo]:
+    def _list(self, prefix: str, start_after: str | None) -> Iterator[ObjectInfo]:
         # A prefix may end mid-name ('.../asset-1' matches 'asset-1' and 'asset-12'), so walk
         # from its last complete folder and filter on the full key.
         base = self._inside_root(prefix.rpartition("/")[0])
@@ -290,6 +290,8 @@ class LocalStorage:
                     keys.append(key)
         # A folder walk is not key order ('a-b/x' sorts before 'a/x'), hence the sort.
         for key in sorted(keys):
+            if start_after is not None and key <= start_after:
+                continue
             info = self.head(key)
             if info is not None:  # deleted since the walk
                 yield info

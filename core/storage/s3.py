@@ -140,10 +140,10 @@ class S3Storage:
         with self._errors("delete_object", key):
             self.client.delete_object(Bucket=self.bucket, Key=key)
 
-    def list(self, prefix: str) -> Iterator[ObjectInfo]:
+    def list(self, prefix: str, *, start_after: str | None = None) -> Iterator[ObjectInfo]:
         check_key(prefix)
         # Validated now, not on the first next(): a bad prefix fails where list() is called.
-        return self._list(prefix)
+        return self._list(prefix, start_after)
 
     def presign_get(self, key: str, ttl_s: int) -> PresignedUrl:
         expires_at = self._check_presign(key, ttl_s)
@@ -175,12 +175,19 @@ class S3Storage:
                     if _is_identifier(tenant):
                         yield tenant
 
-    def _list(self, prefix: str) -> Iterator[ObjectInfo]:
+    def _list(self, prefix: str, start_after: str | None) -> Iterator[ObjectInfo]:
         paginator = self.client.get_paginator("list_objects_v2")
+        pages = (
+            paginator.paginate(Bucket=self.bucket, Prefix=prefix)
+            if start_after is None
+            else paginator.paginate(Bucket=self.bucket, Prefix=prefix, StartAfter=start_after)
+        )
         with self._errors("list_objects_v2", prefix):
-            for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            for page in pages:
                 for item in page.get("Contents", []):
                     key = item.get("Key", "")
+                    if start_after is not None and key <= start_after:
+                        continue  # an S3-compatible server that ignored StartAfter
                     # Re-checked rather than trusted: an S3-compatible server that ignored the
                     # prefix must not hand another tenant's objects to this caller.
                     if not key.startswith(prefix) or not _is_object_key(key):

@@ -113,6 +113,8 @@ def tools_from_specs(specs: Iterable[MuscleSpec]) -> list[CatalogTool]:
                     "destructive": bound.destructive,
                     "idempotent": bound.idempotent,
                     "open_world": bound.open_world,
+                    # a long-running tool (a job, or one reporting progress): complexity 2
+                    "streams": bound.job or "progress" in bound.injected.values(),
                 }
             )
             schema = {} if bound is None else dict(bound.input_schema)

@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from core.governance import complexity_of, decide
 from gateway.canvas.catalog import CatalogTool, ToolCatalog
 from gateway.identity import Actor
 from gateway.lenses import Lens
 
-__all__ = ["Manifest", "ToolGate", "admit_all"]
+__all__ = ["Manifest", "ToolGate", "admit_all", "maturity_gate"]
 
 # gate(actor, tool) -> whether the actor may have the tool's button.
 ToolGate = Callable[[Actor, CatalogTool], bool]
@@ -24,6 +25,21 @@ ToolGate = Callable[[Actor, CatalogTool], bool]
 
 def admit_all(_: Actor, __: CatalogTool) -> bool:
     return True
+
+
+def maturity_gate(actor: Actor, tool: CatalogTool) -> bool:
+    """The gateway's default gate: an agent whose token states a maturity sees the buttons of
+    the tools it may run or propose (core.governance's rule on the tool's annotations), never
+    those it would be refused; a person, or an agent without a maturity claim, sees all."""
+    if actor.maturity is None:
+        return True
+    notes = tool.annotations
+    complexity = complexity_of(
+        read_only=notes.get("read_only", False),
+        destructive=notes.get("destructive", False),
+        streams=notes.get("streams", False),
+    )
+    return decide(actor.maturity, complexity).outcome != "refuse"
 
 
 class Manifest:

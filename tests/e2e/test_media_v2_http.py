@@ -76,8 +76,8 @@ def test_http_lists_tools_and_round_trips_an_upload(
     for name in ("stat", "resolve", "list", "delete", "list_after"):
         assert out[name][0] is False, (name, out[name])
     assert out["stat"][1] == out["delete"][1] == out["resolve"][1]["ref"] == ref
-    assert out["list"][1] == {"assets": [ref], "count": 1}
-    assert out["list_after"][1] == {"assets": [], "count": 0}
+    assert out["list"][1] == {"assets": [ref], "count": 1, "next_cursor": None}
+    assert out["list_after"][1] == {"assets": [], "count": 0, "next_cursor": None}
 
 
 def test_health_endpoints_answer(all_muscles: tuple[RunningServer, Path]) -> None:
@@ -123,7 +123,7 @@ def test_beyond_loopback_calls_need_a_bearer_token_and_the_token_picks_the_tenan
         assert response.status_code == 401
         assert response.json()["error"]["code"] == "unauthenticated"
     assert not a_err
-    assert b_list == {"assets": [], "count": 0}
+    assert b_list == {"assets": [], "count": 0, "next_cursor": None}
     assert b_err and b_stat["error"]["code"] == "asset_not_found"
     assert a_list["count"] == 1
     assert "token-for-a-0123456789" not in server.log_text()
@@ -153,6 +153,6 @@ def test_production_without_s3_fails_at_once_naming_what_is_missing(tmp_path: Pa
             stdin=subprocess.DEVNULL,
         )
         assert proc.returncode == 2, (args, proc.stderr)
-        for name in ("ATOMS_STORAGE=s3", "ATOMS_S3_BUCKET", "ATOMS_S3_REGION"):
+        for name in ("ATOMS_STORAGE=s3", "ATOMS_S3_BUCKET", "ATOMS_S3_REGION", "ATOMS_LEDGER_DATABASE_URL"):
             assert name in proc.stderr, (args, proc.stderr)
         assert "Traceback" not in proc.stderr

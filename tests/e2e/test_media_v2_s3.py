@@ -15,6 +15,7 @@ import httpx
 import pytest
 from mcp import Client
 
+from tests import postgres
 from tests.e2e.conftest import RunningServer, muscle_env, start_http, stop
 from tests.media_samples import write_test_video, write_tone_wav
 
@@ -23,7 +24,16 @@ SECRET_KEY = "e2e-fake-secret-key-must-not-leak-77"
 
 
 @pytest.fixture
-def production_on_s3(moto_endpoint: str, tmp_path: Path) -> Iterator[tuple[RunningServer, str]]:
+def ledger_url() -> Iterator[str]:
+    """Production keeps its usage ledger in PostgreSQL: a fresh database holding it."""
+    with postgres.ledger_database() as dsn:
+        yield dsn
+
+
+@pytest.fixture
+def production_on_s3(
+    moto_endpoint: str, tmp_path: Path, ledger_url: str
+) -> Iterator[tuple[RunningServer, str]]:
     bucket = f"media-{uuid.uuid4().hex[:12]}"
     s3 = boto3.client(
         "s3",
@@ -35,6 +45,7 @@ def production_on_s3(moto_endpoint: str, tmp_path: Path) -> Iterator[tuple[Runni
     s3.create_bucket(Bucket=bucket)
     env = muscle_env(
         tmp_path,
+        ATOMS_LEDGER_DATABASE_URL=ledger_url,
         ATOMS_ENV="production",
         ATOMS_STORAGE="s3",
         ATOMS_S3_BUCKET=bucket,

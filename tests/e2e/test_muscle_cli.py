@@ -73,6 +73,6 @@ def test_stateless_http_mode_serves_calls(tmp_path: Path) -> None:
             return (await client.call_tool("list_assets", {})).structured_content
 
     try:
-        assert anyio.run(run) == {"assets": [], "count": 0}
+        assert anyio.run(run) == {"assets": [], "count": 0, "next_cursor": None}
     finally:
         stop(server)

@@ -21,7 +21,7 @@ import uvicorn
 
 from core.scope import Scope
 from gateway.app import create_app
-from gateway.canvas.manifest import ToolGate, admit_all
+from gateway.canvas.manifest import ToolGate, maturity_gate
 from gateway.client import canvas_path
 from gateway.context import GatewayContext
 from gateway.lenses import DEFAULT_LENSES, Lens
@@ -87,7 +87,7 @@ def serve_gateway(
     lenses: Mapping[str, Lens] = DEFAULT_LENSES,
     settings: dict[str, Any] | None = None,
     options: dict[str, Any] | None = None,
-    tool_gate: ToolGate = admit_all,
+    tool_gate: ToolGate = maturity_gate,
 ) -> Iterator[Gateway]:
     """The gateway app on uvicorn in a background thread, on a free loopback port."""
     config = load_gateway_config(

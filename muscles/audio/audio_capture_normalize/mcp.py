@@ -21,7 +21,7 @@ server = MuscleServer(
     name="audio_capture_normalize",
     version="1.0.0",
     instructions="Normalises the loudness of recorded audio to an EBU R128 target, in two passes.\n\nUse it to bring a voice recording, a podcast or a video's sound to a standard loudness\n(-23 LUFS for broadcast, -16 LUFS for podcasts and streaming) without clipping, and to\nresample it or mix it to mono or stereo. It measures first, then applies one linear gain,\nand reports the loudness before and after; when ffmpeg had to compress the dynamics\ninstead, the result says so in a warning. Output is a WAV or FLAC in media_v2.",
-    lifespan=runtime.lifespan,
+    runtime=runtime,
 )
 
 

@@ -21,7 +21,7 @@ server = MuscleServer(
     name="transcriber",
     version="1.1.0",
     instructions="Turns the speech in an audio or video asset into text, with word timings and subtitles.\n\nUse it to get a transcript of a recording, the time of each word (for cutting and\ncaptions), or SRT and WebVTT subtitle files. It runs a Whisper model locally with\nfaster-whisper (by default the bundled English tiny.en; never downloads), reads any\nmedia_v2 audio or video, and stores the subtitles in media_v2 beside the input.",
-    lifespan=runtime.lifespan,
+    runtime=runtime,
 )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+
 import anyio
 from pydantic import BaseModel, Field
 
-from core import CanvasTool, MediaRef, Muscle, Scope, ToolExample, tool
+from core import AtomsError, CanvasTool, MediaRef, Muscle, Scope, ToolExample, tool
 from core.errors import (
     AssetNotFound,
     FetchFailed,
@@ -20,7 +22,7 @@ from core.errors import (
     UploadNotFound,
     UrlNotAllowed,
 )
-from core.media import MediaStore
+from core.media import MediaStore, MediaUri
 
 
 class PresignedLink(BaseModel):
@@ -53,8 +55,13 @@ class ResolvedMedia(BaseModel):
 
 
 class AssetList(BaseModel):
+    """A page of the tenant's assets, by asset id."""
+
     assets: list[MediaRef]
-    count: int
+    count: int = Field(description="Assets on this page")
+    next_cursor: str | None = Field(
+        default=None, description="Pass as cursor for the next page; null on the last"
+    )
 
 
 # The examples run in the example environment (tenant "local", clock 1800000000, signing key
@@ -76,6 +83,29 @@ TONE_REF = {
     "sample_rate": 16000,
     "channels": 1,
 }
+
+
+_MAX_PAGE = 200
+# The cursor of a page that ends with the tone (see _encode_cursor).
+TONE_CURSOR = "MWRkMjlmZmE4YmFmYTY3YmFjMjVmYWMxOTNlZWI5MTIvdG9uZS53YXY"
+
+
+def _encode_cursor(last: MediaUri) -> str:
+    """A page's last asset, opaque to clients: url-safe base64 of ``asset_id/filename``."""
+    return base64.urlsafe_b64encode(f"{last.asset_id}/{last.filename}".encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None) -> MediaUri | None:
+    if cursor is None:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        asset_id, _, filename = text.partition("/")
+        return MediaUri.of(asset_id, filename)
+    except (ValueError, UnicodeDecodeError, AtomsError):
+        raise InvalidInput(
+            "not a cursor list_assets returned", value=cursor, hint="Pass next_cursor exactly as returned."
+        ) from None
 
 
 class MediaV2(Muscle):
@@ -234,15 +264,33 @@ class MediaV2(Muscle):
     @tool(
         title="List assets",
         examples=[
-            ToolExample(title="One stored tone", request={}, response={"assets": [TONE_REF], "count": 1})
+            ToolExample(
+                title="One stored tone",
+                request={},
+                response={"assets": [TONE_REF], "count": 1, "next_cursor": None},
+            ),
+            ToolExample(
+                title="A page of one, after the tone",
+                request={"cursor": TONE_CURSOR, "limit": 1},
+                response={"assets": [], "count": 0, "next_cursor": None},
+            ),
         ],
+        errors=[InvalidInput],
         read_only=True,
         idempotent=True,
     )
-    def list_assets(self, scope: Scope) -> AssetList:
-        """List every asset the calling tenant has stored, by asset id."""
-        assets = self.store.list(scope)
-        return AssetList(assets=assets, count=len(assets))
+    def list_assets(self, scope: Scope, cursor: str | None = None, limit: int = 50) -> AssetList:
+        """List the calling tenant's assets by asset id, `limit` (1-200) a page.
+
+        Pass the `next_cursor` of a page back as `cursor` for the next one; it is null on the
+        last page. Each page costs the same whatever the tenant holds.
+        """
+        if not 1 <= limit <= _MAX_PAGE:
+            raise InvalidInput(f"limit must be between 1 and {_MAX_PAGE}", value=limit)
+        assets, last = self.store.page(scope, after=_decode_cursor(cursor), limit=limit)
+        return AssetList(
+            assets=assets, count=len(assets), next_cursor=None if last is None else _encode_cursor(last)
+        )
 
     @tool(
         examples=[ToolExample(title="Delete the tone", request={"uri": TONE_URI}, response=TONE_REF)],

@@ -22,7 +22,7 @@ server = MuscleServer(
     name="video_render",
     version="1.1.0",
     instructions="Renders a video_timeline timeline into a single MP4 and registers it in media_v2.\n\nOne ffmpeg process and one filter graph do the whole render (trims, speed, crossfades,\ntext, scaling, mix), with codec, CRF, preset, size and fps from the timeline's output\nsettings; a single unchanged clip is stream-copied. Use `render` for short work (it\nreports progress and stops ffmpeg when the call is cancelled); for anything that may\noutlast the client's call timeout use `submit_render` and poll `job_status`.",
-    lifespan=runtime.lifespan,
+    runtime=runtime,
 )
 
 

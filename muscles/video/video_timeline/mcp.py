@@ -21,7 +21,7 @@ server = MuscleServer(
     name="video_timeline",
     version="1.0.0",
     instructions="Builds and checks timelines for video_render: tracks of media_v2 clips with in/out points,\nspeed and volume, crossfades, text overlays, the audio mix, output settings and keyframe\nautomation (volume, brightness, camera position/normal/forward).\n\nUse it to validate a timeline against the stored media before rendering (every problem\nnames the clip and field), to cut clips with the razor, to put automation keyframes on a\nclip, and to learn a timeline's duration and frame count.",
-    lifespan=runtime.lifespan,
+    runtime=runtime,
 )
 
 

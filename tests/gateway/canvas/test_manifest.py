@@ -6,10 +6,12 @@ the checkout), each button bound to its tool and input schema, minus what the re
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
 import anyio
+import jwt
 import psycopg
 import pytest
 
@@ -22,7 +24,7 @@ from gateway.identity import Actor
 from gateway.lenses import DEFAULT_LENSES, Lens
 from registry_sync.records import record_from_spec
 from sentinel.introspect import introspect_module
-from tests.gateway.conftest import CANVAS, serve_gateway, token
+from tests.gateway.conftest import CANVAS, SECRET, serve_gateway, token
 
 ALL = ["auto_sync", "export_mp4", "magic_draw", "slomo_clip", "split_razor"]
 # An editor may send every canvas command but magic_draw's.
@@ -182,3 +184,39 @@ def test_on_embedded_defaults_the_checkouts_own_specs_are_read_with_sentinel_spe
 
     ids = {t.id for t in anyio.run(read)}
     assert {"export_mp4", "split_razor", "import_media"} <= ids
+
+
+def test_by_default_an_agent_sees_only_the_buttons_its_maturity_may_run_or_propose(tmp_path: Path) -> None:
+    def agent(maturity: str | None) -> str:
+        claims: dict[str, Any] = {"sub": f"agent-{maturity}", "tenant_id": "tenant-a", "actor": "agent"}
+        claims |= {"agent_role": "editor", "exp": int(time.time() + 600)}
+        return jwt.encode(claims | ({"maturity": maturity} if maturity else {}), SECRET, algorithm="HS256")
+
+    readers = {level: agent(level) for level in ("STUDENT", "INTERN", "SUPERVISED", "AUTONOMOUS")}
+    readers["unstated"] = agent(None)
+    options = {"tool_catalog": str(_write_specs(tmp_path / "specs.json"))}
+
+    async def run(base_url: str) -> dict[str, list[str]]:
+        seen: dict[str, list[str]] = {}
+        async with GatewayClient(base_url, token=token()) as canvas:
+            await canvas.publish(CANVAS, "CANVAS_READY", {"canvas_type": "video_editor"})
+        for name, reader in readers.items():
+            async with GatewayClient(base_url, token=reader) as client:
+                with anyio.fail_after(20):
+                    async for event in client.stream_once(CANVAS, "0"):
+                        seen[name] = [t["id"] for t in event.json()["data"]["tools"]]
+                        break
+        return seen
+
+    with serve_gateway(tmp_path, lenses=LENSES, options=options) as gw:
+        seen = anyio.run(run, gw.base_url)
+    lensed = [t for t in ALL if t != "magic_draw"]
+    # split_razor (video_timeline's split, read-only: 1), export_mp4 (a job: 2), slomo_clip (a
+    # state change: 3), auto_sync (destructive: 4).
+    assert seen == {
+        "STUDENT": ["split_razor"],
+        "INTERN": lensed,  # runs up to 2, proposes the rest
+        "SUPERVISED": [t for t in lensed if t != "auto_sync"],
+        "AUTONOMOUS": lensed,
+        "unstated": lensed,
+    }

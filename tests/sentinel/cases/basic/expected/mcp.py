@@ -21,7 +21,7 @@ server = MuscleServer(
     name="basic",
     version="2.1.0",
     instructions="Counts words and characters in short texts.\n\nUse it when an agent needs exact counts rather than an estimate.",
-    lifespan=runtime.lifespan,
+    runtime=runtime,
 )
 
 

@@ -19,7 +19,7 @@ server = MuscleServer(
     name="minimal",
     version="0.1.0",
     instructions="Echoes text back. Use it to check that a client reaches the server.",
-    lifespan=runtime.lifespan,
+    runtime=runtime,
 )
 
 
