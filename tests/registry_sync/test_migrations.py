@@ -135,3 +135,12 @@ def test_the_capability_resolver_returns_active_tools_providing_a_capability(
         _as(database, "anon", "select * from public.resolve_capability('cap.video.render')")
     view = _as(database, "authenticated", "select input_schema from public.muscle_capability_tools limit 1")
     assert json.dumps(view[0][0])  # schemas come back as JSON objects
+
+
+def test_every_migration_has_a_version_of_its_own() -> None:
+    """`supabase db push` keys migrations by the timestamp before the first underscore: two files
+    with one version would apply one and record it for both."""
+    from tests.registry_sync.conftest import MIGRATIONS
+
+    versions = [path.name.split("_", 1)[0] for path in sorted(MIGRATIONS.glob("*.sql"))]
+    assert len(versions) == len(set(versions)), versions
