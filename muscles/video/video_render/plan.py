@@ -34,6 +34,7 @@ def plan_render(
     work_dir: Path,
     font_file: str | None = None,
     pad_short: bool = False,
+    allow_copy: bool = True,
 ) -> RenderPlan:
     """Plan the render of a checked ``timeline``; ``sources`` maps clip id -> local file;
     ``pad_short`` holds the last frame of a clip whose source ends before its out point."""
@@ -46,7 +47,7 @@ def plan_render(
     fmt = _output_format(timeline, facts[first.uri], facts)
     duration = timeline_duration(timeline, facts)
     total_frames = fmt.frames(duration)
-    if not pad_short and _can_copy(timeline, facts, fmt, total_frames):
+    if allow_copy and not pad_short and _can_copy(timeline, facts, fmt, total_frames):
         return _copy_plan(sources[first.id], facts[first.uri], fmt, output, value=f"{first.id}.uri")
     builder = GraphBuilder(timeline, sources, facts, fmt, work_dir, font_file, pad_short=pad_short)
     return builder.plan(video, total_frames, output)

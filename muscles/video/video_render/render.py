@@ -55,10 +55,19 @@ async def render_timeline(
     output = workspace.path("out.mp4")
     font = await anyio.to_thread.run_sync(default_font)
 
-    async def attempt(pad: bool, start: float, end: float) -> tuple[RenderPlan, StreamLengths]:
+    async def attempt(
+        start: float, end: float, *, pad: bool = False, copy: bool = True
+    ) -> tuple[RenderPlan, StreamLengths]:
         """Plan, encode (``start..end`` of the bar) and measure the output (the next 0.02)."""
         plan = plan_render(
-            timeline, sources, facts, output, work_dir=workspace.folder, font_file=font, pad_short=pad
+            timeline,
+            sources,
+            facts,
+            output,
+            work_dir=workspace.folder,
+            font_file=font,
+            pad_short=pad,
+            allow_copy=copy,
         )
         for path, text in plan.text_files.items():
             await anyio.Path(path).write_text(text, encoding="utf-8")
@@ -68,9 +77,14 @@ async def render_timeline(
         return plan, await measure_lengths(output, workspace.path("lengths.crc"), checking)
 
     await probing.report(1.0)
-    plan, lengths = await attempt(False, 0.03, 0.9)
+    plan, lengths = await attempt(0.03, 0.9)
     warnings: list[str] = []
     problem = length_problem(lengths, expected.frame_count, expected.fps)
+    if problem is not None and plan.stream_copy:
+        # The registration probe cannot tell sound that stops short of the picture: the copy
+        # kept it so, and the re-encode pads it to the picture's length.
+        plan, lengths = await attempt(0.92, 0.95, copy=False)
+        problem = length_problem(lengths, expected.frame_count, expected.fps)
     if problem is not None:
         video = timeline.video_track()
         assert video is not None  # a plan needs one
@@ -79,7 +93,7 @@ async def render_timeline(
             raise _ended_early(problem, culprit)
         clip_id, held = culprit
         warnings.append(f"clip {clip_id} holds its last frame to length: {held}")
-        plan, lengths = await attempt(True, 0.92, 0.95)
+        plan, lengths = await attempt(0.92, 0.95, pad=True)
         problem = length_problem(lengths, expected.frame_count, expected.fps)
         if problem is not None:
             raise _ended_early(problem, culprit)
