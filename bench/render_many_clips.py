@@ -96,6 +96,8 @@ def _ours(
     sources = {clip.id: files[clip.uri.split("#")[0]] for clip in model.clips()}
     known = {clip.uri: facts[clip.uri.split("#")[0]] for clip in model.clips()}
     plan = plan_render(model, sources, known, work / "ours.mp4", work_dir=work)
+    for path, text in plan.text_files.items():
+        path.write_text(text, encoding="utf-8")
     argv = [ffmpeg_binary(), "-hide_banner", "-nostdin", "-loglevel", "error", *harden_inputs(plan.args)]
     wall, peak = _run(argv)
     return wall, peak, plan.decoders

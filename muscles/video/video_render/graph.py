@@ -34,6 +34,9 @@ from muscles.video.video_render.runs import SourceRun, assign_runs
 
 __all__ = ["DETERMINISTIC_ARGS", "GraphBuilder", "OutputFormat", "RenderPlan"]
 
+# Linux refuses a single argument over 128 KiB (MAX_ARG_STRLEN): a graph longer than this
+# (hundreds of clips) goes to ffmpeg as a script file instead.
+_INLINE_GRAPH_MAX: Final = 32 * 1024
 _Y_POSITION: Final = {"top": "h/12", "center": "(h-text_h)/2", "bottom": "h-text_h-h/12"}
 # bit-exact muxing and no copied metadata: the same timeline always gives the same bytes.
 DETERMINISTIC_ARGS: Final = (
@@ -110,7 +113,7 @@ class GraphBuilder:
             self.chains += run.split_chains()
         inputs = [arg for run in self.runs for arg in run.input_args()]
         out = self.timeline.output
-        args = [*inputs, "-filter_complex", ";".join(self.chains), "-map", f"[{picture}]"]
+        args = [*inputs, *self._graph_args(), "-map", f"[{picture}]"]
         args += [
             *("-c:v", out.video_codec, "-preset", "ultrafast" if out.proxy else out.preset),
             *("-crf", str(max(out.crf, 30) if out.proxy else out.crf), "-pix_fmt", "yuv420p"),
@@ -133,6 +136,14 @@ class GraphBuilder:
             decoders=len(self.runs),
             text_files=self.text_files,
         )
+
+    def _graph_args(self) -> list[str]:
+        graph = ";".join(self.chains)
+        if len(graph) <= _INLINE_GRAPH_MAX:
+            return ["-filter_complex", graph]
+        script = self.work_dir / "graph.txt"
+        self.text_files[script] = graph
+        return ["-filter_complex_script", str(script)]
 
     # --- building blocks ------------------------------------------------------------------
 
