@@ -136,6 +136,14 @@ class Batches:
                     await engine.wait(scope, row.job_id)
         return await self.status(scope, batch_id)
 
+    async def wait(self, scope: Scope, batch_id: str, timeout_s: float | None = None) -> BatchStatus:
+        """Follow the batch until every job has ended; after ``timeout_s`` its current status."""
+        batch, _ = await self._find(scope, batch_id)
+        with anyio.move_on_after(timeout_s if timeout_s is not None else float("inf")):
+            for job_id in dict.fromkeys(batch.job_ids):
+                await self._engine.wait(scope, job_id)
+        return await self.status(scope, batch_id)
+
     async def results(
         self, scope: Scope, batch_id: str
     ) -> list[tuple[str, JobStatus, dict[str, Any] | None]]:

@@ -20,15 +20,16 @@ KIND = "tests.core.jobs.job_functions.steps"
 
 async def _until_finished(engine: JobEngine, batch_id: str) -> None:
     with anyio.fail_after(WAIT_S):
-        while (await engine.batches.status(ACME, batch_id)).state in ("queued", "running"):
-            await anyio.sleep(0.05)
+        await engine.batches.wait(ACME, batch_id)
 
 
 async def test_a_batch_runs_every_job_and_reports_the_whole(thread_engine: JobEngine) -> None:
     specs = [(f"job-{i}", Steps(count=1, pause_s=0, label=str(i))) for i in range(6)]
     batch = await thread_engine.batches.submit(ACME, steps, specs, priority=5, label="six")
     assert (batch.kind, batch.label, batch.priority, len(batch.jobs)) == (KIND, "six", 5, 6)
-    assert batch.batch_id == batch_id_for("acme", KIND, [n for n, _ in specs], [j.status.job_id for j in batch.jobs])
+    assert batch.batch_id == batch_id_for(
+        "acme", KIND, [n for n, _ in specs], [j.status.job_id for j in batch.jobs]
+    )
     assert [job.name for job in batch.jobs] == [name for name, _ in specs]
     await _until_finished(thread_engine, batch.batch_id)
     done = await thread_engine.batches.status(ACME, batch.batch_id)
