@@ -26,7 +26,7 @@ class VideoRender(Muscle):
     outlast the client's call timeout use `submit_render` and poll `job_status`.
     """
 
-    version = "1.1.0"
+    version = "1.2.0"
     capabilities = ("cap.video.render",)
     canvas_tools = (
         CanvasTool(id="export_mp4", icon="film_reel", type="panel_pop", tool="render", action="Export MP4"),
