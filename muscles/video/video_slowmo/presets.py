@@ -41,12 +41,18 @@ def ffmpeg_args(
             f"setpts=(PTS-STARTPTS)/{retime.factor:.6f}",
             interpolation_filter(preset, retime.fps),
             "tpad=stop_mode=clone:stop=-1",
+            f"trim=end_frame={retime.frame_count}",
+            # minterpolate's frames come out evenly spaced; numbering them afresh keeps the
+            # muxer from duplicating any to fill gaps in the timestamps tpad leaves.
+            "setpts=N/FRAME_RATE/TB",
         ]
     )
     sound = ["-map", "0:a:0", "-af", audio, "-c:a", "aac", "-b:a", "192k"] if audio else ["-an"]
     return [
         *("-y", "-ss", f"{retime.start_s:.6f}", "-t", f"{retime.end_s - retime.start_s:.6f}", *source),
-        *("-map", "0:v:0", "-vf", video, "-frames:v", str(retime.frame_count), *ENCODER),
+        # The frame count is cut in the graph, not by -frames:v: that would end the file when
+        # the picture is done, before the muxer got the sound's last quarter second.
+        *("-map", "0:v:0", "-vf", video, *ENCODER),
         *sound,
         str(output),
     ]
