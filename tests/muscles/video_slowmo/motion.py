@@ -28,19 +28,23 @@ def _texture(height: int, width: int, seed: int) -> npt.NDArray[np.float32]:
     return image + 128
 
 
-def frames_60fps(count: int, seed: int = 5) -> list[Frame]:
-    background = _texture(HEIGHT + 120, WIDTH + 220, seed)
-    disc = _texture(40, 40, seed + 1)
-    mask = np.zeros((40, 40), np.float32)
-    cv2.circle(mask, (20, 20), 17, 1.0, -1)
+def frames_60fps(count: int, seed: int = 5, *, width: int = WIDTH, height: int = HEIGHT) -> list[Frame]:
+    """``count`` frames at 60 fps; motion is per frame in pixels of a ``WIDTH`` wide picture,
+    scaled with the size so a larger picture shows the same scene."""
+    zoom = width / WIDTH
+    background = _texture(height + round(120 * zoom), width + round(220 * zoom), seed)
+    side = round(40 * zoom)
+    disc = _texture(side, side, seed + 1)
+    mask = np.zeros((side, side), np.float32)
+    cv2.circle(mask, (side // 2, side // 2), round(17 * zoom), 1.0, -1)
     out = []
     for n in range(count):
-        shift = np.float32([[1, 0, -(10 + PAN_PX[0] * n)], [0, 1, -(10 + PAN_PX[1] * n)]])
-        view = cv2.warpAffine(background, shift, (WIDTH, HEIGHT), flags=cv2.INTER_CUBIC)
-        dx, dy = 110 + DISC_PX[0] * n, 20 + DISC_PX[1] * n
+        shift = np.float32([[1, 0, -zoom * (10 + PAN_PX[0] * n)], [0, 1, -zoom * (10 + PAN_PX[1] * n)]])
+        view = cv2.warpAffine(background, shift, (width, height), flags=cv2.INTER_CUBIC)
+        dx, dy = zoom * (110 + DISC_PX[0] * n), zoom * (20 + DISC_PX[1] * n)
         place = np.float32([[1, 0, dx], [0, 1, dy]])
-        disc_view = cv2.warpAffine(disc, place, (WIDTH, HEIGHT), flags=cv2.INTER_CUBIC)
-        alpha = cv2.warpAffine(mask, place, (WIDTH, HEIGHT), flags=cv2.INTER_LINEAR)[..., None]
+        disc_view = cv2.warpAffine(disc, place, (width, height), flags=cv2.INTER_CUBIC)
+        alpha = cv2.warpAffine(mask, place, (width, height), flags=cv2.INTER_LINEAR)[..., None]
         frame = view * (1 - alpha) + disc_view * alpha
         out.append(np.clip(frame + 0.5, 0, 255).astype(np.uint8))
     return out
