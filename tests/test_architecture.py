@@ -52,6 +52,7 @@ def test_core_public_surface_is_deliberate() -> None:
         "MediaRef",
         "Muscle",
         "MuscleSpec",
+        "Phase",
         "Progress",
         "Scope",
         "Settings",
