@@ -77,11 +77,14 @@ SAME_AS: dict[str, dict[str, str]] = {
     "video_render": {"submit_render": "render"},
     "transcriber": {"submit_transcribe": "transcribe"},
     "video_slowmo": {"submit_slowmo": "slowmo", "submit_interpolate": "interpolate"},
+    # Each render of a batch is video_render's own render job (its check runs before queueing).
+    "video_batch_render": {"queue_batch": "video_render.render"},
 }
 # Tools that take a uri but only look the asset up (no decoding), or never see media bytes.
 NOT_READERS: dict[str, set[str]] = {
     "media_v2": {"stat", "resolve", "presign_download", "delete"},
     "video_timeline": {"validate", "split", "apply_automation", "describe"},
+    "video_focus_automation": {"focus_automation"},  # edits keyframes of a timeline it never opens
 }
 
 

@@ -31,6 +31,7 @@ from muscles.video.timeline import (
 )
 from muscles.video.video_render.curves import lane_expression, number
 from muscles.video.video_render.runs import SourceRun, assign_runs
+from muscles.video.video_render.transform import crop_zoom
 
 __all__ = ["DETERMINISTIC_ARGS", "GraphBuilder", "OutputFormat", "RenderPlan"]
 
@@ -211,6 +212,7 @@ class GraphBuilder:
         lane = next((lane for lane in clip.automation.lanes if lane.parameter == "brightness"), None)
         if lane is not None and lane.keyframes:
             steps.append(f"eq=brightness='{lane_expression(lane.keyframes)}':eval=frame")
+        steps += crop_zoom(clip, fmt.width, fmt.height, f"{fmt.rate.numerator}/{fmt.rate.denominator}")
         # A clip a frame short (rounding at the source) repeats its last frame; then cut exact.
         pad = "tpad=stop_mode=clone:stop=-1" if self.pad_short else "tpad=stop_mode=clone:stop=2"
         steps += [pad, f"trim=end_frame={frames}", "setpts=PTS-STARTPTS"]
