@@ -40,7 +40,13 @@ ATTACKER, VICTIM = Scope(tenant_id="tenant-a"), Scope(tenant_id="tenant-b")
 ID3_HEADER = b"ID3\x03\x00\x00\x00\x00\x00\x00"
 # Work folders sit two levels under the data dir (work/<call or job>/).
 WORK_DEPTH = 2
-MEDIA_ERRORS = {"container_not_allowed", "media_unreadable", "ffmpeg_failed", "no_audio_stream"}
+MEDIA_ERRORS = {
+    "container_not_allowed",
+    "media_unreadable",
+    "ffmpeg_failed",
+    "no_audio_stream",
+    "no_video_stream",
+}
 
 
 def _timeline(own_video: str) -> Callable[[str], dict[str, Any]]:
@@ -63,11 +69,22 @@ READERS: dict[str, dict[str, str]] = {
     "transcriber": {"transcribe": "uri"},
     "audio_capture_normalize": {"normalize": "uri"},
     "video_render": {"render": "timeline"},
+    "video_360": {"perspective": "uri"},
 }
 # Tools that run the same code as a tool above (as a job), so the call above covers them.
 SAME_AS: dict[str, dict[str, str]] = {
     "video_render": {"submit_render": "render"},
     "transcriber": {"submit_transcribe": "transcribe"},
+    # Every video_360 tool opens its input through the same workspace.open and work.project.
+    "video_360": {
+        "submit_perspective": "perspective",
+        "reframe": "perspective",
+        "submit_reframe": "perspective",
+        "cubemap": "perspective",
+        "submit_cubemap": "perspective",
+        "to_equirect": "perspective",
+        "submit_to_equirect": "perspective",
+    },
 }
 # Tools that take a uri but only look the asset up (no decoding), or never see media bytes.
 NOT_READERS: dict[str, set[str]] = {

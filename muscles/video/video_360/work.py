@@ -1,0 +1,86 @@
+"""The media work of each video_360 tool, blocking (it runs on a worker thread): open the
+input, check it, remap a picture or every frame of a video, and publish the result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+import anyio.from_thread
+
+from core import Progress
+from core.errors import InvalidInput, NoVideoStream
+from core.media import BlockingWorkspace, MediaInfo, OpenedMedia
+from muscles.video.frames import CubeLayout, Frame, Projector, face_size
+
+from .errors import NotACubemap, NotEquirect
+from .models import Projected
+from .pictures import read_picture, write_png
+from .video import remap_video
+
+__all__ = ["MAX_SIDE", "Remap", "check_equirect", "check_size", "cube_face", "project"]
+
+MAX_SIDE: Final = 8192
+# Remaps a whole input picture; its index (0 for a still) picks the view along a path.
+Remap = Callable[[Projector, int, Frame], Frame]
+
+
+def check_size(width: int, height: int) -> None:
+    for name, value in (("width", width), ("height", height)):
+        if not 16 <= value <= MAX_SIDE or value % 2:
+            raise InvalidInput(
+                f"{name} is {value}; it must be even and within 16..{MAX_SIDE}",
+                value=name,
+                hint="Ask for an even output size between 16 and 8192 pixels (video encoders need even sizes).",
+            )
+
+
+def check_equirect(info: MediaInfo | None, uri: str, allow_any_aspect: bool) -> None:
+    """A 2:1 picture or video, unless the caller said otherwise."""
+    if info is None or allow_any_aspect or not info.width or not info.height:
+        return
+    if info.width != 2 * info.height:
+        raise NotEquirect(
+            f"the input is {info.width}x{info.height}, not 2:1 equirectangular",
+            value=f"{info.width}x{info.height}",
+            details={"uri": uri},
+        )
+
+
+def cube_face(info: MediaInfo | None, layout: CubeLayout, uri: str) -> int:
+    width, height = (info.width or 0, info.height or 0) if info else (0, 0)
+    face = face_size(layout, width, height)
+    if face is None:
+        raise NotACubemap(
+            f"the input is {width}x{height}, which is no {layout} cubemap of square faces",
+            value=f"{width}x{height}",
+            details={"uri": uri, "layout": layout},
+        )
+    return face
+
+
+def project(
+    workspace: BlockingWorkspace,
+    progress: Progress,
+    media: OpenedMedia,
+    projector: Projector,
+    out_hw: tuple[int, int],
+    remap: Remap,
+    filename: str | None,
+) -> Projected:
+    """Remap the picture, or every frame of the video, and publish it (PNG or MP4)."""
+    if not media.info.has_video:
+        raise NoVideoStream("the asset holds no picture", value=media.ref.uri)
+    stem = f"{media.stem}-360"
+    if media.info.is_still:
+        anyio.from_thread.run(progress.report, 0.1, "remapping the picture")
+        picture = remap(projector, 0, read_picture(media.path, media.ref.uri))
+        name = filename or f"{stem}.png"
+        ref = workspace.publish(write_png(picture, workspace.path("out.png")), name)
+        return Projected(media=ref, frame_count=1, path=projector.path)
+    out = workspace.path("out.mp4")
+    remap_video(media, out, out_hw, lambda index, frame: remap(projector, index, frame), progress)
+    anyio.from_thread.run(progress.report, 0.96, "registering the MP4")
+    stored = workspace.publish_media(out, filename or f"{stem}.mp4")
+    assert stored.info is not None
+    return Projected(media=stored.ref, frame_count=stored.info.frame_count or 0, path=projector.path)
