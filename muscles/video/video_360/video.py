@@ -14,6 +14,7 @@ from typing import Final
 import anyio.from_thread
 
 from core import Progress
+from core.errors import FfmpegFailed
 from core.ffmpeg import DETERMINISTIC_H264, FrameWriter, read_frames
 from core.media import OpenedMedia
 from muscles.video.frames import Frame
@@ -54,14 +55,21 @@ def remap_video(
             video_args=ENCODE,
         ) as writer,
     ):
-        for index, frame in enumerate(reader):
-            anyio.from_thread.check_cancelled()
-            writer.write(remap(index, frame))
-            if index % _REPORT_EVERY == 0:
-                done = min(1.0, (index + 1) / expected)
-                anyio.from_thread.run(
-                    progress.report, start + share * done, f"frame {index + 1} of ~{expected}"
-                )
+        try:
+            for index, frame in enumerate(reader):
+                anyio.from_thread.check_cancelled()
+                writer.write(remap(index, frame))
+                if index % _REPORT_EVERY == 0:
+                    done = min(1.0, (index + 1) / expected)
+                    message = f"frame {index + 1} of ~{expected}"
+                    anyio.from_thread.run(progress.report, start + share * done, message)
+        except FfmpegFailed as failed:
+            if reader.frames_read:
+                raise
+            # ffmpeg fails at once on a stream with no frame to decode: say what is wrong.
+            raise NoFrames(
+                "the video decoded to no frames", value=media.ref.uri, details=failed.details
+            ) from failed
         if writer.frames_written == 0:
             raise NoFrames("the video decoded to no frames", value=media.ref.uri)
     return writer.frames_written
