@@ -70,11 +70,13 @@ READERS: dict[str, dict[str, str]] = {
     "audio_capture_normalize": {"normalize": "uri"},
     "video_render": {"render": "timeline"},
     "video_360": {"perspective": "uri"},
+    "air_canvas": {"trace": "uri"},
 }
 # Tools that run the same code as a tool above (as a job), so the call above covers them.
 SAME_AS: dict[str, dict[str, str]] = {
     "video_render": {"submit_render": "render"},
     "transcriber": {"submit_transcribe": "transcribe"},
+    "air_canvas": {"submit_trace": "trace"},
     # Every video_360 tool opens its input through the same workspace.open and work.project.
     "video_360": {
         "submit_perspective": "perspective",
