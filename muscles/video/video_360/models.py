@@ -12,7 +12,7 @@ from muscles.video.timeline import Keyframe, value_at
 
 from .errors import ViewOutOfRange
 
-__all__ = ["FOV_RANGE", "CameraPath", "Projected", "ViewArgs", "check_view"]
+__all__ = ["FOV_RANGE", "CameraPath", "EnginePath", "Projected", "ViewArgs", "check_view"]
 
 FOV_RANGE: Final = (1.0, 170.0)
 EnginePath = Literal["opencv-cpu", "torch-cuda", "torch-cpu", "ffmpeg-v360"]

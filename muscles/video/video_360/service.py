@@ -20,6 +20,7 @@ from core.jobs import JobCancelled
 from core.media import Workspace, validate_filename
 from muscles.video.frames import CubeLayout, Interpolation, Projector, layout_size
 
+from .engine import choose_v360, v360_filter
 from .errors import NoFrames, NotACubemap, NotEquirect, ViewOutOfRange
 from .examples import CUBEMAP, JOB_EXAMPLES, PERSPECTIVE, REFRAME, TO_EQUIRECT
 from .models import CameraPath, Projected, ViewArgs, check_view
@@ -108,15 +109,22 @@ class Video360(Muscle):
         )
         fixed = (view or ViewArgs()).view()
         media = await workspace.open(uri, need="any")
+        projector = Projector(interpolation=interpolation)
+        v360 = (
+            v360_filter(fixed, (height, width), interpolation)
+            if choose_v360(projector.path, media.info)
+            else None
+        )
         return await anyio.to_thread.run_sync(
             lambda: project(
                 workspace.blocking,
                 progress,
                 media,
-                Projector(interpolation=interpolation),
+                projector,
                 (height, width),
                 lambda projector, _, frame: projector.perspective(frame, fixed, (height, width)),
                 filename,
+                v360,
             )
         )
 

@@ -4,19 +4,21 @@ input, check it, remap a picture or every frame of a video, and publish the resu
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Final
 
 import anyio.from_thread
 
 from core import Progress
 from core.errors import InvalidInput, NoVideoStream
+from core.ffmpeg import run_ffmpeg
 from core.media import BlockingWorkspace, MediaInfo, OpenedMedia
 from muscles.video.frames import CubeLayout, Frame, Projector, face_size
 
 from .errors import NotACubemap, NotEquirect
-from .models import Projected
+from .models import EnginePath, Projected
 from .pictures import read_picture, write_png
-from .video import remap_video
+from .video import ENCODE, remap_video
 
 __all__ = ["MAX_SIDE", "Remap", "check_equirect", "check_size", "cube_face", "project"]
 
@@ -67,8 +69,10 @@ def project(
     out_hw: tuple[int, int],
     remap: Remap,
     filename: str | None,
+    v360: str | None = None,
 ) -> Projected:
-    """Remap the picture, or every frame of the video, and publish it (PNG or MP4)."""
+    """Remap the picture, or every frame of the video, and publish it (PNG or MP4). ``v360``
+    is the filter that remaps a video instead of our frame pipe, when the engine rule chose it."""
     if not media.info.has_video:
         raise NoVideoStream("the asset holds no picture", value=media.ref.uri)
     stem = f"{media.stem}-360"
@@ -79,8 +83,27 @@ def project(
         ref = workspace.publish(write_png(picture, workspace.path("out.png")), name)
         return Projected(media=ref, frame_count=1, path=projector.path)
     out = workspace.path("out.mp4")
-    remap_video(media, out, out_hw, lambda index, frame: remap(projector, index, frame), progress)
+    if v360 is not None:
+        anyio.from_thread.run(_run_v360, media, v360, out, progress)
+    else:
+        remap_video(media, out, out_hw, lambda index, frame: remap(projector, index, frame), progress)
     anyio.from_thread.run(progress.report, 0.96, "registering the MP4")
     stored = workspace.publish_media(out, filename or f"{stem}.mp4")
     assert stored.info is not None
-    return Projected(media=stored.ref, frame_count=stored.info.frame_count or 0, path=projector.path)
+    path: EnginePath = "ffmpeg-v360" if v360 is not None else projector.path
+    return Projected(media=stored.ref, frame_count=stored.info.frame_count or 0, path=path)
+
+
+async def _run_v360(media: OpenedMedia, v360: str, out: Path, progress: Progress) -> None:
+    """One ffmpeg: decode, v360, encode with the pipe path's settings, sound as the pipe's."""
+    args = [
+        *media.input_args,
+        *("-map", "0:v:0", "-map", "0:a:0?", "-vf", v360),
+        *ENCODE,
+        *("-c:a", "aac", "-b:a", "192k", "-y", str(out)),
+    ]
+
+    async def encoding(fraction: float, message: str) -> None:
+        await progress.report(0.05 + 0.9 * fraction, f"v360: {message}")
+
+    await run_ffmpeg(args, duration_s=media.info.duration_s, on_progress=encoding)
