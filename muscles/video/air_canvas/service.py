@@ -15,8 +15,9 @@ from core.errors import (
 )
 from core.jobs import JobCancelled
 from core.media import Workspace
+from muscles.video.frames import NoFrames
 
-from .draw import NoFrames, trace
+from .draw import trace
 from .errors import EmptyColourRange, PenOutOfRange
 from .examples import JOB_EXAMPLES, TRACE
 from .models import Drawing, Marker, Pen

@@ -5,12 +5,13 @@ core.errors.InvalidInput
 ├── NotACubemap       not_a_cubemap         the picture's size fits no face grid of the layout
 └── ViewOutOfRange    view_out_of_range     a field of view or pitch outside its range (value: the field)
 core.errors.MediaError
-└── NoFrames          no_frames             the video decoded to no frames
+└── NoFrames          no_frames             the video decoded to no frames (from muscles.video.frames)
 """
 
 from __future__ import annotations
 
-from core.errors import InvalidInput, MediaError
+from core.errors import InvalidInput
+from muscles.video.frames import NoFrames
 
 __all__ = ["NoFrames", "NotACubemap", "NotEquirect", "ViewOutOfRange"]
 
@@ -34,8 +35,3 @@ class NotACubemap(InvalidInput):
 class ViewOutOfRange(InvalidInput):
     code = "view_out_of_range"
     default_hint = "Keep h_fov and v_fov within 1..170 degrees and pitch within -90..90."
-
-
-class NoFrames(MediaError):
-    code = "no_frames"
-    default_hint = "The video holds no picture frames that decode; check the asset, or send another."

@@ -7,18 +7,27 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
+import anyio
 import anyio.from_thread
 
 from core import Progress
-from core.errors import InvalidInput, NoVideoStream
+from core.errors import FfmpegFailed, InvalidInput, NoVideoStream
 from core.ffmpeg import run_ffmpeg
 from core.media import BlockingWorkspace, MediaInfo, OpenedMedia
-from muscles.video.frames import CubeLayout, Frame, Projector, face_size
+from muscles.video.frames import (
+    ENCODE,
+    CubeLayout,
+    Frame,
+    NoFrames,
+    Projector,
+    face_size,
+    first_frame_decodes,
+    map_video,
+)
 
 from .errors import NotACubemap, NotEquirect
 from .models import EnginePath, Projected
 from .pictures import read_picture, write_png
-from .video import ENCODE, remap_video
 
 __all__ = ["MAX_SIDE", "Remap", "check_equirect", "check_size", "cube_face", "project"]
 
@@ -86,7 +95,7 @@ def project(
     if v360 is not None:
         anyio.from_thread.run(_run_v360, media, v360, out, progress)
     else:
-        remap_video(media, out, out_hw, lambda index, frame: remap(projector, index, frame), progress)
+        map_video(media, out, out_hw, lambda index, frame: remap(projector, index, frame), progress)
     anyio.from_thread.run(progress.report, 0.96, "registering the MP4")
     stored = workspace.publish_media(out, filename or f"{stem}.mp4")
     assert stored.info is not None
@@ -106,4 +115,12 @@ async def _run_v360(media: OpenedMedia, v360: str, out: Path, progress: Progress
     async def encoding(fraction: float, message: str) -> None:
         await progress.report(0.05 + 0.9 * fraction, f"v360: {message}")
 
-    await run_ffmpeg(args, duration_s=media.info.duration_s, on_progress=encoding)
+    try:
+        await run_ffmpeg(args, duration_s=media.info.duration_s, on_progress=encoding)
+    except FfmpegFailed as failed:
+        # As on the frame pipe, a video with no frame to decode is named as such.
+        if not await anyio.to_thread.run_sync(first_frame_decodes, media):
+            raise NoFrames(
+                "the video decoded to no frames", value=media.ref.uri, details=failed.details
+            ) from failed
+        raise
