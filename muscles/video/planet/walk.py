@@ -23,6 +23,7 @@ __all__ = ["TOLERANCE", "Pose", "check_walk", "pose_at", "poses", "to_automation
 TOLERANCE = 1e-6
 MAX_KEYFRAMES = 100_000
 _ANTIPODAL_RAD = 1e-9
+_DECIMALS = 9
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,9 @@ def _key(pose: Pose, time_s: float, request: WalkRequest) -> CameraKey:
 
 
 def _vec(v: F64) -> Vec3:
-    return Vec3(x=float(v[0]), y=float(v[1]), z=float(v[2]))
+    # Nine decimals: the same digits on every machine's libm, far inside the 1e-6 contract.
+    x, y, z = (round(float(c), _DECIMALS) + 0.0 for c in v)  # + 0.0: no negative zeros
+    return Vec3(x=x, y=y, z=z)
 
 
 def keyframe_times(request: WalkRequest) -> list[float]:
@@ -186,7 +189,7 @@ def walk(request: WalkRequest) -> Walk:
         eye_height_m=request.eye_height_m,
         duration_s=request.duration_s,
         length_m=request.speed_m_s * request.duration_s,
-        measured_length_m=measured,
+        measured_length_m=round(measured, _DECIMALS),
         end=LatLon(lat=round(float(lat), 9), lon=round(float(lon), 9)),
     )
 
