@@ -4,6 +4,7 @@ adapter's automation accepted by video_timeline."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -98,7 +99,7 @@ def test_every_keyframe_is_on_the_sphere_with_unit_orthogonal_axes_and_the_lengt
                 np.linalg.norm(position / np.linalg.norm(position) - normal) <= TOLERANCE
             )  # away from the centre
         # Forward points along the path: the next key lies ahead.
-        for key, following in zip(keys, keys[1:], strict=False):
+        for key, following in itertools.pairwise(keys):
             assert (_vec(following, "position") - _vec(key, "position")) @ _vec(key, "forward") > 0, name
         normals = np.array([_vec(key, "normal") for key in keys])
         crossed = np.linalg.norm(np.cross(normals[:-1], normals[1:]), axis=1)
