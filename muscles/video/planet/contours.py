@@ -80,6 +80,11 @@ def _check(request: ContourRequest) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return lat, lon, values
 
 
+def _r(value: float) -> float:
+    # Nine decimals: the same digits on every machine's libm; + 0.0 drops negative zeros.
+    return round(float(value), 9) + 0.0
+
+
 def contour(request: ContourRequest) -> Contours:
     lat, lon, values = _check(request)
     step = float(lon[-1] - lon[0]) / (lon.size - 1)
@@ -101,9 +106,9 @@ def contour(request: ContourRequest) -> Contours:
                 ContourLine(
                     level=level,
                     closed=closed,
-                    points=[LatLon(lat=float(a), lon=float(o)) for a, o in zip(lats, lons, strict=True)],
-                    points_xyz=[(float(x), float(y), float(z)) for x, y, z in xyz],
-                    length_m=length,
+                    points=[LatLon(lat=_r(a), lon=_r(o)) for a, o in zip(lats, lons, strict=True)],
+                    points_xyz=[(_r(x), _r(y), _r(z)) for x, y, z in xyz],
+                    length_m=_r(length),
                 )
             )
     overlay = Overlay(lines=[line.points for line in lines])
