@@ -6,8 +6,8 @@ from pydantic import JsonValue
 
 from core import ToolExample
 
-_LAT = [-90.0, -60.0, -30.0, 0.0, 30.0, 60.0, 90.0]
-_LON = [-180.0, -120.0, -60.0, 0.0, 60.0, 120.0]
+_LAT: list[JsonValue] = [-90.0, -60.0, -30.0, 0.0, 30.0, 60.0, 90.0]
+_LON: list[JsonValue] = [-180.0, -120.0, -60.0, 0.0, 60.0, 120.0]
 # Usage that grows towards the north pole: the value is the latitude itself.
 GRID: dict[str, JsonValue] = {"lat_deg": _LAT, "lon_deg": _LON, "values": [[lat] * len(_LON) for lat in _LAT]}
 
