@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["View", "orbit_view", "ray_directions", "walker_view"]
+__all__ = ["WALKER_PITCH_DEG", "View", "orbit_view", "ray_directions", "walker_view"]
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,18 @@ def orbit_view(distance: float) -> View:
     return View(np.array([0.0, -distance, 0.0]), np.array([0.0, 1.0, 0.0]), np.array([0.0, 0.0, 1.0]))
 
 
+WALKER_PITCH_DEG = 20.0  # the walker looks this far below the horizon line: ground in view
+
+
 def walker_view(
     position: NDArray[np.float64], normal: NDArray[np.float64], forward: NDArray[np.float64], radius: float
 ) -> View:
-    """The runner's camera (metres) on the unit sphere: looking along the path, the normal up."""
-    return View(position / radius, forward, normal)
+    """The runner's camera (metres) on the unit sphere: looking along the path, pitched down by
+    WALKER_PITCH_DEG, the normal up."""
+    pitch = math.radians(WALKER_PITCH_DEG)
+    look = math.cos(pitch) * forward - math.sin(pitch) * normal
+    up = math.sin(pitch) * forward + math.cos(pitch) * normal
+    return View(position / radius, look, up)
 
 
 def ray_directions(width: int, height: int, fov_deg: float, view: View) -> NDArray[np.float32]:
