@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import anyio
 import anyio.from_thread
@@ -23,7 +23,7 @@ from core.ffmpeg.frames import DETERMINISTIC_H264, FrameWriter
 from core.media import Workspace
 from muscles.video.planet.camera import View, ray_directions
 from muscles.video.planet.errors import PlanetInvalid
-from muscles.video.planet.shade_numpy import shade
+from muscles.video.planet.shade_numpy import compose, geometry
 from muscles.video.planet.shade_torch import TorchShader, torch_device
 from muscles.video.planet.surface import Engine, Material, SurfaceParams, material
 
@@ -52,22 +52,25 @@ def choose_path(engine: Engine) -> RenderPath:
 
 
 class _Frames:
-    """One render's shader: rays made once for a fixed view, per frame for a moving one."""
+    """One render's shader: a view's geometry made once and kept while the view stays the same
+    object (a fixed camera), made per frame for a moving one."""
 
     def __init__(self, m: Material, path: RenderPath, width: int, height: int, fov_deg: float) -> None:
         self.m, self.size, self.fov_deg = m, (width, height), fov_deg
         self.torch = TorchShader(m, path.removeprefix("torch-")) if path != "numpy" else None
-        self._cached: tuple[View, object] | None = None
+        self._cached: tuple[View, Any] | None = None
 
     def frame(self, view: View, time_s: float) -> NDArray[np.uint8]:
         if self._cached is None or self._cached[0] is not view:
-            made = ray_directions(*self.size, self.fov_deg, view)
-            self._cached = (view, self.torch.rays(made) if self.torch is not None else made)
-        rays = self._cached[1]
+            rays = ray_directions(*self.size, self.fov_deg, view)
+            if self.torch is not None:
+                made: Any = self.torch.geometry(self.torch.rays(rays), view.position)
+            else:
+                made = geometry(rays, view.position, self.m)
+            self._cached = (view, made)
         if self.torch is not None:
-            return self.torch.shade(rays, view.position, time_s)
-        assert isinstance(rays, np.ndarray)
-        return shade(rays, view.position, time_s, self.m)
+            return self.torch.compose(self._cached[1], time_s)
+        return compose(self._cached[1], time_s, self.m)
 
 
 def write_video(

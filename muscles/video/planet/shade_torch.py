@@ -1,5 +1,6 @@
 """The surface shader in torch (CUDA when a device is present, else the CPU): the arithmetic of
-:mod:`.shade_numpy`, step for step, so both paths give the same frames up to float rounding.
+:mod:`.shade_numpy`, step for step (:meth:`TorchShader.geometry` once per view,
+:meth:`TorchShader.compose` per frame), so both paths give the same frames up to float rounding.
 
 torch is the optional ``gpu`` extra: :func:`torch_device` says whether (and where) it runs.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 import functools
 import importlib
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -17,7 +19,7 @@ from numpy.typing import NDArray
 from muscles.video.planet.shade_numpy import AMBIENT, HALO_WIDTH, RIM_POWER, RIM_SHARE
 from muscles.video.planet.surface import Material
 
-__all__ = ["TorchShader", "torch_device"]
+__all__ = ["TorchGeometry", "TorchShader", "torch_device"]
 
 
 @functools.cache
@@ -34,6 +36,18 @@ def torch_device(prefer_cuda: bool = True) -> str | None:
     if torch is None:
         return None
     return "cuda" if prefer_cuda and torch.cuda.is_available() else "cpu"
+
+
+@dataclass(frozen=True)
+class TorchGeometry:
+    """:class:`.shade_numpy.Geometry` as tensors on the shader's device."""
+
+    shape: tuple[int, int]
+    glow: Any
+    hit: Any
+    lat: Any
+    lon: Any
+    lit: Any
 
 
 class TorchShader:
@@ -55,36 +69,48 @@ class TorchShader:
         self.mask_color = put(m.mask_color)
 
     def rays(self, rays: NDArray[np.float32]) -> Any:
-        """Ray directions on the device (an orbit view moves them there once per render)."""
+        """Ray directions on the device."""
         return self.torch.from_numpy(rays).to(self.device)
 
-    def shade(self, rays: Any, origin: NDArray[np.float64], time_s: float) -> NDArray[np.uint8]:
+    def geometry(self, rays: Any, origin: NDArray[np.float64]) -> TorchGeometry:
         torch, m = self.torch, self.m
         with torch.inference_mode():
-            o = torch.from_numpy(origin.astype(np.float32)).to(self.device)
+            o32 = origin.astype(np.float32)
+            o = torch.from_numpy(o32).to(self.device)
             b = rays @ o
-            c = float(np.float32(origin.astype(np.float32) @ origin.astype(np.float32) - 1.0))
+            c = float(np.float32(o32 @ o32 - 1.0))
             disc = b * b - c
             t = -b - torch.sqrt(torch.clamp(disc, min=0.0))
             hit = (disc >= 0) & (t > 0)
             n = o + t[..., None] * rays
             n = n / torch.linalg.vector_norm(n, dim=-1, keepdim=True)
-            lit = AMBIENT + (1.0 - AMBIENT) * torch.clamp(n @ self.light, min=0.0)
-            lat = torch.asin(torch.clamp(n[..., 2], -1.0, 1.0))
-            lon = torch.atan2(n[..., 1], n[..., 0]) - float(np.float32(m.spin_rad_per_s * time_s))
-            surface = self.base * (lit * (1.0 + m.noise_amplitude * self._noise(lat, lon)))[..., None]
-            if self.mask is not None:
-                line = self._lookup(self.mask, lat, lon)[..., None]
-                surface = surface * (1.0 - line) + self.mask_color * (lit[..., None] * line)
             facing = torch.clamp(-torch.sum(rays * n, dim=-1), 0.0, 1.0)
             rim = (1.0 - facing) ** RIM_POWER * (m.glow_intensity * RIM_SHARE)
             closest = torch.sqrt(torch.clamp(c + 1.0 - torch.where(b < 0, b * b, 0.0), min=1.0))
             halo = m.glow_intensity * torch.exp(-(closest - 1.0) / HALO_WIDTH)
-            colour = torch.where(
-                hit[..., None], surface + self.glow * rim[..., None], self.glow * halo[..., None]
-            )
+            glow = (self.glow * torch.where(hit, rim, halo)[..., None]).reshape(-1, 3)
+            index = torch.nonzero(hit.reshape(-1)).squeeze(1)
+            normals = n.reshape(-1, 3)[index]
+            lit = AMBIENT + (1.0 - AMBIENT) * torch.clamp(normals @ self.light, min=0.0)
+            lat = torch.asin(torch.clamp(normals[:, 2], -1.0, 1.0))
+            lon = torch.atan2(normals[:, 1], normals[:, 0])
+            return TorchGeometry(tuple(rays.shape[:2]), glow, index, lat, lon, lit)
+
+    def compose(self, g: TorchGeometry, time_s: float) -> NDArray[np.uint8]:
+        torch, m = self.torch, self.m
+        with torch.inference_mode():
+            lon = g.lon - float(np.float32(m.spin_rad_per_s * time_s))
+            surface = self.base * (g.lit * (1.0 + m.noise_amplitude * self._noise(g.lat, lon)))[:, None]
+            if self.mask is not None:
+                line = self._lookup(self.mask, g.lat, lon)[:, None]
+                surface = surface * (1.0 - line) + self.mask_color * (g.lit[:, None] * line)
+            colour = g.glow.clone()
+            colour[g.hit] += surface
             frame = (torch.clamp(colour, 0.0, 1.0) * 255.0 + 0.5).to(torch.uint8)
-            return frame.cpu().numpy()  # type: ignore[no-any-return]
+            return frame.reshape(*g.shape, 3).cpu().numpy()  # type: ignore[no-any-return]
+
+    def shade(self, rays: Any, origin: NDArray[np.float64], time_s: float) -> NDArray[np.uint8]:
+        return self.compose(self.geometry(rays, origin), time_s)
 
     def _noise(self, lat: Any, lon: Any) -> Any:
         m = self.m
@@ -100,10 +126,6 @@ class TorchShader:
 
     def _lookup(self, texture: Any, lat: Any, lon: Any) -> Any:
         rows, cols = texture.shape
-        row = torch_clamp_long(self.torch, (lat + math.pi / 2) / math.pi * rows, rows)
+        row = self.torch.clamp(((lat + math.pi / 2) / math.pi * rows).long(), 0, rows - 1)
         col = (self.torch.remainder(lon + math.pi, 2 * math.pi) / (2 * math.pi) * cols).long() % cols
         return texture[row, col]
-
-
-def torch_clamp_long(torch: Any, index: Any, size: int) -> Any:
-    return torch.clamp(index.long(), 0, size - 1)
