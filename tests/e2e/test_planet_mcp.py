@@ -110,10 +110,10 @@ def test_renderer_runner_and_preview_with_focus_tokens_over_stdio(tmp_path: Path
     assert len(walk["keyframes"]) == 7 and walk["length_m"] == 3.0
     # The preview links what the runner and the timeline made, unchanged.
     assert plan["compute"] == "client" and plan["render"] is None
-    assert plan["camera"] == found["camera"]
     placed_clip = found["placed"]["tracks"][0]["clips"][0]
-    plan_clip = plan["timeline"]["tracks"][0]["clips"][0]
+    plan_clip = plan["clip"]
     assert plan_clip["automation"] == placed_clip["automation"]
+    assert plan_clip["automation"]["camera"] == found["camera"]["camera"]
     assert plan_clip["automation"]["camera"] == walk["keyframes"]
     assert export["compute"] == "server" and export["frame_count"] == 15  # 1.5 s of walk at 10 fps
     settings = Settings(data_dir=tmp_path / "data", tenant_id="tenant-a", signing_key="e2e-signing-key")

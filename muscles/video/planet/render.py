@@ -27,7 +27,7 @@ from muscles.video.planet.shade_numpy import compose, geometry
 from muscles.video.planet.shade_torch import TorchShader, torch_device
 from muscles.video.planet.surface import Engine, Material, SurfaceParams, material
 
-__all__ = ["RenderPath", "RenderedPlanet", "choose_path", "render_and_publish", "write_video"]
+__all__ = ["PlanetVideo", "RenderPath", "RenderedPlanet", "choose_path", "render_and_publish", "write_video"]
 
 _PROGRESS_EVERY = 10  # frames between progress reports
 _RENDER_SHARE = 0.95  # of the bar; publishing (hash, probe) takes the rest
@@ -99,13 +99,18 @@ def write_video(
     return writer.frames_written
 
 
-class RenderedPlanet(BaseModel):
-    """The registered MP4, measured on the stored file, and how it was made."""
+class PlanetVideo(BaseModel):
+    """A registered MP4 of the planet, measured on the stored file, and what rendered it."""
 
     media: MediaRef = Field(description="The MP4 in media_v2 (sha256, duration, width, height, fps)")
     frame_count: int = Field(description="Video frames in the stored file")
     fps: float = Field(description="Frame rate of the stored file")
     render_path: RenderPath = Field(description="What rendered the frames: numpy, torch-cpu or torch-cuda")
+
+
+class RenderedPlanet(PlanetVideo):
+    """The surface renderer's MP4 with the parameters it rendered."""
+
     parameters: SurfaceParams = Field(description="The surface parameters rendered")
 
 
@@ -118,7 +123,7 @@ async def render_and_publish(
     frame_count: int,
     view_at: Callable[[int], View],
     filename: str,
-) -> RenderedPlanet:
+) -> PlanetVideo:
     """Render on a worker thread (progress per frame, cancellation per frame), then publish."""
     out = workspace.path("render.mp4")
     m = material(params)
@@ -156,10 +161,9 @@ async def render_and_publish(
     stored = await workspace.publish_media(out, filename)
     await progress.report(1.0, "done")
     info = stored.info
-    return RenderedPlanet(
+    return PlanetVideo(
         media=stored.ref,
         frame_count=info.frame_count if info is not None and info.frame_count is not None else 0,
         fps=info.fps if info is not None and info.fps is not None else 0.0,
         render_path=path,
-        parameters=params,
     )

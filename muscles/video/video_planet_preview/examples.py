@@ -1,7 +1,7 @@
 """video_planet_preview's declared examples, proven by tests/muscles/test_examples.py with the
 planet MP4 of tests/muscles/video_planet_preview/samples.py: the default client plan, an export
-rendered on the server, then the export as a job, its status, a cancel of the finished job, its
-result and the list of jobs.
+rendered on the server as a job (inline `preview` with the same request renders the same
+way), its status, a cancel of the finished job, its result and the list of jobs.
 
 The rendered MP4's bytes depend on the x264 build: the export examples compare what the plan
 and the file hold, not the hash.
@@ -18,11 +18,11 @@ SURFACE: dict[str, JsonValue] = {"width": 160, "height": 90, "duration_s": 1.0, 
 WALK: dict[str, JsonValue] = {
     "path": {"kind": "great_circle", "start": {"lat": 0.0, "lon": 0.0}, "heading_deg": 90.0},
     "duration_s": 1.0,
-    "keyframe_rate_hz": 2.0,
+    "keyframe_rate_hz": 1.0,
 }
 PLAN_REQUEST: dict[str, JsonValue] = {"surface_uri": SURFACE_URI, "surface": SURFACE, "walk": WALK}
 EXPORT_REQUEST: dict[str, JsonValue] = {**PLAN_REQUEST, "render": "export", "filename": "walk.mp4"}
-JOB_ID = "job_39ea5a7ee071931c00eaa9e72ad0ec92"
+JOB_ID = "job_698eedd137957805a1ba08f7e485a481"
 PLANNED: dict[str, JsonValue] = {
     "compute": "client",
     "strategy": "client_device",
@@ -49,96 +49,34 @@ PLANNED: dict[str, JsonValue] = {
         "noise_amplitude": 0.06,
         "overlay": None,
     },
-    "timeline": {
-        "tracks": [
-            {
-                "id": "planet",
-                "kind": "video",
-                "clips": [
-                    {
-                        "id": "planet",
-                        "uri": "atoms://media/fbe0aacbdccd721d989354ea7d62514a/planet.mp4",
-                        "source_in_s": 0.0,
-                        "source_out_s": 1.0,
-                        "start_s": 0.0,
-                        "speed": 1.0,
-                        "volume": 1.0,
-                        "automation": {
-                            "lanes": [],
-                            "camera": [
-                                {
-                                    "time_s": 0.0,
-                                    "position": {"x": 101.7, "y": 0.0, "z": 0.0},
-                                    "normal": {"x": 1.0, "y": 0.0, "z": 0.0},
-                                    "forward": {"x": 0.0, "y": 1.0, "z": 0.0},
-                                    "interpolation": "linear",
-                                },
-                                {
-                                    "time_s": 0.5,
-                                    "position": {"x": 101.69750836, "y": 0.711894186, "z": 0.0},
-                                    "normal": {"x": 0.9999755, "y": 0.006999943, "z": 0.0},
-                                    "forward": {"x": -0.006999943, "y": 0.9999755, "z": 0.0},
-                                    "interpolation": "linear",
-                                },
-                                {
-                                    "time_s": 1.0,
-                                    "position": {"x": 101.690033563, "y": 1.42375349, "z": 0.0},
-                                    "normal": {"x": 0.999902002, "y": 0.013999543, "z": 0.0},
-                                    "forward": {"x": -0.013999543, "y": 0.999902002, "z": 0.0},
-                                    "interpolation": "linear",
-                                },
-                            ],
-                        },
-                    }
-                ],
-                "volume": 1.0,
-                "muted": False,
-            }
-        ],
-        "transitions": [],
-        "overlays": [],
-        "audio": {"master_volume": 1.0, "sample_rate": 48000},
-        "output": {
-            "video_codec": "libx264",
-            "crf": 20,
-            "preset": "veryfast",
-            "width": None,
-            "height": None,
-            "fps": None,
-            "audio_codec": "aac",
-            "audio_bitrate": "128k",
-            "proxy": False,
-            "allow_stream_copy": True,
+    "clip": {
+        "id": "planet",
+        "uri": "atoms://media/fbe0aacbdccd721d989354ea7d62514a/planet.mp4",
+        "source_in_s": 0.0,
+        "source_out_s": 1.0,
+        "start_s": 0.0,
+        "speed": 1.0,
+        "volume": 1.0,
+        "automation": {
+            "lanes": [],
+            "camera": [
+                {
+                    "time_s": 0.0,
+                    "position": {"x": 101.7, "y": 0.0, "z": 0.0},
+                    "normal": {"x": 1.0, "y": 0.0, "z": 0.0},
+                    "forward": {"x": 0.0, "y": 1.0, "z": 0.0},
+                    "interpolation": "linear",
+                },
+                {
+                    "time_s": 1.0,
+                    "position": {"x": 101.690033563, "y": 1.42375349, "z": 0.0},
+                    "normal": {"x": 0.999902002, "y": 0.013999543, "z": 0.0},
+                    "forward": {"x": -0.013999543, "y": 0.999902002, "z": 0.0},
+                    "interpolation": "linear",
+                },
+            ],
         },
     },
-    "camera": {
-        "clip_id": "planet",
-        "lanes": [],
-        "camera": [
-            {
-                "time_s": 0.0,
-                "position": {"x": 101.7, "y": 0.0, "z": 0.0},
-                "normal": {"x": 1.0, "y": 0.0, "z": 0.0},
-                "forward": {"x": 0.0, "y": 1.0, "z": 0.0},
-                "interpolation": "linear",
-            },
-            {
-                "time_s": 0.5,
-                "position": {"x": 101.69750836, "y": 0.711894186, "z": 0.0},
-                "normal": {"x": 0.9999755, "y": 0.006999943, "z": 0.0},
-                "forward": {"x": -0.006999943, "y": 0.9999755, "z": 0.0},
-                "interpolation": "linear",
-            },
-            {
-                "time_s": 1.0,
-                "position": {"x": 101.690033563, "y": 1.42375349, "z": 0.0},
-                "normal": {"x": 0.999902002, "y": 0.013999543, "z": 0.0},
-                "forward": {"x": -0.013999543, "y": 0.999902002, "z": 0.0},
-                "interpolation": "linear",
-            },
-        ],
-    },
-    "focus": None,
     "render": None,
 }
 EXPORTED: dict[str, JsonValue] = {
@@ -167,104 +105,42 @@ EXPORTED: dict[str, JsonValue] = {
         "noise_amplitude": 0.06,
         "overlay": None,
     },
-    "timeline": {
-        "tracks": [
-            {
-                "id": "planet",
-                "kind": "video",
-                "clips": [
-                    {
-                        "id": "planet",
-                        "uri": "atoms://media/fbe0aacbdccd721d989354ea7d62514a/planet.mp4",
-                        "source_in_s": 0.0,
-                        "source_out_s": 1.0,
-                        "start_s": 0.0,
-                        "speed": 1.0,
-                        "volume": 1.0,
-                        "automation": {
-                            "lanes": [],
-                            "camera": [
-                                {
-                                    "time_s": 0.0,
-                                    "position": {"x": 101.7, "y": 0.0, "z": 0.0},
-                                    "normal": {"x": 1.0, "y": 0.0, "z": 0.0},
-                                    "forward": {"x": 0.0, "y": 1.0, "z": 0.0},
-                                    "interpolation": "linear",
-                                },
-                                {
-                                    "time_s": 0.5,
-                                    "position": {"x": 101.69750836, "y": 0.711894186, "z": 0.0},
-                                    "normal": {"x": 0.9999755, "y": 0.006999943, "z": 0.0},
-                                    "forward": {"x": -0.006999943, "y": 0.9999755, "z": 0.0},
-                                    "interpolation": "linear",
-                                },
-                                {
-                                    "time_s": 1.0,
-                                    "position": {"x": 101.690033563, "y": 1.42375349, "z": 0.0},
-                                    "normal": {"x": 0.999902002, "y": 0.013999543, "z": 0.0},
-                                    "forward": {"x": -0.013999543, "y": 0.999902002, "z": 0.0},
-                                    "interpolation": "linear",
-                                },
-                            ],
-                        },
-                    }
-                ],
-                "volume": 1.0,
-                "muted": False,
-            }
-        ],
-        "transitions": [],
-        "overlays": [],
-        "audio": {"master_volume": 1.0, "sample_rate": 48000},
-        "output": {
-            "video_codec": "libx264",
-            "crf": 20,
-            "preset": "veryfast",
-            "width": None,
-            "height": None,
-            "fps": None,
-            "audio_codec": "aac",
-            "audio_bitrate": "128k",
-            "proxy": False,
-            "allow_stream_copy": True,
+    "clip": {
+        "id": "planet",
+        "uri": "atoms://media/fbe0aacbdccd721d989354ea7d62514a/planet.mp4",
+        "source_in_s": 0.0,
+        "source_out_s": 1.0,
+        "start_s": 0.0,
+        "speed": 1.0,
+        "volume": 1.0,
+        "automation": {
+            "lanes": [],
+            "camera": [
+                {
+                    "time_s": 0.0,
+                    "position": {"x": 101.7, "y": 0.0, "z": 0.0},
+                    "normal": {"x": 1.0, "y": 0.0, "z": 0.0},
+                    "forward": {"x": 0.0, "y": 1.0, "z": 0.0},
+                    "interpolation": "linear",
+                },
+                {
+                    "time_s": 1.0,
+                    "position": {"x": 101.690033563, "y": 1.42375349, "z": 0.0},
+                    "normal": {"x": 0.999902002, "y": 0.013999543, "z": 0.0},
+                    "forward": {"x": -0.013999543, "y": 0.999902002, "z": 0.0},
+                    "interpolation": "linear",
+                },
+            ],
         },
     },
-    "camera": {
-        "clip_id": "planet",
-        "lanes": [],
-        "camera": [
-            {
-                "time_s": 0.0,
-                "position": {"x": 101.7, "y": 0.0, "z": 0.0},
-                "normal": {"x": 1.0, "y": 0.0, "z": 0.0},
-                "forward": {"x": 0.0, "y": 1.0, "z": 0.0},
-                "interpolation": "linear",
-            },
-            {
-                "time_s": 0.5,
-                "position": {"x": 101.69750836, "y": 0.711894186, "z": 0.0},
-                "normal": {"x": 0.9999755, "y": 0.006999943, "z": 0.0},
-                "forward": {"x": -0.006999943, "y": 0.9999755, "z": 0.0},
-                "interpolation": "linear",
-            },
-            {
-                "time_s": 1.0,
-                "position": {"x": 101.690033563, "y": 1.42375349, "z": 0.0},
-                "normal": {"x": 0.999902002, "y": 0.013999543, "z": 0.0},
-                "forward": {"x": -0.013999543, "y": 0.999902002, "z": 0.0},
-                "interpolation": "linear",
-            },
-        ],
-    },
-    "focus": None,
     "render": {
         "media": {
-            "uri": "atoms://media/670a61d808b5533dbdedc3b979cdba8a/walk.mp4",
-            "asset_id": "670a61d808b5533dbdedc3b979cdba8a",
+            "uri": "atoms://media/2fb2d3c1ee138ad804282a6fb49301c8/walk.mp4",
+            "asset_id": "2fb2d3c1ee138ad804282a6fb49301c8",
             "filename": "walk.mp4",
             "mime_type": "video/mp4",
-            "size_bytes": 2313,
-            "sha256": "670a61d808b5533dbdedc3b979cdba8a96f1b6f4ed220852215b92f631bcdd77",
+            "size_bytes": 2535,
+            "sha256": "2fb2d3c1ee138ad804282a6fb49301c89f19ee084aa35eb4862a838e9770b42d",
             "duration_s": 1.0,
             "width": 160,
             "height": 90,
@@ -275,23 +151,6 @@ EXPORTED: dict[str, JsonValue] = {
         "frame_count": 12,
         "fps": 12.0,
         "render_path": "numpy",
-        "parameters": {
-            "base_color": "#3a6ea5",
-            "glow_color": "#9fd8ff",
-            "glow_intensity": 1.0,
-            "light_direction": {"x": -0.6, "y": -1.0, "z": 0.5},
-            "camera_distance": 3.5,
-            "fov_deg": 40.0,
-            "width": 160,
-            "height": 90,
-            "duration_s": 1.0,
-            "fps": 12.0,
-            "rotation_deg_per_s": 12.0,
-            "seed": 7,
-            "noise": "bands",
-            "noise_amplitude": 0.06,
-            "overlay": None,
-        },
     },
 }
 QUEUED: dict[str, JsonValue] = {
@@ -319,8 +178,7 @@ _EXPORT_FIELDS = (
     "width",
     "height",
     "frame_count",
-    "camera",
-    "timeline",
+    "clip",
     "render.frame_count",
     "render.fps",
     "render.media.width",
@@ -330,12 +188,6 @@ _EXPORT_FIELDS = (
 
 PLAN = ToolExample(
     title="The default: a plan the client renders on device", request=PLAN_REQUEST, response=PLANNED
-)
-EXPORT = ToolExample(
-    title="An export: the walk rendered on the server (CPU proxy without a GPU)",
-    request=EXPORT_REQUEST,
-    response=EXPORTED,
-    compare=_EXPORT_FIELDS,
 )
 SUBMIT = ToolExample(
     title="The export as a job: queued at once",

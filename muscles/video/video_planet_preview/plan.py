@@ -1,5 +1,5 @@
 """The preview plan: the surface asset, the runner's camera automation and the focus tokens
-linked on one timeline clip, and where it renders.
+linked on one video_timeline clip, and where it renders.
 
 Tenant compute first: a plan is rendered on the client's device unless the request explicitly
 asks for an export or an offline render; then the server renders, on a GPU (torch on CUDA)
@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from core.errors import AtomsError
 from core.media import StoredAsset
 from muscles.video.planet.errors import PreviewStepFailed
-from muscles.video.planet.render import RenderedPlanet, RenderPath, choose_path
+from muscles.video.planet.render import PlanetVideo, RenderPath, choose_path
 from muscles.video.planet.surface import SurfaceParams, check_surface, frame_total
 from muscles.video.planet.walk import to_automation, walk
 from muscles.video.planet.walk_model import WalkRequest
@@ -53,12 +53,11 @@ class PreviewPlan(BaseModel):
     frame_count: int = Field(description="round(duration_s x fps): the frames of the camera walk")
     surface_uri: str = Field(description="The surface asset (video_planet_surface_renderer's MP4)")
     surface: SurfaceParams = Field(description="The surface parameters to render with")
-    timeline: Timeline = Field(
-        description="One clip on the surface asset carrying the runner's camera keys and the focus lanes"
+    clip: Clip = Field(
+        description="A video_timeline clip of the surface asset carrying the runner's camera keys "
+        "(position, normal, forward) and the focus tokens' lanes"
     )
-    camera: AutomationPayload = Field(description="The runner's automation (camera position/normal/forward)")
-    focus: AutomationPayload | None = Field(description="The focus tokens, as given")
-    render: RenderedPlanet | None = Field(description="The rendered walk (compute: server only)")
+    render: PlanetVideo | None = Field(description="The rendered walk (compute: server only)")
 
 
 @contextmanager
@@ -127,8 +126,6 @@ def build_plan(
         frame_count=frame_total(walk_request.duration_s, surface.fps),
         surface_uri=surface_uri,
         surface=surface,
-        timeline=timeline,
-        camera=camera,
-        focus=focus,
+        clip=timeline.tracks[0].clips[0],
         render=None,
     )

@@ -15,20 +15,15 @@ from muscles.video.planet.walk_model import WalkRequest
 from muscles.video.timeline import AutomationPayload
 from muscles.video.video_planet_preview.plan import PreviewPlan, RenderMode, build_plan, server_path, step
 
-from .examples import CANCEL, EXPORT, LIST, PLAN, RESULT, STATUS_OF, SUBMIT
+from .examples import CANCEL, LIST, PLAN, RESULT, STATUS_OF, SUBMIT
 
 
 class VideoPlanetPreview(Muscle):
-    """Builds a preview of a camera walk on the HAZE planet: links the surface asset (an MP4 of
-    video_planet_surface_renderer), the runner's camera automation (video_planet_runner) and
-    focus tokens (video_timeline automation, as video_focus_automation makes) on one timeline
-    clip, and says where it renders.
-
-    Tenant compute first: by default the plan is `compute: client` and carries everything a
-    client needs to render on device (parameters, keyframes, asset links), with no server
-    render. Only `render: "export"` or `"offline"` renders on the server: the renderer along the
-    runner's path into an MP4 (torch on CUDA where a GPU is present, else NumPy at proxy
-    resolution). A failing step (surface, runner, focus, render) is named in the error.
+    """Previews a camera walk on the HAZE planet: the surface asset, the runner's camera automation
+    and focus tokens linked on one video_timeline clip. Tenant compute first: by default the plan
+    is `compute: client` (the client renders it; nothing renders here); only `render: "export"` or
+    `"offline"` renders the walk into an MP4 on the server (a GPU, else the CPU at proxy size).
+    A failing step (surface, runner, focus, render) is named in the error.
     """
 
     version = "1.0.0"
@@ -70,7 +65,7 @@ class VideoPlanetPreview(Muscle):
         )
 
     @tool(
-        examples=[PLAN, EXPORT],
+        examples=[PLAN],
         errors=[PreviewStepFailed, InvalidIdentifier, JobCancelled],
         job=True,
         check=check_preview,
@@ -87,13 +82,11 @@ class VideoPlanetPreview(Muscle):
         render: RenderMode = "interactive",
         filename: str = "walk.mp4",
     ) -> PreviewPlan:
-        """The preview plan of walking `walk` (video_planet_runner's request; default 60 s at
-        walking speed) on the surface `surface_uri` rendered with `surface`, with optional
-        `focus` automation for clip `clip_id`.
+        """The plan of walking `walk` (video_planet_runner's request; default 60 s at walking speed)
+        on the surface `surface_uri` rendered with `surface`, with optional `focus` automation.
 
-        `render`: interactive (default: compute client, nothing rendered here), export or
-        offline (compute server: the walk is rendered into an MP4 of round(duration x fps)
-        frames, registered in media_v2 and returned in `render`)."""
+        `render`: interactive (default: compute client, nothing rendered here), export or offline
+        (compute server: an MP4 of round(duration x fps) frames of the walk, in `render`)."""
         plan = await self.check_preview(
             surface_uri, surface, workspace, progress, walk, focus, clip_id, render, filename
         )

@@ -73,7 +73,7 @@ class VideoPlanetSurfaceRenderer(Muscle):
         stored file; cancelling stops the encoder and stores nothing."""
         await self.check_render(surface, workspace, progress, engine, filename)
         view = orbit_view(surface.camera_distance)
-        return await render_and_publish(
+        video = await render_and_publish(
             workspace,
             progress,
             params=surface,
@@ -82,3 +82,4 @@ class VideoPlanetSurfaceRenderer(Muscle):
             view_at=lambda index: view,
             filename=filename,
         )
+        return RenderedPlanet(**dict(video), parameters=surface)

@@ -78,13 +78,12 @@ def test_the_default_plan_is_compute_client_with_no_render(preview: PlanetServer
     )  # full size: the client renders
     assert preview.store.list(preview.scope) == before  # nothing rendered, nothing stored
     # Everything a client needs: the parameters, the keyframes and the asset, linked on one clip.
-    (clip,) = plan["timeline"]["tracks"][0]["clips"]
-    assert clip["uri"] == plan["surface_uri"] == preview.surface_uri  # type: ignore[attr-defined]
-    assert clip["automation"]["camera"] == plan["camera"]["camera"] and len(plan["camera"]["camera"]) == 6
+    clip = plan["clip"]
+    assert clip["id"] == "planet" and clip["uri"] == plan["surface_uri"] == preview.surface_uri  # type: ignore[attr-defined]
+    assert len(clip["automation"]["camera"]) == 6  # 1.25 s at 4 keys a second, both ends
     (lane,) = clip["automation"]["lanes"]
     assert lane["parameter"] == "brightness"
     assert [(key["time_s"], key["value"]) for key in lane["keyframes"]] == [(0, 0), (1, 0.3)]
-    assert plan["focus"]["lanes"][0]["keyframes"][1]["value"] == 0.3
     assert plan["surface"]["base_color"] == "#c05030"
 
 
