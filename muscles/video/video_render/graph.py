@@ -2,7 +2,7 @@
 
 Each source is one input per forward run of its clips (:mod:`.runs`), seeked with
 ``-ss``/``-t`` to the stretch they use, so the decoders a render opens are bounded by its
-sources, not its clips; the graph splits each decoded stream and trims every clip out of it.
+sources, not its clips; the graph cuts each decoded stream into its clips with ``segment``.
 Each clip's picture is then re-timed (speed), set to the output rate, fitted to the output
 size (letterboxed) and cut to an exact frame count; its sound is re-timed (atempo),
 resampled and cut to the matching sample count. Neighbours on the video track are joined by
@@ -184,23 +184,21 @@ class GraphBuilder:
             source = f"anullsrc=r={self.fmt.sample_rate}:cl=stereo"
             self.chains.append(",".join([source, *shape, f"atrim=end_sample={samples}"]) + f"[{label}]")
             return label
-        run = self.run_of[clip.id]
-        start, end = run.offset(clip)
-        cut = [f"atrim=start={number(start)}:end={number(end)}", "asetpts=PTS-STARTPTS"]
-        steps = [*cut, *self._retime_audio(clip.speed), *shape, *self._gain(clip, track)]
-        self.chains.append(f"[{run.take('a')}]" + ",".join([*steps, *fit]) + f"[{label}]")
+        steps = ["asetpts=PTS-STARTPTS", *self._retime_audio(clip.speed), *shape, *self._gain(clip, track)]
+        self.chains.append(
+            f"[{self.run_of[clip.id].take('a', clip)}]" + ",".join([*steps, *fit]) + f"[{label}]"
+        )
         return label
 
     def _clip_picture(self, clip: Clip, frames: int) -> str:
         label = self._label("v")
         fmt = self.fmt
-        run = self.run_of[clip.id]
-        start, end = run.offset(clip)
         retime = "setpts=PTS-STARTPTS" if clip.speed == 1 else f"setpts=(PTS-STARTPTS)/{number(clip.speed)}"
         # The rate first: frames the output drops are never scaled or padded (the same frames
         # come out either way, as scale and pad leave timestamps alone).
+        run = self.run_of[clip.id]
         steps = [
-            f"trim=start={number(start)}:end={number(end)}",
+            f"trim=end={number(run.end_of(clip))}",
             retime,
             f"fps={fmt.rate.numerator}/{fmt.rate.denominator}",
             f"scale={fmt.width}:{fmt.height}:force_original_aspect_ratio=decrease",
@@ -214,7 +212,7 @@ class GraphBuilder:
         # A clip a frame short (rounding at the source) repeats its last frame; then cut exact.
         pad = "tpad=stop_mode=clone:stop=-1" if self.pad_short else "tpad=stop_mode=clone:stop=2"
         steps += [pad, f"trim=end_frame={frames}", "setpts=PTS-STARTPTS"]
-        self.chains.append(f"[{run.take('v')}]" + ",".join(steps) + f"[{label}]")
+        self.chains.append(f"[{run.take('v', clip)}]" + ",".join(steps) + f"[{label}]")
         return label
 
     # --- the video track -------------------------------------------------------------------
