@@ -7,7 +7,8 @@ Each clip's picture is then re-timed (speed), set to the output rate, fitted to 
 size (letterboxed) and cut to an exact frame count; its sound is re-timed (atempo),
 resampled and cut to the matching sample count. Neighbours on the video track are joined by
 one ``concat`` per stretch without crossfades or, where a crossfade joins two, ``xfade`` and
-``acrossfade``; text is drawn with ``drawtext``; audio-track clips are delayed into place
+``acrossfade``; text is drawn beforehand into an image per overlay (:mod:`.text`, with a font
+per character where one font cannot draw them all) and laid over the picture with ``overlay``; audio-track clips are delayed into place
 and mixed with ``amix``. All timing is done in whole output frames, so the render has
 exactly ``round(duration * fps)`` frames.
 """
@@ -20,6 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Final
 
+from core.ffmpeg import pinned_input
 from core.media import MediaInfo
 from muscles.video.timeline import (
     Clip,
@@ -37,7 +39,11 @@ __all__ = ["DETERMINISTIC_ARGS", "GraphBuilder", "OutputFormat", "RenderPlan"]
 # Linux refuses a single argument over 128 KiB (MAX_ARG_STRLEN): a graph longer than this
 # (hundreds of clips) goes to ffmpeg as a script file instead.
 _INLINE_GRAPH_MAX: Final = 32 * 1024
-_Y_POSITION: Final = {"top": "h/12", "center": "(h-text_h)/2", "bottom": "h-text_h-h/12"}
+_Y_POSITION: Final = {
+    "top": "main_h/12",
+    "center": "(main_h-overlay_h)/2",
+    "bottom": "main_h-overlay_h-main_h/12",
+}
 # bit-exact muxing and no copied metadata: the same timeline always gives the same bytes.
 DETERMINISTIC_ARGS: Final = (
     *("-map_metadata", "-1", "-map_chapters", "-1"),
@@ -58,6 +64,7 @@ class RenderPlan:
     stream_copy: bool
     decoders: int = 1  # ffmpeg inputs the command opens
     text_files: dict[Path, str] = field(default_factory=dict)
+    overlay_images: dict[Path, TextOverlay] = field(default_factory=dict)  # to draw before the run
 
 
 @dataclass(frozen=True)
@@ -84,7 +91,6 @@ class GraphBuilder:
         facts: Mapping[str, MediaInfo],
         fmt: OutputFormat,
         work_dir: Path,
-        font_file: str | None,
         *,
         pad_short: bool = False,
     ) -> None:
@@ -93,7 +99,7 @@ class GraphBuilder:
         self.facts = facts
         self.fmt = fmt
         self.work_dir = work_dir
-        self.font_file = font_file
+        self.overlay_images: dict[Path, TextOverlay] = {}
         # A source that ends early: its clip repeats its last frame to length (when asked for),
         # else it comes out short and the render's length check names it.
         self.pad_short = pad_short
@@ -112,6 +118,8 @@ class GraphBuilder:
         for run in self.runs:
             self.chains += run.split_chains()
         inputs = [arg for run in self.runs for arg in run.input_args()]
+        for image in self.overlay_images:
+            inputs += pinned_input(image, "png_pipe", value=image.name)
         out = self.timeline.output
         args = [*inputs, *self._graph_args(), "-map", f"[{picture}]"]
         args += [
@@ -135,6 +143,7 @@ class GraphBuilder:
             stream_copy=False,
             decoders=len(self.runs),
             text_files=self.text_files,
+            overlay_images=self.overlay_images,
         )
 
     def _graph_args(self) -> list[str]:
@@ -269,7 +278,18 @@ class GraphBuilder:
 
     def _finish_picture(self, picture: str, track: Track, total_frames: int) -> str:
         """Text overlays, then black after the video track when audio runs longer."""
-        steps = [self._drawtext(index, overlay) for index, overlay in enumerate(self.timeline.overlays)]
+        for index, overlay in enumerate(self.timeline.overlays):
+            image = self.work_dir / f"overlay-{index}.png"
+            self.overlay_images[image] = overlay
+            over = self._label("o")
+            when = f"enable='between(t,{number(overlay.start_s)},{number(overlay.end_s)})'"
+            place = f"x=(main_w-overlay_w)/2:y={_Y_POSITION[overlay.position]}"
+            # The image's one frame is held for the whole render (eof_action=repeat).
+            self.chains.append(
+                f"[{picture}][{len(self.runs) + index}:v:0]overlay={place}:eof_action=repeat:{when}[{over}]"
+            )
+            picture = over
+        steps = []
         video_frames = max(self._frames_of(clip)[1] for clip in track.clips)
         if total_frames > video_frames:
             steps.append(f"tpad=stop_mode=add:stop={total_frames - video_frames}:color=black")
@@ -277,24 +297,6 @@ class GraphBuilder:
         label = self._label("vout")
         self.chains.append(f"[{picture}]" + ",".join(steps) + f"[{label}]")
         return label
-
-    def _drawtext(self, index: int, overlay: TextOverlay) -> str:
-        # The text goes through a file: no escaping of user text inside the filter graph.
-        text_file = self.work_dir / f"overlay-{index}.txt"
-        self.text_files[text_file] = overlay.text
-        options = [f"textfile={_option_value(str(text_file))}", "expansion=none"]
-        if self.font_file:
-            options.insert(0, f"fontfile={_option_value(self.font_file)}")
-        options += [
-            f"fontsize={overlay.font_size}",
-            f"fontcolor={overlay.color}",
-            "x=(w-text_w)/2",
-            f"y={_Y_POSITION[overlay.position]}",
-        ]
-        if overlay.box:
-            options += ["box=1", "boxcolor=black@0.5", "boxborderw=10"]
-        options.append(f"enable='between(t,{number(overlay.start_s)},{number(overlay.end_s)})'")
-        return "drawtext=" + ":".join(options)
 
     # --- sound ------------------------------------------------------------------------------
 
@@ -332,13 +334,3 @@ class GraphBuilder:
     def _drop(self, label: str) -> None:
         # Every labelled output must be consumed: a silent video track's sound ends in a sink.
         self.chains.append(f"[{label}]anullsink")
-
-
-def _escape(value: str, specials: str) -> str:
-    return "".join("\\" + char if char in specials else char for char in value)
-
-
-def _option_value(value: str) -> str:
-    """``value`` escaped for a filter option, then for the filter graph around it (a path
-    may hold ':', quotes or brackets; ffmpeg unescapes one level in each parser)."""
-    return _escape(_escape(value, "\\':"), "\\'[],;")
