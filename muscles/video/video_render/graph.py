@@ -112,6 +112,7 @@ class GraphBuilder:
     def plan(self, video: Track, total_frames: int, output: Path) -> RenderPlan:
         audio_tracks = [track for track in self.timeline.tracks if track.kind == "audio" and not track.muted]
         self.runs, self.run_of = assign_runs([video, *audio_tracks], self.sources, self.facts)
+        self._shape_runs()
         picture, sound = self._video_track(video)
         picture = self._finish_picture(picture, video, total_frames)
         mixed = self._mix(sound, audio_tracks, total_frames)
@@ -185,36 +186,60 @@ class GraphBuilder:
             return [f"volume=volume='{number(gain)}*({lane_expression(lane.keyframes)})':eval=frame"]
         return [] if gain == 1.0 else [f"volume={number(gain)}"]
 
-    def _clip_sound(self, clip: Clip, track: Track, samples: int) -> str:
-        label = self._label("a")
-        shape = [f"aresample={self.fmt.sample_rate}", "aformat=sample_fmts=fltp:channel_layouts=stereo"]
-        fit = [f"apad=whole_len={samples}", f"atrim=end_sample={samples}"]
-        if not self.facts[clip.uri].has_audio:
-            source = f"anullsrc=r={self.fmt.sample_rate}:cl=stereo"
-            self.chains.append(",".join([source, *shape, f"atrim=end_sample={samples}"]) + f"[{label}]")
-            return label
-        steps = ["asetpts=PTS-STARTPTS", *self._retime_audio(clip.speed), *shape, *self._gain(clip, track)]
-        self.chains.append(
-            f"[{self.run_of[clip.id].take('a', clip)}]" + ",".join([*steps, *fit]) + f"[{label}]"
-        )
-        return label
-
-    def _clip_picture(self, clip: Clip, frames: int) -> str:
-        label = self._label("v")
-        fmt = self.fmt
-        retime = "setpts=PTS-STARTPTS" if clip.speed == 1 else f"setpts=(PTS-STARTPTS)/{number(clip.speed)}"
+    def _picture_shape(self) -> list[str]:
         # The rate first: frames the output drops are never scaled or padded (the same frames
         # come out either way, as scale and pad leave timestamps alone).
-        run = self.run_of[clip.id]
-        steps = [
-            f"trim=end={number(run.end_of(clip))}",
-            retime,
+        fmt = self.fmt
+        return [
             f"fps={fmt.rate.numerator}/{fmt.rate.denominator}",
             f"scale={fmt.width}:{fmt.height}:force_original_aspect_ratio=decrease",
             f"pad={fmt.width}:{fmt.height}:(ow-iw)/2:(oh-ih)/2",
             "setsar=1",
             "format=yuv420p",
         ]
+
+    def _sound_shape(self) -> list[str]:
+        return [f"aresample={self.fmt.sample_rate}", "aformat=sample_fmts=fltp:channel_layouts=stereo"]
+
+    def _shape_runs(self) -> None:
+        """Shape a run's streams once, before its cut, when no clip of it changes speed or
+        brightness (those need the clip's own clock first)."""
+        clips = {clip.id: clip for clip in self.timeline.clips()}
+        for run in self.runs:
+            plain = all(
+                clips[clip_id].speed == 1
+                and not any(
+                    lane.parameter == "brightness" and lane.keyframes
+                    for lane in clips[clip_id].automation.lanes
+                )
+                for clip_id, _, _ in run.clips
+            )
+            if plain:
+                run.video_prelude, run.audio_prelude = self._picture_shape(), self._sound_shape()
+
+    def _clip_sound(self, clip: Clip, track: Track, samples: int) -> str:
+        label = self._label("a")
+        fit = [f"apad=whole_len={samples}", f"atrim=end_sample={samples}"]
+        if not self.facts[clip.uri].has_audio:
+            source = f"anullsrc=r={self.fmt.sample_rate}:cl=stereo"
+            steps = [source, *self._sound_shape(), f"atrim=end_sample={samples}"]
+            self.chains.append(",".join(steps) + f"[{label}]")
+            return label
+        run = self.run_of[clip.id]
+        steps = [f"atrim=end={number(run.end_of(clip))}", "asetpts=PTS-STARTPTS"]
+        if not run.audio_prelude:
+            steps += [*self._retime_audio(clip.speed), *self._sound_shape()]
+        steps += self._gain(clip, track)
+        self.chains.append(f"[{run.take('a', clip)}]" + ",".join([*steps, *fit]) + f"[{label}]")
+        return label
+
+    def _clip_picture(self, clip: Clip, frames: int) -> str:
+        label = self._label("v")
+        run = self.run_of[clip.id]
+        retime = "setpts=PTS-STARTPTS" if clip.speed == 1 else f"setpts=(PTS-STARTPTS)/{number(clip.speed)}"
+        steps = [f"trim=end={number(run.end_of(clip))}", retime]
+        if not run.video_prelude:
+            steps += self._picture_shape()
         lane = next((lane for lane in clip.automation.lanes if lane.parameter == "brightness"), None)
         if lane is not None and lane.keyframes:
             steps.append(f"eq=brightness='{lane_expression(lane.keyframes)}':eval=frame")

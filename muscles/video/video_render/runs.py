@@ -49,6 +49,10 @@ class SourceRun:
     value: str  # the first clip's uri field, for errors
     clips: list[tuple[str, float, float]] = field(default_factory=list)  # id, in, out (source clock)
     used: set[str] = field(default_factory=set)  # "v" and/or "a": the streams the graph takes
+    # Filters every clip of the run needs (rate, size, sample format), run once before the cut
+    # instead of once per clip: ffmpeg's scheduler pays for every filter in the graph.
+    video_prelude: list[str] = field(default_factory=list)
+    audio_prelude: list[str] = field(default_factory=list)
 
     def input_args(self) -> list[str]:
         args = ["-ss", number(self.start_s)] if self.start_s > 0 else []
@@ -79,12 +83,9 @@ class SourceRun:
             if kind not in self.used:
                 continue
             outs = "".join(f"[s{self.index}{kind}{position}]" for position in range(len(self.clips)))
-            head = f"[{self.index}:{kind}:0]"
-            chains.append(
-                head
-                + (f"{cutter}=timestamps={points}" if points else ("null" if kind == "v" else "anull"))
-                + outs
-            )
+            prelude = self.video_prelude if kind == "v" else self.audio_prelude
+            cut = f"{cutter}=timestamps={points}" if points else ("null" if kind == "v" else "anull")
+            chains.append(f"[{self.index}:{kind}:0]" + ",".join([*prelude, cut]) + outs)
         return chains
 
 
