@@ -65,7 +65,7 @@ class Transcriber(Muscle):
     media_v2 audio or video, and stores the subtitles in media_v2 beside the input.
     """
 
-    version = "1.1.0"
+    version = "1.2.0"
     capabilities = ("cap.audio.transcribe", "cap.audio.subtitles")
     canvas_tools = (
         CanvasTool(id="transcribe", icon="captions", type="trigger", tool="transcribe", action="Transcribe"),
@@ -129,7 +129,9 @@ class Transcriber(Muscle):
         detected; English-only models accept only `en`). `beam_size` 1-20 (default 5: greedy
         decoding, 1, is faster and much less accurate). `word_timestamps` adds each word's start,
         end and probability. `vad_filter` skips non-speech with Silero VAD first (faster on long
-        recordings with pauses). Progress is reported by decoded time over the audio's duration.
+        recordings with pauses). The audio is decoded and transcribed one window at a time
+        (`ATOMS_WHISPER_WINDOW_S`, default 600 s), so a long recording never sits whole in memory
+        or on disk. Progress is reported by decoded time over the audio's duration.
         Returns the segments (seconds) and the SRT and VTT subtitles as MediaRefs. Also offered
         as `submit_transcribe`, a job, for recordings longer than a call may last.
         """
