@@ -11,7 +11,7 @@ import pytest
 from core.errors import InvalidArguments
 from core.jobs import JobEngine, JobNotFound
 from core.jobs.batches import batch_id_for
-from tests.core.jobs.conftest import ACME, OTHER, WAIT_S, job_settings
+from tests.core.jobs.conftest import ACME, OTHER, WAIT_S, job_settings, wait_until
 from tests.core.jobs.job_functions import Steps, steps
 
 pytestmark = pytest.mark.anyio
@@ -77,3 +77,25 @@ async def test_a_batch_outlives_its_engine(tmp_path: Path) -> None:
     async with JobEngine(settings, processes=False) as engine:  # a restarted server: only the table
         found = await engine.batches.status(ACME, batch.batch_id)
     assert (found.label, found.state, [job.name for job in found.jobs]) == ("kept", "succeeded", ["a"])
+
+
+async def test_a_higher_priority_batch_overtakes_a_queued_one(tmp_path: Path) -> None:
+    async with JobEngine(job_settings(tmp_path / "data", dask_workers=1), processes=False) as engine:
+        low = await engine.batches.submit(
+            ACME, steps, [(f"low-{i}", Steps(count=1, pause_s=0.3, label=f"low-{i}")) for i in range(6)]
+        )
+        await wait_until(engine, ACME, low.jobs[0].status.job_id, lambda s: s.state == "running")
+        high = await engine.batches.submit(
+            ACME,
+            steps,
+            [(f"high-{i}", Steps(count=1, pause_s=0.3, label=f"high-{i}")) for i in range(2)],
+            priority=10,
+        )
+        with anyio.fail_after(WAIT_S):
+            low_done = await engine.batches.wait(ACME, low.batch_id)
+            high_done = await engine.batches.wait(ACME, high.batch_id)
+    assert low_done.state == high_done.state == "succeeded"
+    low_ends = sorted(job.status.updated_at for job in low_done.jobs)
+    high_end = max(job.status.updated_at for job in high_done.jobs)
+    # One worker, busy with low-0: the high batch runs next (without its priority it runs last).
+    assert high_end < low_ends[-2]
