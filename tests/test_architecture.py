@@ -101,10 +101,16 @@ def test_core_public_surface_is_deliberate() -> None:
         "validate_filename",
     ]
     assert sorted(core.ffmpeg.__all__) == [
+        "DETERMINISTIC_H264",
         "FfmpegResult",
+        "Frame",
+        "FrameReader",
+        "FrameWriter",
+        "H264",
         "ffmpeg_binary",
         "ffprobe_binary",
         "pinned_input",
+        "read_frames",
         "run_ffmpeg",
         "run_ffmpeg_sync",
     ]

@@ -40,7 +40,13 @@ ATTACKER, VICTIM = Scope(tenant_id="tenant-a"), Scope(tenant_id="tenant-b")
 ID3_HEADER = b"ID3\x03\x00\x00\x00\x00\x00\x00"
 # Work folders sit two levels under the data dir (work/<call or job>/).
 WORK_DEPTH = 2
-MEDIA_ERRORS = {"container_not_allowed", "media_unreadable", "ffmpeg_failed", "no_audio_stream"}
+MEDIA_ERRORS = {
+    "container_not_allowed",
+    "media_unreadable",
+    "ffmpeg_failed",
+    "no_audio_stream",
+    "no_video_stream",
+}
 
 
 def _timeline(own_video: str) -> Callable[[str], dict[str, Any]]:
@@ -63,6 +69,7 @@ READERS: dict[str, dict[str, str]] = {
     "transcriber": {"transcribe": "uri"},
     "audio_capture_normalize": {"normalize": "uri"},
     "video_render": {"render": "timeline"},
+    "video_review": {"thumbnail": "uri", "contact_sheet": "uri", "detect_scenes": "uri"},
 }
 # Tools that run the same code as a tool above (as a job), so the call above covers them.
 SAME_AS: dict[str, dict[str, str]] = {
