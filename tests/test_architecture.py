@@ -128,6 +128,9 @@ def test_core_public_surface_is_deliberate() -> None:
         "serve_stdio",
     ]
     assert sorted(core.jobs.__all__) == [
+        "BatchJob",
+        "BatchState",
+        "BatchStatus",
         "JobCancelled",
         "JobContext",
         "JobEngine",
@@ -138,7 +141,9 @@ def test_core_public_surface_is_deliberate() -> None:
         "JobPage",
         "JobState",
         "JobStatus",
+        "ToolJob",
         "job_id_for",
+        "run_tool",
     ]
     assert sorted(core.metering.__all__) == [
         "DecisionRecord",
