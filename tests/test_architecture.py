@@ -52,6 +52,7 @@ def test_core_public_surface_is_deliberate() -> None:
         "MediaRef",
         "Muscle",
         "MuscleSpec",
+        "Phase",
         "Progress",
         "Scope",
         "Settings",
@@ -214,8 +215,9 @@ def test_core_public_surface_is_deliberate() -> None:
 
 
 # What a muscle's own modules (services and their helpers) may import from core: the package
-# surfaces. Only the generated mcp.py and the muscle CLI reach for core.serving and discovery.
-MUSCLE_SURFACES = {"core", "core.errors", "core.media", "core.ffmpeg", "core.jobs"}
+# surfaces (and the frame pipe, whose numpy-facing API the runner surface does not carry). Only
+# the generated mcp.py and the muscle CLI reach for core.serving and discovery.
+MUSCLE_SURFACES = {"core", "core.errors", "core.media", "core.ffmpeg", "core.ffmpeg.frames", "core.jobs"}
 
 
 def _core_imports(path: Path) -> set[str]:

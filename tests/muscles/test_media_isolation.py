@@ -69,18 +69,31 @@ READERS: dict[str, dict[str, str]] = {
     "transcriber": {"transcribe": "uri"},
     "audio_capture_normalize": {"normalize": "uri"},
     "video_render": {"render": "timeline"},
+    "video_slowmo": {"slowmo": "uri", "interpolate": "uri_fps"},
+    "video_multicam": {"align": "uris"},
     "video_review": {"thumbnail": "uri", "contact_sheet": "uri", "detect_scenes": "uri"},
 }
 # Tools that run the same code as a tool above (as a job), so the call above covers them.
 SAME_AS: dict[str, dict[str, str]] = {
     "video_render": {"submit_render": "render"},
     "transcriber": {"submit_transcribe": "transcribe"},
+    "video_slowmo": {"submit_slowmo": "slowmo", "submit_interpolate": "interpolate"},
 }
 # Tools that take a uri but only look the asset up (no decoding), or never see media bytes.
 NOT_READERS: dict[str, set[str]] = {
     "media_v2": {"stat", "resolve", "presign_download", "delete"},
     "video_timeline": {"validate", "split", "apply_automation", "describe"},
 }
+
+
+def _request(shape: str, uri: str, own_uri: str) -> dict[str, Any]:
+    if shape == "uri":
+        return {"uri": uri}
+    if shape == "uri_fps":
+        return {"uri": uri, "fps": 50}
+    if shape == "uris":
+        return {"uris": [own_uri, uri]}
+    return _timeline(own_uri)(uri)
 
 
 def _mentions_uri(schema: Any) -> bool:
@@ -209,9 +222,7 @@ def test_no_media_tool_reads_another_tenants_file(
                 async with Client(module.server) as client:
                     for tool, shape in tools.items():
                         for attack in planted:
-                            request = (
-                                {"uri": attack.uri} if shape == "uri" else _timeline(own_uri)(attack.uri)
-                            )
+                            request = _request(shape, attack.uri, own_uri)
                             results.append((f"{tool}/{attack.what}", await client.call_tool(tool, request)))
             finally:
                 await module.runtime.stop()
