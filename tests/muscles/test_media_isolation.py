@@ -68,7 +68,7 @@ def _timeline(own_video: str) -> Callable[[str], dict[str, Any]]:
 READERS: dict[str, dict[str, str]] = {
     "transcriber": {"transcribe": "uri"},
     "audio_capture_normalize": {"normalize": "uri"},
-    "video_render": {"render": "timeline"},
+    "video_render": {"render": "timeline", "preview_frames": "timeline_times"},
     "video_slowmo": {"slowmo": "uri", "interpolate": "uri_fps"},
     "video_multicam": {"align": "uris"},
     "video_review": {"thumbnail": "uri", "contact_sheet": "uri", "detect_scenes": "uri"},
@@ -93,6 +93,8 @@ def _request(shape: str, uri: str, own_uri: str) -> dict[str, Any]:
         return {"uri": uri, "fps": 50}
     if shape == "uris":
         return {"uris": [own_uri, uri]}
+    if shape == "timeline_times":
+        return {**_timeline(own_uri)(uri), "times_s": [0.0]}
     return _timeline(own_uri)(uri)
 
 

@@ -1,7 +1,7 @@
-"""video_review's own errors.
+"""video_review's own errors (a time outside the video is the video muscles' shared
+:class:`muscles.video.timeline.TimeOutOfRange`).
 
 core.errors.InvalidInput
-├── TimeOutOfRange   time_out_of_range   a time before 0 or at/after the end of the video
 └── GridInvalid      grid_invalid        rows, cols, tile width or the number of times
 """
 
@@ -9,12 +9,7 @@ from __future__ import annotations
 
 from core.errors import InvalidInput
 
-__all__ = ["GridInvalid", "TimeOutOfRange"]
-
-
-class TimeOutOfRange(InvalidInput):
-    code = "time_out_of_range"
-    default_hint = "Pick times from 0 up to (not including) the video's duration_s; media_v2 stat gives it."
+__all__ = ["GridInvalid"]
 
 
 class GridInvalid(InvalidInput):

@@ -21,9 +21,10 @@ from core.errors import (
 )
 from core.ffmpeg import run_ffmpeg
 from core.media import OpenedMedia, Workspace
+from muscles.video.timeline import TimeOutOfRange
 
 from .analysis import detect
-from .errors import GridInvalid, TimeOutOfRange
+from .errors import GridInvalid
 from .examples import CONTACT_SHEET, DETECT_SCENES, THUMBNAIL
 from .fonts import default_font
 from .stills import ImageFormat, SheetLayout, sheet_args, thumbnail_args

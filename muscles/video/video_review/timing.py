@@ -12,8 +12,7 @@ import math
 from collections.abc import Sequence
 
 from core.media import OpenedMedia
-
-from .errors import TimeOutOfRange
+from muscles.video.timeline import TimeOutOfRange
 
 __all__ = ["frame_at", "frame_time", "one_frame_input", "timecode"]
 
