@@ -186,8 +186,8 @@ class VideoReview(Muscle):
         hue x saturation, and luma; so a cut between shots of equal brightness and different
         colour counts (ffmpeg's luma scene score misses those). `threshold` 0.05-1 (default
         0.3; noise and motion inside a shot score below 0.1); cuts closer than `min_scene_s`
-        (0-60 s, default 0.5) to the previous one, or to the start, are dropped (the stronger
-        wins). Gradual transitions (dissolves) are not cuts. Every frame is decoded (small)."""
+        (0-60 s, default 0.5) to the previous one, or to the start, are dropped. Gradual
+        transitions (dissolves) are not cuts. Every frame is decoded (small)."""
         if not 0.05 <= threshold <= 1:
             raise InvalidInput("threshold must be between 0.05 and 1", value=threshold)
         if not 0 <= min_scene_s <= 60:

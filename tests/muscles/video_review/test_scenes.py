@@ -86,5 +86,5 @@ def test_min_scene_s_drops_cuts_too_close_together(review_server: ReviewServer) 
     video = server.register(write_colour_shots(server.media / "shots.mp4"))
     is_error, content = call(server, "detect_scenes", {"uri": video.uri, "min_scene_s": 1.0})
     assert not is_error, content
-    # 1.8 s is 0.8 s after the cut at 1.0 s: dropped (both score 1, the first stays).
+    # 1.8 s is 0.8 s after the cut at 1.0 s: dropped.
     assert [cut["time_s"] for cut in content["cuts"]] == [1.0, 3.0]
