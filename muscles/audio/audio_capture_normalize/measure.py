@@ -12,9 +12,9 @@ import re
 from pathlib import Path
 from typing import Final
 
+from core import Phase
 from core.errors import FfmpegFailed
 from core.ffmpeg import run_ffmpeg
-from core.progress import Phase
 
 from .loudnorm import Loudness
 

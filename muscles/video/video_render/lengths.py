@@ -13,8 +13,8 @@ from pathlib import Path
 
 import anyio
 
+from core import Phase
 from core.ffmpeg import run_ffmpeg
-from core.progress import Phase
 
 __all__ = ["StreamLengths", "measure_lengths"]
 
