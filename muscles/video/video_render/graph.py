@@ -245,9 +245,8 @@ class GraphBuilder:
         lane = next((lane for lane in clip.automation.lanes if lane.parameter == "brightness"), None)
         if lane is not None and lane.keyframes:
             steps.append(f"eq=brightness='{lane_expression(lane.keyframes)}':eval=frame")
-        steps += crop_zoom(
-            clip, self.fmt.width, self.fmt.height, f"{self.fmt.rate.numerator}/{self.fmt.rate.denominator}"
-        )
+        rate = f"{self.fmt.rate.numerator}/{self.fmt.rate.denominator}"
+        steps += crop_zoom(clip, self.fmt.width, self.fmt.height, rate)
         # A clip a frame short (rounding at the source) repeats its last frame; then cut exact.
         pad = "tpad=stop_mode=clone:stop=-1" if self.pad_short else "tpad=stop_mode=clone:stop=2"
         steps += [pad, f"trim=end_frame={frames}", "setpts=PTS-STARTPTS"]
