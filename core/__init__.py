@@ -6,7 +6,7 @@ The public surface is listed here; modules whose names start with an underscore 
 from core.contract import CanvasTool, Muscle, ToolExample, tool
 from core.errors import AtomsError
 from core.media.ref import MediaRef
-from core.progress import Progress
+from core.progress import Phase, Progress
 from core.scope import Scope
 from core.settings import Settings, load_settings
 from core.spec import MuscleSpec
@@ -17,6 +17,7 @@ __all__ = [
     "MediaRef",
     "Muscle",
     "MuscleSpec",
+    "Phase",
     "Progress",
     "Scope",
     "Settings",

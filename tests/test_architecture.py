@@ -52,6 +52,7 @@ def test_core_public_surface_is_deliberate() -> None:
         "MediaRef",
         "Muscle",
         "MuscleSpec",
+        "Phase",
         "Progress",
         "Scope",
         "Settings",
@@ -101,10 +102,15 @@ def test_core_public_surface_is_deliberate() -> None:
         "validate_filename",
     ]
     assert sorted(core.ffmpeg.__all__) == [
+        "DETERMINISTIC_H264",
         "FfmpegResult",
+        "FrameReader",
+        "FrameWriter",
+        "H264",
         "ffmpeg_binary",
         "ffprobe_binary",
         "pinned_input",
+        "read_frames",
         "run_ffmpeg",
         "run_ffmpeg_sync",
     ]
@@ -122,6 +128,9 @@ def test_core_public_surface_is_deliberate() -> None:
         "serve_stdio",
     ]
     assert sorted(core.jobs.__all__) == [
+        "BatchJob",
+        "BatchState",
+        "BatchStatus",
         "JobCancelled",
         "JobContext",
         "JobEngine",
@@ -132,7 +141,9 @@ def test_core_public_surface_is_deliberate() -> None:
         "JobPage",
         "JobState",
         "JobStatus",
+        "ToolJob",
         "job_id_for",
+        "run_tool",
     ]
     assert sorted(core.metering.__all__) == [
         "DecisionRecord",

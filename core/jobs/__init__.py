@@ -5,14 +5,22 @@ A job function is ``fn(ctx: JobContext, spec: SpecModel) -> ResultModel``; submi
 dir shares one job table and one job daemon, which runs the jobs on Dask (an embedded loopback
 cluster, or the scheduler at ``ATOMS_DASK_ADDRESS``). Muscles rarely call this directly: a tool
 declared ``@tool(job=True)`` gets ``submit_<tool>`` and the shared job tools from the runtime.
+Many jobs submitted together form a batch (``engine.batches``: one round trip, one priority,
+followed and cancelled as a whole); a muscle queues another muscle's tool as a job with
+:class:`ToolJob` and :func:`run_tool`, as ``submit_<tool>`` does.
 """
 
+from core.jobs.batches import BatchJob, BatchState, BatchStatus
 from core.jobs.context import JobContext
 from core.jobs.engine import JobEngine
 from core.jobs.errors import JobCancelled, JobFailed, JobNotFinished, JobNotFound
 from core.jobs.model import JobError, JobPage, JobState, JobStatus, job_id_for
+from core.jobs.tool_jobs import ToolJob, run_tool
 
 __all__ = [
+    "BatchJob",
+    "BatchState",
+    "BatchStatus",
     "JobCancelled",
     "JobContext",
     "JobEngine",
@@ -23,5 +31,7 @@ __all__ = [
     "JobPage",
     "JobState",
     "JobStatus",
+    "ToolJob",
     "job_id_for",
+    "run_tool",
 ]

@@ -202,23 +202,30 @@ class JobDaemon:
             with request_id_scope(row.request_id):
                 logger.info("job %s: run %s (%s)", row.job_id, row.run_key, row.message)
         await self._save(launched)
+        by_priority: dict[int, list[Invocation]] = {}
         for row in launched:
             assert row.run_key is not None
             if row.cancel_requested:
                 await self._finish(row.run_key, {"outcome": "cancelled"}, known=row)
                 continue
-            invocation = Invocation(
-                job_id=row.job_id,
-                tenant_id=row.tenant_id,
-                run_key=row.run_key,
-                function=row.function,
-                spec=row.spec,
-                settings=self.settings if self._conn.embedded else None,
-                request_id=row.request_id,
+            by_priority.setdefault(row.priority, []).append(
+                Invocation(
+                    job_id=row.job_id,
+                    tenant_id=row.tenant_id,
+                    run_key=row.run_key,
+                    function=row.function,
+                    spec=row.spec,
+                    settings=self.settings if self._conn.embedded else None,
+                    request_id=row.request_id,
+                )
             )
-            future = self._conn.client.submit(execute, invocation, key=row.run_key, pure=False)
-            self._futures[row.run_key] = future
-            asyncio.get_running_loop().create_task(self._follow(row.run_key, future))
+        # One graph update per priority (a batch of N jobs is one message to the scheduler, not N).
+        for priority, invocations in sorted(by_priority.items(), reverse=True):
+            keys = [invocation.run_key for invocation in invocations]
+            futures = self._conn.client.map(execute, invocations, key=keys, priority=priority, pure=False)
+            for key, future in zip(keys, futures, strict=True):
+                self._futures[key] = future
+                asyncio.get_running_loop().create_task(self._follow(key, future))
 
     async def _cancel(self, row: JobRow) -> None:
         assert self._conn is not None and row.run_key is not None

@@ -24,7 +24,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import anyio
 from pydantic import BaseModel, SecretStr, ValidationError
@@ -35,11 +35,14 @@ from core.jobs._daemon_files import DaemonAddress, DaemonFiles
 from core.jobs._worker import function_ref, spec_type
 from core.jobs.errors import JobNotFinished, JobNotFound
 from core.jobs.model import JobPage, JobStatus, canonical_json, job_id_for
-from core.jobs.table import JobRow, JobTable
+from core.jobs.table import BatchRow, JobRow, JobTable
 from core.observability.requests import current_request_id
 from core.progress import Progress
 from core.scope import Scope
 from core.settings import Settings
+
+if TYPE_CHECKING:
+    from core.jobs.batches import Batches
 
 __all__ = ["JobEngine"]
 
@@ -142,8 +145,18 @@ class JobEngine:
         """:meth:`submit` of many jobs in one table transaction and one poke of the daemon;
         each row records ``actor`` and the current request id (the ledger and the logs use them)."""
         rows = [self._row(scope, fn, spec, kind, actor) for fn, spec in jobs]
+        return [row.status() for row in await self._submit_rows(rows, still_valid)]
+
+    async def _submit_rows(
+        self,
+        rows: list[JobRow],
+        still_valid: Callable[[dict[str, Any]], bool] | None,
+        batch: BatchRow | None = None,
+    ) -> list[JobRow]:
+        """Write ``rows`` (and ``batch``) in one transaction, poke the daemon once; the rows
+        as they now stand (a reused job as it was)."""
         table = await self._opened()
-        done = await anyio.to_thread.run_sync(table.submit_many, rows)
+        done = await anyio.to_thread.run_sync(table.submit_many, rows, batch)
         reused = [row for row, new in done if not new and row.state == "succeeded"]
         redo = []
         if reused and still_valid is not None:
@@ -157,7 +170,14 @@ class JobEngine:
             done = [(replaced.get(row.job_id, row), new or row.job_id in replaced) for row, new in done]
         if any(new for _, new in done):
             await self._poke()
-        return [row.status() for row, _ in done]
+        return [row for row, _ in done]
+
+    @property
+    def batches(self) -> Batches:
+        """Many jobs as one batch: submitted in one round trip, followed and cancelled together."""
+        from core.jobs.batches import Batches  # it builds on this module
+
+        return Batches(self)
 
     async def status(self, scope: Scope, job_id: str) -> JobStatus:
         return (await self._find(scope, job_id)).status()

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from core.jobs.model import TERMINAL_STATES, JobError, JobStatus, canonical_json
 
-__all__ = ["JobRow", "JobTable"]
+__all__ = ["BatchRow", "JobRow", "JobTable"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -38,14 +38,31 @@ CREATE TABLE IF NOT EXISTS jobs (
     run_key          TEXT,
     cancel_requested INTEGER NOT NULL DEFAULT 0,
     actor            TEXT,
-    request_id       TEXT
+    request_id       TEXT,
+    priority         INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state);
 CREATE INDEX IF NOT EXISTS jobs_tenant_created ON jobs (tenant_id, created_at DESC, job_id DESC);
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id   TEXT PRIMARY KEY,
+    tenant_id  TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    label      TEXT NOT NULL,
+    priority   INTEGER NOT NULL,
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS batch_jobs (
+    batch_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    name     TEXT NOT NULL,
+    job_id   TEXT NOT NULL,
+    PRIMARY KEY (batch_id, position)
+);
+CREATE INDEX IF NOT EXISTS batches_tenant_created ON batches (tenant_id, created_at DESC);
 """
 _COLUMNS: Final = (
     "job_id, tenant_id, kind, function, spec, state, progress, message, attempts, result, error, "
-    "created_at, updated_at, run_key, cancel_requested, actor, request_id"
+    "created_at, updated_at, run_key, cancel_requested, actor, request_id, priority"
 )
 _REUSED: Final = ("queued", "running", "succeeded")
 
@@ -71,6 +88,7 @@ class JobRow:
     cancel_requested: bool = False
     actor: str | None = None  # who submitted it (the usage ledger's actor)
     request_id: str | None = None  # the request that submitted it (its logs carry it)
+    priority: int = 0  # Dask runs higher first among queued jobs
 
     @property
     def finished(self) -> bool:
@@ -91,6 +109,20 @@ class JobRow:
 
     def but(self, **changes: Any) -> JobRow:
         return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """A batch: jobs submitted together, by name, in the order they were given."""
+
+    batch_id: str
+    tenant_id: str
+    kind: str
+    label: str
+    priority: int
+    created_at: float
+    names: tuple[str, ...]
+    job_ids: tuple[str, ...]
 
 
 class JobTable:
@@ -115,6 +147,8 @@ class JobTable:
         for column in ("actor", "request_id"):
             if column not in columns:
                 self._db.execute(f"ALTER TABLE jobs ADD COLUMN {column} TEXT")
+        if "priority" not in columns:
+            self._db.execute("ALTER TABLE jobs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0")
 
     # --- servers ---------------------------------------------------------------------------
 
@@ -137,8 +171,9 @@ class JobTable:
             self._db.execute("COMMIT")
         return row, True
 
-    def submit_many(self, rows: Iterable[JobRow]) -> list[tuple[JobRow, bool]]:
-        """:meth:`submit` of each row, in one transaction."""
+    def submit_many(self, rows: Iterable[JobRow], batch: BatchRow | None = None) -> list[tuple[JobRow, bool]]:
+        """:meth:`submit` of each row, in one transaction; with ``batch``, the rows are its jobs
+        (in order) and the batch is recorded in the same transaction (kept if already there)."""
         done = []
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
@@ -152,11 +187,47 @@ class JobTable:
                         row = row.but(created_at=found.created_at, attempts=found.attempts)
                     self._write([row])
                     done.append((row, True))
+                if batch is not None:
+                    self._write_batch(batch)
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
         return done
+
+    def batch(self, batch_id: str) -> tuple[BatchRow, dict[str, JobRow]] | None:
+        """A batch and its jobs by id (a job forgotten by the retention sweep is left out)."""
+        with self._lock:
+            found = self._db.execute(
+                "SELECT batch_id, tenant_id, kind, label, priority, created_at FROM batches WHERE batch_id = ?",
+                (batch_id,),
+            ).fetchone()
+            if found is None:
+                return None
+            members = self._db.execute(
+                "SELECT name, job_id FROM batch_jobs WHERE batch_id = ? ORDER BY position", (batch_id,)
+            ).fetchall()
+            rows = {job_id: self._get(job_id) for _, job_id in members}
+        batch_id, tenant_id, kind, label, priority, created_at = found
+        batch = BatchRow(
+            batch_id=batch_id,
+            tenant_id=tenant_id,
+            kind=kind,
+            label=label,
+            priority=priority,
+            created_at=created_at,
+            names=tuple(name for name, _ in members),
+            job_ids=tuple(job_id for _, job_id in members),
+        )
+        return batch, {job_id: row for job_id, row in rows.items() if row is not None}
+
+    def request_cancel_many(self, job_ids: Iterable[str], now: float) -> None:
+        """:meth:`request_cancel` of many jobs in one transaction."""
+        with self._lock:
+            self._db.executemany(
+                "UPDATE jobs SET cancel_requested = 1, updated_at = ? WHERE job_id = ? AND state IN ('queued', 'running')",
+                [(now, job_id) for job_id in job_ids],
+            )
 
     def request_cancel(self, job_id: str, now: float) -> JobRow | None:
         with self._lock:
@@ -228,7 +299,7 @@ class JobTable:
     def unfinished(self) -> list[JobRow]:
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {_COLUMNS} FROM jobs WHERE state IN ('queued', 'running') ORDER BY created_at"  # noqa: S608
+                f"SELECT {_COLUMNS} FROM jobs WHERE state IN ('queued', 'running') ORDER BY priority DESC, created_at"  # noqa: S608
             ).fetchall()
         return [_row(found) for found in rows]
 
@@ -256,6 +327,12 @@ class JobTable:
                 "DELETE FROM jobs WHERE updated_at < ? AND state IN (?, ?, ?) RETURNING job_id",
                 (cutoff, *sorted(TERMINAL_STATES)),
             ).fetchall()
+            # A batch goes with the last of its jobs.
+            self._db.execute(
+                "DELETE FROM batches WHERE batch_id NOT IN "
+                "(SELECT b.batch_id FROM batch_jobs b JOIN jobs j ON j.job_id = b.job_id)"
+            )
+            self._db.execute("DELETE FROM batch_jobs WHERE batch_id NOT IN (SELECT batch_id FROM batches)")
         return [row[0] for row in rows]
 
     def close(self) -> None:
@@ -267,6 +344,21 @@ class JobTable:
     def _get(self, job_id: str) -> JobRow | None:
         found = self._db.execute(f"SELECT {_COLUMNS} FROM jobs WHERE job_id = ?", (job_id,)).fetchone()  # noqa: S608
         return _row(found) if found is not None else None
+
+    def _write_batch(self, batch: BatchRow) -> None:
+        inserted = self._db.execute(
+            "INSERT OR IGNORE INTO batches (batch_id, tenant_id, kind, label, priority, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (batch.batch_id, batch.tenant_id, batch.kind, batch.label, batch.priority, batch.created_at),
+        ).rowcount
+        if inserted:  # the same batch again (same id: same jobs, same names) keeps its first record
+            self._db.executemany(
+                "INSERT INTO batch_jobs (batch_id, position, name, job_id) VALUES (?, ?, ?, ?)",
+                [
+                    (batch.batch_id, i, n, j)
+                    for i, (n, j) in enumerate(zip(batch.names, batch.job_ids, strict=True))
+                ],
+            )
 
     def _write(self, rows: Iterable[JobRow]) -> None:
         placeholders = ", ".join("?" * len(_COLUMNS.split(", ")))
@@ -291,6 +383,7 @@ class JobTable:
                     int(r.cancel_requested),
                     r.actor,
                     r.request_id,
+                    r.priority,
                 )
                 for r in rows
             ],
@@ -316,6 +409,7 @@ def _row(found: tuple[Any, ...]) -> JobRow:
         cancel,
         actor,
         request_id,
+        priority,
     ) = found
     return JobRow(
         job_id=job_id,
@@ -335,4 +429,5 @@ def _row(found: tuple[Any, ...]) -> JobRow:
         cancel_requested=bool(cancel),
         actor=actor,
         request_id=request_id,
+        priority=priority,
     )

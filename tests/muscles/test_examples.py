@@ -105,8 +105,8 @@ def test_every_declared_example_is_the_real_response(location, tmp_path: Path) -
                     if tool.name.startswith("submit_") and not result.is_error:
                         submitted.append(result.structured_content["job_id"])  # type: ignore[index]
         finally:
-            if module.runtime.job_tools.tools:
-                await module.runtime.jobs.stop_daemon()
+            # Job-backed tools and muscles that queue jobs themselves (batches) start the daemon.
+            await module.runtime.jobs.stop_daemon()
             await module.runtime.stop()  # a muscle's jobs engine closes in the loop it started in
         return outcomes
 

@@ -36,13 +36,13 @@ NORMALIZE = ToolExample(
             "threshold_lufs": -22.45,
         },
         "output_loudness": {
-            "integrated_lufs": -23.05,
-            "true_peak_dbtp": -19.27,
+            "integrated_lufs": -22.97,
+            "true_peak_dbtp": -19.3,
             "lra_lu": 0.0,
-            "threshold_lufs": -33.05,
+            "threshold_lufs": -33.0,
         },
         "normalization_type": "linear",
-        "deviation_lu": -0.05,
+        "deviation_lu": 0.03,
         "warnings": [],
     },
     compare=(

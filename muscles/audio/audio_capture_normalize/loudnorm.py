@@ -1,6 +1,9 @@
 """ffmpeg's loudnorm filter, two passes: its arguments, and the JSON report it prints.
 
-Pass 1 only measures (``print_format=json``). Pass 2 feeds the measurements back with
+Both passes first bring the sound to the output's sample rate and channel layout (a 5.1 mix
+down to stereo, say), so what pass 1 measures and pass 2 gains is the signal the file will
+hold: a downmix after the gain would change the loudness it was gained to. Pass 1 only
+measures (``print_format=json``). Pass 2 feeds the measurements back with
 ``linear=true``, so the whole file gets one gain and its dynamics stay intact. loudnorm falls
 back to its dynamic mode, silently, when one gain cannot meet the targets (the gain would push
 the true peak over its limit, or the input's loudness range exceeds the target range); the
@@ -22,8 +25,10 @@ from core.errors import FfmpegFailed, InvalidInput, MediaError
 __all__ = [
     "Loudness",
     "LoudnessTarget",
+    "OutputShape",
     "SilentAudio",
     "measure_args",
+    "muxer_of",
     "normalize_args",
     "parse_report",
 ]
@@ -75,12 +80,25 @@ class LoudnessTarget:
         return f"loudnorm=I={self.integrated_lufs:g}:TP={self.true_peak_db:g}:LRA={self.lra:g}"
 
 
-def measure_args(source: list[str], target: LoudnessTarget) -> list[str]:
+@dataclass(frozen=True)
+class OutputShape:
+    """The output's sample rate, and its channel count (None: the input's layout)."""
+
+    sample_rate: int
+    channels: int | None
+
+    def filter(self) -> str:
+        """Resample (and down- or up-mix) before loudnorm sees the signal."""
+        layout = {1: ":channel_layouts=mono", 2: ":channel_layouts=stereo"}.get(self.channels or 0, "")
+        return f"aformat=sample_rates={self.sample_rate}{layout}"
+
+
+def measure_args(source: list[str], target: LoudnessTarget, shape: OutputShape) -> list[str]:
     """Pass 1: decode the first audio stream of the input ``source`` (its ``-i`` and input
-    options) through loudnorm, keep nothing but its report."""
+    options), shaped as the output will be, through loudnorm; keep nothing but its report."""
     return [
         *(*source, "-map", "0:a:0", "-vn", "-sn", "-dn"),
-        *("-af", f"{target.filter()}:print_format=json", "-f", "null", "-"),
+        *("-af", f"{shape.filter()},{target.filter()}:print_format=json", "-f", "null", "-"),
     ]
 
 
@@ -91,8 +109,7 @@ def normalize_args(
     measured: Loudness,
     *,
     offset: float,
-    sample_rate: int,
-    channels: int | None,
+    shape: OutputShape,
     file_format: Literal["wav", "flac"],
 ) -> list[str]:
     """Pass 2: one linear gain from the measurements (loudnorm may still fall back to dynamic)."""
@@ -103,10 +120,9 @@ def normalize_args(
         f":offset={offset:g}:linear=true:print_format=json"
     )
     # loudnorm works at 192 kHz internally; -ar always brings the output back down.
-    layout = ["-ac", str(channels)] if channels is not None else []
     return [
         *("-y", *source, "-map", "0:a:0", "-vn", "-sn", "-dn"),
-        *("-af", f"{target.filter()}:{measured_opts}", "-ar", str(sample_rate), *layout),
+        *("-af", f"{shape.filter()},{target.filter()}:{measured_opts}", "-ar", str(shape.sample_rate)),
         *("-c:a", codec, "-f", muxer, str(dest)),
     ]
 
@@ -117,6 +133,10 @@ class Report:
     output: Loudness
     normalization_type: str
     target_offset: float
+
+
+def muxer_of(file_format: Literal["wav", "flac"]) -> str:
+    return _CODECS[file_format][1]
 
 
 def parse_report(stderr_tail: str, *, uri: str) -> Report:

@@ -29,7 +29,7 @@ TIMELINE: dict[str, JsonValue] = {
     "output": {"fps": 25, "preset": "ultrafast"},
 }
 REQUEST: dict[str, JsonValue] = {"timeline": TIMELINE, "filename": "cut.mp4"}
-JOB_ID = "job_7af5e821ffbebfebadc434c87db8d2e3"
+JOB_ID = "job_013da1e2c9602a1f4341c86d0c56b62a"
 RENDERED: dict[str, JsonValue] = {
     "media": {
         "uri": "atoms://media/2814e85f1864edef2409978b7aa61f80/cut.mp4",
@@ -47,9 +47,10 @@ RENDERED: dict[str, JsonValue] = {
     },
     "frame_count": 88,
     "stream_copy": False,
+    "warnings": [],
 }
 QUEUED: dict[str, JsonValue] = {
-    "job_id": "job_7af5e821ffbebfebadc434c87db8d2e3",
+    "job_id": "job_013da1e2c9602a1f4341c86d0c56b62a",
     "kind": "video_render.render",
     "state": "queued",
     "progress": 0.0,

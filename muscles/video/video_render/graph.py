@@ -1,10 +1,12 @@
 """The filter graph of a render: ONE ffmpeg command with ONE filter graph (no intermediate files).
 
-Every clip is its own input, seeked with ``-ss``/``-t`` so ffmpeg decodes only what it
-uses. In the graph each clip's picture is re-timed (speed), set to the output rate, fitted
-to the output size (letterboxed) and cut to an exact frame count; its sound is
-re-timed (atempo), resampled and cut to the matching sample count. Neighbours on the
-video track are joined by ``concat`` or, where a crossfade joins them, ``xfade`` and
+Each source is one input per forward run of its clips (:mod:`.runs`), seeked with
+``-ss``/``-t`` to the stretch they use, so the decoders a render opens are bounded by its
+sources, not its clips; the graph splits each decoded stream and trims every clip out of it.
+Each clip's picture is then re-timed (speed), set to the output rate, fitted to the output
+size (letterboxed) and cut to an exact frame count; its sound is re-timed (atempo),
+resampled and cut to the matching sample count. Neighbours on the video track are joined by
+one ``concat`` per stretch without crossfades or, where a crossfade joins two, ``xfade`` and
 ``acrossfade``; text is drawn with ``drawtext``; audio-track clips are delayed into place
 to the sample and mixed with ``amix``. All picture timing is done in whole output frames,
 so the render has exactly ``round(duration * fps)`` frames.
@@ -18,7 +20,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Final
 
-from core.ffmpeg import pinned_input
 from core.media import MediaInfo
 from muscles.video.timeline import (
     Clip,
@@ -29,9 +30,14 @@ from muscles.video.timeline import (
     frame_count,
 )
 from muscles.video.video_render.curves import lane_expression, number
+from muscles.video.video_render.runs import SourceRun, assign_runs
+from muscles.video.video_render.transform import crop_zoom
 
 __all__ = ["DETERMINISTIC_ARGS", "GraphBuilder", "OutputFormat", "RenderPlan"]
 
+# Linux refuses a single argument over 128 KiB (MAX_ARG_STRLEN): a graph longer than this
+# (hundreds of clips) goes to ffmpeg as a script file instead.
+_INLINE_GRAPH_MAX: Final = 32 * 1024
 _Y_POSITION: Final = {"top": "h/12", "center": "(h-text_h)/2", "bottom": "h-text_h-h/12"}
 # bit-exact muxing and no copied metadata: the same timeline always gives the same bytes.
 DETERMINISTIC_ARGS: Final = (
@@ -51,6 +57,7 @@ class RenderPlan:
     height: int
     fps: float
     stream_copy: bool
+    decoders: int = 1  # ffmpeg inputs the command opens
     text_files: dict[Path, str] = field(default_factory=dict)
 
 
@@ -79,6 +86,8 @@ class GraphBuilder:
         fmt: OutputFormat,
         work_dir: Path,
         font_file: str | None,
+        *,
+        pad_short: bool = False,
     ) -> None:
         self.timeline = timeline
         self.sources = sources
@@ -86,17 +95,26 @@ class GraphBuilder:
         self.fmt = fmt
         self.work_dir = work_dir
         self.font_file = font_file
-        self.inputs: list[str] = []
+        # A source that ends early: its clip repeats its last frame to length (when asked for),
+        # else it comes out short and the render's length check names it.
+        self.pad_short = pad_short
+        self.runs: list[SourceRun] = []
+        self.run_of: dict[str, SourceRun] = {}
         self.chains: list[str] = []
         self.text_files: dict[Path, str] = {}
         self._labels = 0
 
     def plan(self, video: Track, total_frames: int, output: Path) -> RenderPlan:
+        audio_tracks = [track for track in self.timeline.tracks if track.kind == "audio" and not track.muted]
+        self.runs, self.run_of = assign_runs([video, *audio_tracks], self.sources, self.facts)
         picture, sound = self._video_track(video)
         picture = self._finish_picture(picture, video, total_frames)
-        mixed = self._mix(sound, total_frames)
+        mixed = self._mix(sound, audio_tracks, total_frames)
+        for run in self.runs:
+            self.chains += run.split_chains()
+        inputs = [arg for run in self.runs for arg in run.input_args()]
         out = self.timeline.output
-        args = [*self.inputs, "-filter_complex", ";".join(self.chains), "-map", f"[{picture}]"]
+        args = [*inputs, *self._graph_args(), "-map", f"[{picture}]"]
         args += [
             *("-c:v", out.video_codec, "-preset", "ultrafast" if out.proxy else out.preset),
             *("-crf", str(max(out.crf, 30) if out.proxy else out.crf), "-pix_fmt", "yuv420p"),
@@ -116,26 +134,23 @@ class GraphBuilder:
             height=self.fmt.height,
             fps=float(self.fmt.rate),
             stream_copy=False,
+            decoders=len(self.runs),
             text_files=self.text_files,
         )
+
+    def _graph_args(self) -> list[str]:
+        graph = ";".join(self.chains)
+        if len(graph) <= _INLINE_GRAPH_MAX:
+            return ["-filter_complex", graph]
+        script = self.work_dir / "graph.txt"
+        self.text_files[script] = graph
+        return ["-filter_complex_script", str(script)]
 
     # --- building blocks ------------------------------------------------------------------
 
     def _label(self, prefix: str) -> str:
         self._labels += 1
         return f"{prefix}{self._labels}"
-
-    def _add_input(self, clip: Clip) -> int:
-        """``-ss in -t length -i file`` for ``clip``; returns the input's index."""
-        index = self.inputs.count("-i")
-        if clip.source_in_s > 0:
-            self.inputs += ["-ss", number(clip.source_in_s)]
-        if clip.source_out_s is not None:
-            self.inputs += ["-t", number(clip.source_out_s - clip.source_in_s)]
-        self.inputs += pinned_input(
-            self.sources[clip.id], self.facts[clip.uri].format_name, value=f"{clip.id}.uri"
-        )
-        return index
 
     def _frames_of(self, clip: Clip) -> tuple[int, int]:
         """First and end frame of ``clip`` on the output's frame grid."""
@@ -162,25 +177,31 @@ class GraphBuilder:
             return [f"volume=volume='{number(gain)}*({lane_expression(lane.keyframes)})':eval=frame"]
         return [] if gain == 1.0 else [f"volume={number(gain)}"]
 
-    def _clip_sound(self, clip: Clip, track: Track, index: int | None, samples: int) -> str:
+    def _clip_sound(self, clip: Clip, track: Track, samples: int) -> str:
         label = self._label("a")
         shape = [f"aresample={self.fmt.sample_rate}", "aformat=sample_fmts=fltp:channel_layouts=stereo"]
         fit = [f"apad=whole_len={samples}", f"atrim=end_sample={samples}"]
-        if index is None or not self.facts[clip.uri].has_audio:
+        if not self.facts[clip.uri].has_audio:
             source = f"anullsrc=r={self.fmt.sample_rate}:cl=stereo"
             self.chains.append(",".join([source, *shape, f"atrim=end_sample={samples}"]) + f"[{label}]")
             return label
-        steps = ["asetpts=PTS-STARTPTS", *self._retime_audio(clip.speed), *shape, *self._gain(clip, track)]
-        self.chains.append(f"[{index}:a:0]" + ",".join([*steps, *fit]) + f"[{label}]")
+        run = self.run_of[clip.id]
+        start, end = run.offset(clip)
+        cut = [f"atrim=start={number(start)}:end={number(end)}", "asetpts=PTS-STARTPTS"]
+        steps = [*cut, *self._retime_audio(clip.speed), *shape, *self._gain(clip, track)]
+        self.chains.append(f"[{run.take('a')}]" + ",".join([*steps, *fit]) + f"[{label}]")
         return label
 
-    def _clip_picture(self, clip: Clip, index: int, frames: int) -> str:
+    def _clip_picture(self, clip: Clip, frames: int) -> str:
         label = self._label("v")
         fmt = self.fmt
+        run = self.run_of[clip.id]
+        start, end = run.offset(clip)
         retime = "setpts=PTS-STARTPTS" if clip.speed == 1 else f"setpts=(PTS-STARTPTS)/{number(clip.speed)}"
         # The rate first: frames the output drops are never scaled or padded (the same frames
         # come out either way, as scale and pad leave timestamps alone).
         steps = [
+            f"trim=start={number(start)}:end={number(end)}",
             retime,
             f"fps={fmt.rate.numerator}/{fmt.rate.denominator}",
             f"scale={fmt.width}:{fmt.height}:force_original_aspect_ratio=decrease",
@@ -191,9 +212,11 @@ class GraphBuilder:
         lane = next((lane for lane in clip.automation.lanes if lane.parameter == "brightness"), None)
         if lane is not None and lane.keyframes:
             steps.append(f"eq=brightness='{lane_expression(lane.keyframes)}':eval=frame")
+        steps += crop_zoom(clip, fmt.width, fmt.height, f"{fmt.rate.numerator}/{fmt.rate.denominator}")
         # A clip a frame short (rounding at the source) repeats its last frame; then cut exact.
-        steps += ["tpad=stop_mode=clone:stop=2", f"trim=end_frame={frames}", "setpts=PTS-STARTPTS"]
-        self.chains.append(f"[{index}:v:0]" + ",".join(steps) + f"[{label}]")
+        pad = "tpad=stop_mode=clone:stop=-1" if self.pad_short else "tpad=stop_mode=clone:stop=2"
+        steps += [pad, f"trim=end_frame={frames}", "setpts=PTS-STARTPTS"]
+        self.chains.append(f"[{run.take('v')}]" + ",".join(steps) + f"[{label}]")
         return label
 
     # --- the video track -------------------------------------------------------------------
@@ -201,24 +224,25 @@ class GraphBuilder:
     def _video_track(self, track: Track) -> tuple[str, str]:
         fades = {(fade.from_clip, fade.to_clip): fade for fade in self.timeline.transitions}
         ordered = sorted(track.clips, key=lambda clip: clip.start_s)
-        picture = sound = ""
+        pictures: list[str] = []  # the stretch since the last crossfade, joined by one concat
+        sounds: list[str] = []
         previous: Clip | None = None
         previous_end = 0
         for clip in ordered:
             start, end = self._frames_of(clip)
             frames = end - start
-            index = self._add_input(clip)
-            clip_picture = self._clip_picture(clip, index, frames)
-            clip_sound = self._clip_sound(clip, track, index, self.fmt.samples(frames))
-            if previous is None:
-                picture, sound = clip_picture, clip_sound
-            elif (previous.id, clip.id) in fades:
+            clip_picture = self._clip_picture(clip, frames)
+            clip_sound = self._clip_sound(clip, track, self.fmt.samples(frames))
+            if previous is not None and (previous.id, clip.id) in fades:
+                picture, sound = self._concat(pictures, sounds)
                 overlap = previous_end - start
                 picture, sound = self._crossfade(picture, clip_picture, sound, clip_sound, start, overlap)
+                pictures, sounds = [picture], [sound]
             else:
-                picture, sound = self._concat(picture, clip_picture, sound, clip_sound)
+                pictures.append(clip_picture)
+                sounds.append(clip_sound)
             previous, previous_end = clip, end
-        return picture, sound
+        return self._concat(pictures, sounds)
 
     def _crossfade(
         self, picture: str, clip_picture: str, sound: str, clip_sound: str, start: int, overlap: int
@@ -234,10 +258,17 @@ class GraphBuilder:
         )
         return joined_picture, joined_sound
 
-    def _concat(self, picture: str, clip_picture: str, sound: str, clip_sound: str) -> tuple[str, str]:
+    def _concat(self, pictures: list[str], sounds: list[str]) -> tuple[str, str]:
+        """One concat for a stretch of clips (a chain of pairwise concats costs a filter hop per
+        clip for every frame that passes)."""
+        if len(pictures) == 1:
+            return pictures[0], sounds[0]
         joined_picture, joined_sound = self._label("c"), self._label("ca")
-        self.chains.append(f"[{picture}][{clip_picture}]concat=n=2:v=1:a=0[{joined_picture}]")
-        self.chains.append(f"[{sound}][{clip_sound}]concat=n=2:v=0:a=1[{joined_sound}]")
+        count = len(pictures)
+        self.chains.append(
+            "".join(f"[{p}]" for p in pictures) + f"concat=n={count}:v=1:a=0[{joined_picture}]"
+        )
+        self.chains.append("".join(f"[{a}]" for a in sounds) + f"concat=n={count}:v=0:a=1[{joined_sound}]")
         return joined_picture, joined_sound
 
     def _finish_picture(self, picture: str, track: Track, total_frames: int) -> str:
@@ -271,12 +302,10 @@ class GraphBuilder:
 
     # --- sound ------------------------------------------------------------------------------
 
-    def _mix(self, main_sound: str, total_frames: int) -> str | None:
+    def _mix(self, main_sound: str, audio_tracks: list[Track], total_frames: int) -> str | None:
         """The video track's sound with every audio-track clip, padded to the render's length."""
         sounds = [main_sound] if self._video_has_sound() else []
-        for track in self.timeline.tracks:
-            if track.kind != "audio" or track.muted:
-                continue
+        for track in audio_tracks:
             for clip in track.clips:
                 # Placed to the sample, not on the frame grid: sound synced to a picture (a
                 # recorder lined up by video_multicam) must not move by up to half a frame.
@@ -284,8 +313,7 @@ class GraphBuilder:
                 assert end is not None  # checked timelines have known ends
                 rate = self.fmt.sample_rate
                 delay = round(clip.start_s * rate)
-                index = self._add_input(clip)
-                label = self._clip_sound(clip, track, index, round(end * rate) - delay)
+                label = self._clip_sound(clip, track, round(end * rate) - delay)
                 delayed = self._label("d")
                 self.chains.append(f"[{label}]adelay=delays={delay}S:all=1[{delayed}]")
                 sounds.append(delayed)

@@ -33,8 +33,11 @@ def plan_render(
     *,
     work_dir: Path,
     font_file: str | None = None,
+    pad_short: bool = False,
+    allow_copy: bool = True,
 ) -> RenderPlan:
-    """Plan the render of a checked ``timeline``; ``sources`` maps clip id -> local file."""
+    """Plan the render of a checked ``timeline``; ``sources`` maps clip id -> local file;
+    ``pad_short`` holds the last frame of a clip whose source ends before its out point."""
     video = timeline.video_track()
     if video is None or not video.clips:
         raise TimelineInvalid(
@@ -44,9 +47,10 @@ def plan_render(
     fmt = _output_format(timeline, facts[first.uri], facts)
     duration = timeline_duration(timeline, facts)
     total_frames = fmt.frames(duration)
-    if _can_copy(timeline, facts, fmt):
+    if allow_copy and not pad_short and _can_copy(timeline, facts, fmt, total_frames):
         return _copy_plan(sources[first.id], facts[first.uri], fmt, output, value=f"{first.id}.uri")
-    return GraphBuilder(timeline, sources, facts, fmt, work_dir, font_file).plan(video, total_frames, output)
+    builder = GraphBuilder(timeline, sources, facts, fmt, work_dir, font_file, pad_short=pad_short)
+    return builder.plan(video, total_frames, output)
 
 
 def _output_format(timeline: Timeline, first: MediaInfo, facts: Mapping[str, MediaInfo]) -> OutputFormat:
@@ -64,8 +68,11 @@ def _output_format(timeline: Timeline, first: MediaInfo, facts: Mapping[str, Med
     )
 
 
-def _can_copy(timeline: Timeline, facts: Mapping[str, MediaInfo], fmt: OutputFormat) -> bool:
-    """One clip, used whole and unchanged, in codecs the output settings already ask for."""
+def _can_copy(timeline: Timeline, facts: Mapping[str, MediaInfo], fmt: OutputFormat, frames: int) -> bool:
+    """One clip, used whole and unchanged, in codecs the output settings already ask for, whose
+    video holds exactly the frames ``describe`` counts for it: a file whose sound outlasts its
+    picture (5.31 s of sound, 132 frames of 25 fps video) is re-encoded to the frames it should
+    hold, its last frame held, as a copy would keep one frame fewer than described."""
     out = timeline.output
     clips = timeline.clips()
     if not out.allow_stream_copy or out.proxy or len(clips) != 1 or timeline.transitions or timeline.overlays:
@@ -88,6 +95,7 @@ def _can_copy(timeline: Timeline, facts: Mapping[str, MediaInfo], fmt: OutputFor
         and found.video_codec == _COPYABLE_VIDEO[out.video_codec]
         and (not found.has_audio or found.audio_codec == out.audio_codec)
         and timeline.audio.master_volume == 1
+        and found.frame_count == frames
     )
     return unchanged_clip and unchanged_track and same_format
 

@@ -1,8 +1,10 @@
 """The render: a checked timeline's inputs opened through the Workspace (hard links on local
 storage, downloads elsewhere, each described by the probe recorded at registration), ONE
-ffmpeg with one filter graph writing into the workspace's folder with ``-progress``, and only
-a complete MP4 published to media_v2. The same body runs inline (``render``) or as a job
-(``submit_render``); either way a cancelled render stops ffmpeg and stores nothing.
+ffmpeg with one filter graph writing into the workspace's folder with ``-progress``, the MP4
+measured against what ``describe`` says it holds (:mod:`.checks`), and only a complete, checked
+MP4 published to media_v2. The figures returned are the measured ones. The same body runs
+inline (``render``) or as a job (``submit_render``); either way a cancelled render stops ffmpeg
+and stores nothing.
 """
 
 from __future__ import annotations
@@ -17,45 +19,102 @@ from pydantic import BaseModel, Field
 from core import MediaRef, Progress
 from core.ffmpeg import run_ffmpeg
 from core.media import BlockingWorkspace, MediaInfo, Workspace
-from muscles.video.timeline import Timeline, check
+from muscles.video.timeline import Timeline, check, describe
+from muscles.video.video_render.checks import SourceEndedEarly, length_problem, short_clip
+from muscles.video.video_render.graph import RenderPlan
+from muscles.video.video_render.lengths import StreamLengths, measure_lengths
 from muscles.video.video_render.plan import plan_render
 
 __all__ = ["RenderedVideo", "default_font", "render_timeline"]
-
-# Shares of the progress bar for opening the inputs and for publishing the output.
-_PREPARE_SHARE = 0.05
-_FINISH_SHARE = 0.05
 
 
 class RenderedVideo(BaseModel):
     """The registered MP4 and how it was made."""
 
     media: MediaRef = Field(description="The MP4 in media_v2 (duration, width, height, fps, sha256)")
-    frame_count: int = Field(description="Video frames in the file")
+    frame_count: int = Field(description="Video frames in the file, counted on the stored MP4")
     stream_copy: bool = Field(description="True when the single unchanged clip was copied, not re-encoded")
+    warnings: list[str] = Field(
+        default_factory=list, description="Clips padded because their source ended early"
+    )
 
 
 async def render_timeline(
-    workspace: Workspace, progress: Progress, timeline: Timeline, filename: str
+    workspace: Workspace,
+    progress: Progress,
+    timeline: Timeline,
+    filename: str,
+    *,
+    pad_short_sources: bool = False,
 ) -> RenderedVideo:
-    await progress.report(0.0, "opening inputs")
+    probing = progress.phase("probing", 0.0, 0.03)
+    await probing.report(0.0, "opening inputs")
     sources, facts = await anyio.to_thread.run_sync(_open_inputs, workspace.blocking, timeline)
     check(timeline, facts)
+    expected = describe(timeline, facts)
     output = workspace.path("out.mp4")
     font = await anyio.to_thread.run_sync(default_font)
-    plan = plan_render(timeline, sources, facts, output, work_dir=workspace.folder, font_file=font)
-    for path, text in plan.text_files.items():
-        path.write_text(text, encoding="utf-8")
-    span = 1.0 - _PREPARE_SHARE - _FINISH_SHARE
 
-    async def encoding(fraction: float, message: str) -> None:
-        await progress.report(_PREPARE_SHARE + span * fraction, message)
+    async def attempt(
+        start: float, end: float, *, pad: bool = False, copy: bool = True
+    ) -> tuple[RenderPlan, StreamLengths]:
+        """Plan, encode (``start..end`` of the bar) and measure the output (the next 0.02)."""
+        plan = plan_render(
+            timeline,
+            sources,
+            facts,
+            output,
+            work_dir=workspace.folder,
+            font_file=font,
+            pad_short=pad,
+            allow_copy=copy,
+        )
+        for path, text in plan.text_files.items():
+            await anyio.Path(path).write_text(text, encoding="utf-8")
+        encoding = progress.phase("encoding", start, end)
+        await run_ffmpeg(plan.args, duration_s=plan.duration_s, on_progress=encoding)
+        checking = progress.phase("checking", end, end + 0.02)
+        return plan, await measure_lengths(output, workspace.path("lengths.crc"), checking)
 
-    await run_ffmpeg(plan.args, duration_s=plan.duration_s, on_progress=encoding)
-    await progress.report(1.0 - _FINISH_SHARE, "registering the MP4")
+    await probing.report(1.0)
+    plan, lengths = await attempt(0.03, 0.9)
+    warnings: list[str] = []
+    problem = length_problem(lengths, expected.frame_count, expected.fps)
+    if problem is not None and plan.stream_copy:
+        # The registration probe cannot tell sound that stops short of the picture: the copy
+        # kept it so, and the re-encode pads it to the picture's length.
+        plan, lengths = await attempt(0.92, 0.95, copy=False)
+        problem = length_problem(lengths, expected.frame_count, expected.fps)
+    if problem is not None:
+        video = timeline.video_track()
+        assert video is not None  # a plan needs one
+        culprit = await short_clip(video, sources, facts, workspace.path("decoded.crc"))
+        if culprit is None or not pad_short_sources:
+            raise _ended_early(problem, culprit)
+        clip_id, held = culprit
+        warnings.append(f"clip {clip_id} holds its last frame to length: {held}")
+        plan, lengths = await attempt(0.92, 0.95, pad=True)
+        problem = length_problem(lengths, expected.frame_count, expected.fps)
+        if problem is not None:
+            raise _ended_early(problem, culprit)
+    registering = progress.phase("registering", 0.97, 1.0)
+    await registering.report(0.0, "storing the MP4")
     media = await workspace.publish(output, filename)
-    await progress.report(1.0, "done")
-    return RenderedVideo(media=media, frame_count=plan.frame_count, stream_copy=plan.stream_copy)
+    await registering.report(1.0)
+    return RenderedVideo(
+        media=media, frame_count=lengths.video_frames, stream_copy=plan.stream_copy, warnings=warnings
+    )
+
+
+def _ended_early(problem: str, culprit: tuple[str, str] | None) -> SourceEndedEarly:
+    if culprit is None:
+        return SourceEndedEarly(f"{problem}; no source decodes short, so nothing to pad", value="output")
+    clip_id, held = culprit
+    return SourceEndedEarly(
+        f"clip {clip_id}: {held}, so {problem}",
+        value=f"{clip_id}.uri",
+        details={"clip_id": clip_id, "field": "uri"},
+    )
 
 
 def _open_inputs(

@@ -10,10 +10,21 @@ from core.jobs import JobCancelled
 from core.media import Workspace, validate_filename
 from muscles.video.timeline import Timeline, TimelineInvalid, check, stored_facts
 
+from .checks import SourceEndedEarly
 from .examples import CANCEL, LIST, RENDER, RESULT, STATUS_OF, SUBMIT
+from .images import ImageNotAccepted, refuse_images
 from .render import RenderedVideo, render_timeline
 
-_RENDER_ERRORS = [TimelineInvalid, AssetNotFound, NotMedia, MediaUnreadable, FfmpegFailed, InvalidIdentifier]
+_RENDER_ERRORS = [
+    TimelineInvalid,
+    AssetNotFound,
+    NotMedia,
+    ImageNotAccepted,
+    MediaUnreadable,
+    SourceEndedEarly,
+    FfmpegFailed,
+    InvalidIdentifier,
+]
 
 
 class VideoRender(Muscle):
@@ -40,21 +51,39 @@ class VideoRender(Muscle):
     }
 
     async def check_render(
-        self, timeline: Timeline, workspace: Workspace, progress: Progress, filename: str = "render.mp4"
+        self,
+        timeline: Timeline,
+        workspace: Workspace,
+        progress: Progress,
+        filename: str = "render.mp4",
+        pad_short_sources: bool = False,
     ) -> None:
         """Refuse a bad timeline before any work (or job) starts: every problem validate names."""
         validate_filename(filename)
+        await anyio.to_thread.run_sync(refuse_images, workspace.blocking, timeline)
         check(timeline, await anyio.to_thread.run_sync(stored_facts, workspace.blocking, timeline))
 
     @tool(examples=[RENDER], errors=[*_RENDER_ERRORS, JobCancelled], job=True, check=check_render)
     async def render(
-        self, timeline: Timeline, workspace: Workspace, progress: Progress, filename: str = "render.mp4"
+        self,
+        timeline: Timeline,
+        workspace: Workspace,
+        progress: Progress,
+        filename: str = "render.mp4",
+        pad_short_sources: bool = False,
     ) -> RenderedVideo:
         """Render the timeline to an MP4, reporting progress.
 
-        Cancelling the call stops ffmpeg and stores nothing. The same timeline and filename give
+        The stored MP4 is measured before it is registered: its frame count must match what
+        `describe` says (within one frame) and its sound and picture must last equally long.
+        A source that decodes to less than its registration said (damaged or truncated) fails
+        the render with `source_ended_early` naming the clip; with `pad_short_sources` the
+        clip holds its last good frame instead and the result carries a warning. Images are not
+        accepted as clips. Cancelling the call stops ffmpeg and stores nothing. The same timeline and filename give
         byte-identical output; proxy quality (small, fast) only when `timeline.output.proxy` is set.
         Also offered as `submit_render`, a job: same timeline, same job; a job whose MP4 has since
         been deleted renders again."""
-        await self.check_render(timeline, workspace, progress, filename)
-        return await render_timeline(workspace, progress, timeline, filename)
+        await self.check_render(timeline, workspace, progress, filename, pad_short_sources)
+        return await render_timeline(
+            workspace, progress, timeline, filename, pad_short_sources=pad_short_sources
+        )

@@ -14,6 +14,9 @@ from core.settings import Settings
 
 def test_the_public_surface_is_deliberate() -> None:
     assert sorted(core.jobs.__all__) == [
+        "BatchJob",
+        "BatchState",
+        "BatchStatus",
         "JobCancelled",
         "JobContext",
         "JobEngine",
@@ -24,7 +27,9 @@ def test_the_public_surface_is_deliberate() -> None:
         "JobPage",
         "JobState",
         "JobStatus",
+        "ToolJob",
         "job_id_for",
+        "run_tool",
     ]
 
 
