@@ -101,7 +101,7 @@ class Clip(_Strict):
     source_in_s: float = Field(default=0.0, description="Where in the media the clip starts")
     source_out_s: float | None = Field(default=None, description="Where it ends; unset = end of the media")
     start_s: float = Field(default=0.0, description="Where on the timeline it starts")
-    speed: float = Field(default=1.0, description="Playback rate, 0.25..4 (2 = twice as fast)")
+    speed: float = Field(default=1.0, description="Playback rate, 0.05..4 (2 = twice as fast)")
     volume: float = Field(default=1.0, description="Gain of the clip's sound, 0..10 (1 = unchanged)")
     automation: ClipAutomation = Field(default_factory=ClipAutomation)
 
