@@ -17,7 +17,13 @@ from muscles.video.timeline.describe import (
     timeline_duration,
 )
 from muscles.video.timeline.edit import apply_automation, split
-from muscles.video.timeline.errors import AutomationInvalid, SplitOutOfRange, TimelineInvalid, UnknownClip
+from muscles.video.timeline.errors import (
+    AutomationInvalid,
+    SplitOutOfRange,
+    TimelineInvalid,
+    TimeOutOfRange,
+    UnknownClip,
+)
 from muscles.video.timeline.facts import clip_duration, clip_end
 from muscles.video.timeline.lookup import stored_facts
 from muscles.video.timeline.model import (
@@ -52,6 +58,7 @@ __all__ = [
     "ParameterLane",
     "SplitOutOfRange",
     "TextOverlay",
+    "TimeOutOfRange",
     "Timeline",
     "TimelineDescription",
     "TimelineInvalid",
