@@ -130,6 +130,7 @@ def test_core_public_surface_is_deliberate() -> None:
     ]
     assert sorted(core.jobs.__all__) == [
         "BatchJob",
+        "BatchPage",
         "BatchState",
         "BatchStatus",
         "JobCancelled",

@@ -71,6 +71,8 @@ READERS: dict[str, dict[str, str]] = {
     "video_render": {"render": "timeline", "preview_frames": "timeline_times"},
     "video_slowmo": {"slowmo": "uri", "interpolate": "uri_fps"},
     "video_multicam": {"align": "uris"},
+    "video_360": {"perspective": "uri"},
+    "air_canvas": {"trace": "uri"},
     "video_review": {"thumbnail": "uri", "contact_sheet": "uri", "detect_scenes": "uri"},
 }
 # Tools that run the same code as a tool above (as a job), so the call above covers them.
@@ -78,11 +80,25 @@ SAME_AS: dict[str, dict[str, str]] = {
     "video_render": {"submit_render": "render"},
     "transcriber": {"submit_transcribe": "transcribe"},
     "video_slowmo": {"submit_slowmo": "slowmo", "submit_interpolate": "interpolate"},
+    # Each render of a batch is video_render's own render job (its check runs before queueing).
+    "video_batch_render": {"queue_batch": "video_render.render"},
+    "air_canvas": {"submit_trace": "trace"},
+    # Every video_360 tool opens its input through the same workspace.open and work.project.
+    "video_360": {
+        "submit_perspective": "perspective",
+        "reframe": "perspective",
+        "submit_reframe": "perspective",
+        "cubemap": "perspective",
+        "submit_cubemap": "perspective",
+        "to_equirect": "perspective",
+        "submit_to_equirect": "perspective",
+    },
 }
 # Tools that take a uri but only look the asset up (no decoding), or never see media bytes.
 NOT_READERS: dict[str, set[str]] = {
     "media_v2": {"stat", "resolve", "presign_download", "delete"},
     "video_timeline": {"validate", "split", "apply_automation", "describe"},
+    "video_focus_automation": {"focus_automation"},  # edits keyframes of a timeline it never opens
 }
 
 

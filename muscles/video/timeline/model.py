@@ -31,7 +31,9 @@ __all__ = [
 ]
 
 Interpolation = Literal["linear", "hold", "ease_in_out"]
-AutomatedParameter = Literal["volume", "brightness"]
+# scale / position_x / position_y frame the picture (a crop-and-zoom, the Ken Burns move):
+# the view is 1/scale of the frame, centred on the point (position_x, position_y) of it.
+AutomatedParameter = Literal["volume", "brightness", "scale", "position_x", "position_y"]
 
 
 class _Strict(BaseModel):
@@ -49,7 +51,9 @@ class Keyframe(_Strict):
 
 
 class ParameterLane(_Strict):
-    """Keyframes for one clip parameter: volume (gain, 1 = unchanged) or brightness (-1..1)."""
+    """Keyframes for one clip parameter: volume (gain, 1 = unchanged), brightness (-1..1), or the
+    framing: scale (zoom, 1..10; 1 = the whole frame) centred on position_x / position_y (0..1
+    of the frame's width / height; 0.5 = the centre)."""
 
     parameter: AutomatedParameter
     keyframes: list[Keyframe]

@@ -27,7 +27,14 @@ EPSILON_S: Final = 0.001
 MIN_SPEED, MAX_SPEED = 0.05, 4.0
 MAX_GAIN = 10.0
 _COLOR = re.compile(r"^(?:[a-zA-Z]{3,20}|#[0-9a-fA-F]{6})(?:@(?:0(?:\.\d{1,3})?|1(?:\.0{1,3})?))?$")
-_PARAMETER_RANGE: Final = {"volume": (0.0, MAX_GAIN), "brightness": (-1.0, 1.0)}
+MAX_SCALE = 10.0
+_PARAMETER_RANGE: Final = {
+    "volume": (0.0, MAX_GAIN),
+    "brightness": (-1.0, 1.0),
+    "scale": (1.0, MAX_SCALE),
+    "position_x": (0.0, 1.0),
+    "position_y": (0.0, 1.0),
+}
 
 
 class Issue(BaseModel):

@@ -13,19 +13,20 @@ from core.errors import (
     MediaUnreadable,
     NotMedia,
 )
-from core.jobs import BatchStatus, JobEngine, JobNotFound, ToolJob, run_tool
+from core.jobs import BatchPage, BatchStatus, JobEngine, JobNotFound, ToolJob, run_tool
 from core.media import MediaStore, Workspace, validate_filename
 from muscles.video.timeline import TimelineInvalid, check, stored_facts
 from muscles.video.video_render.render import RenderedVideo
 from muscles.video.video_render.service import VideoRender
 
-from .examples import CANCEL, QUEUE, RESULTS, STATUS, WAIT
+from .examples import CANCEL, LIST, QUEUE, RESULTS, STATUS, WAIT
 from .model import BatchRender, BatchResults, RenderSpec
 
 _RENDER = f"{VideoRender.__module__}:{VideoRender.__qualname__}"
 _KIND = "video_render.render"  # the same jobs as video_render's submit_render
 _PRIORITY = (-100, 100)
-_MAX_WAIT_S = 50.0  # under the minute after which hosts such as Claude Desktop cut a call
+_MAX_WAIT_S = 50.0
+_REPORT_S = 0.5  # under the minute after which hosts such as Claude Desktop cut a call
 _CHECK_ERRORS = [
     TimelineInvalid,
     AssetNotFound,
@@ -43,7 +44,8 @@ class VideoBatchRender(Muscle):
     video_render job (the same job `submit_render` would make), with one priority: higher
     batches start first. `batch_status` shows each job's state and the batch's progress,
     `wait_batch` follows it for up to 50 s, `cancel_batch` stops one job or all (their ffmpeg
-    stopped, nothing stored), `batch_results` gives each render's MP4. A batch, like a job,
+    stopped, nothing stored), `list_batches` pages through the caller's batches and
+    `batch_results` gives each render's MP4. A batch, like a job,
     survives a server restart; a worker lost mid-render has its job retried.
     """
 
@@ -118,16 +120,20 @@ class VideoBatchRender(Muscle):
                 hint="Clients cut calls after about a minute: wait again instead.",
             )
         batches = self._jobs.batches
-        status = await batches.status(scope, batch_id)
-        with anyio.move_on_after(timeout_s):
-            while status.state in ("queued", "running"):
-                await progress.report(
-                    status.progress, f"{status.counts.get('succeeded', 0)} of {len(status.jobs)} done"
-                )
-                running = next(job for job in status.jobs if not job.status.finished)
-                await self._jobs.wait(scope, running.status.job_id, timeout_s=1.0)
+        await batches.status(scope, batch_id)  # an unknown batch fails here, before any wait
+
+        async def report() -> None:
+            while True:
                 status = await batches.status(scope, batch_id)
-        return await batches.status(scope, batch_id)
+                done = status.counts.get("succeeded", 0)
+                await progress.report(status.progress, f"{done} of {len(status.jobs)} renders done")
+                await anyio.sleep(_REPORT_S)
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(report)
+            status = await batches.wait(scope, batch_id, timeout_s=timeout_s)
+            group.cancel_scope.cancel()
+        return status
 
     @tool(examples=[STATUS], errors=[JobNotFound], read_only=True)
     async def batch_status(self, batch_id: str, scope: Scope) -> BatchStatus:
@@ -140,6 +146,12 @@ class VideoBatchRender(Muscle):
         ffmpeg stops and nothing is stored. Returns once they have stopped; finished jobs keep
         their results."""
         return await self._jobs.batches.cancel(scope, batch_id, job_id)
+
+    @tool(examples=[LIST], errors=[InvalidArguments], read_only=True)
+    async def list_batches(self, scope: Scope, cursor: str | None = None, limit: int = 20) -> BatchPage:
+        """The caller's batches, newest first, each with its jobs' states; `limit` (1-100) a
+        page, `cursor` from the previous page's `next_cursor`."""
+        return await self._jobs.batches.list(scope, cursor=cursor, limit=limit)
 
     @tool(examples=[RESULTS], errors=[JobNotFound], read_only=True)
     async def batch_results(self, batch_id: str, scope: Scope) -> BatchResults:

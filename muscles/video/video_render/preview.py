@@ -28,6 +28,7 @@ from muscles.video.timeline import Timeline, TimeOutOfRange, check
 from muscles.video.video_render.graph import RenderPlan
 from muscles.video.video_render.plan import plan_render
 from muscles.video.video_render.render import _open_inputs, default_font
+from muscles.video.video_render.text import draw_overlay
 
 __all__ = ["MAX_PREVIEW_FRAMES", "PreviewFrame", "PreviewFrames", "preview_args", "preview_timeline"]
 
@@ -63,7 +64,6 @@ async def preview_timeline(
         facts,
         workspace.path("unused.mp4"),
         work_dir=workspace.folder,
-        font_file=font,
         allow_copy=False,
     )
     await opening.report(1.0)
@@ -72,6 +72,8 @@ async def preview_timeline(
     args = preview_args(plan, frames, workspace.folder / "preview-%03d.png")
     for path, text in plan.text_files.items():
         await anyio.Path(path).write_text(text, encoding="utf-8")
+    for image, overlay in plan.overlay_images.items():
+        await anyio.to_thread.run_sync(draw_overlay, overlay, image, font)
     # ffmpeg's progress is in output time: the select passes frames only now and then, so
     # the bar follows the last asked frame's time.
     await run_ffmpeg(
