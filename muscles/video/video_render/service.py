@@ -97,7 +97,11 @@ class VideoRender(Muscle):
             workspace, progress, timeline, filename, pad_short_sources=pad_short_sources
         )
 
-    @tool(examples=[PREVIEW], errors=[*_RENDER_ERRORS, TimeOutOfRange, InvalidInput], idempotent=True)
+    @tool(
+        examples=[PREVIEW],
+        errors=[*(e for e in _RENDER_ERRORS if e is not SourceEndedEarly), TimeOutOfRange, InvalidInput],
+        idempotent=True,
+    )
     async def preview_frames(
         self, timeline: Timeline, times_s: list[float], workspace: Workspace, progress: Progress
     ) -> PreviewFrames:
