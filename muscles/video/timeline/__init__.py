@@ -17,6 +17,17 @@ from muscles.video.timeline.describe import (
     timeline_duration,
 )
 from muscles.video.timeline.edit import apply_automation, split
+from muscles.video.timeline.editing import (
+    ASPECTS,
+    AUDIO_CURVES,
+    TRANSFORM_PARAMETERS,
+    TRANSITIONS,
+    ClipFade,
+    ColorGrade,
+    Layout,
+    color_facts,
+    color_of,
+)
 from muscles.video.timeline.errors import AutomationInvalid, SplitOutOfRange, TimelineInvalid, UnknownClip
 from muscles.video.timeline.facts import clip_duration, clip_end
 from muscles.video.timeline.lookup import stored_facts
@@ -38,16 +49,23 @@ from muscles.video.timeline.model import (
 from muscles.video.timeline.validate import Issue, check, find_issues, issue_error
 
 __all__ = [
+    "ASPECTS",
+    "AUDIO_CURVES",
+    "TRANSFORM_PARAMETERS",
+    "TRANSITIONS",
     "AudioMix",
     "AutomationInvalid",
     "AutomationPayload",
     "CameraKey",
     "Clip",
     "ClipAutomation",
+    "ClipFade",
     "ClipSpan",
+    "ColorGrade",
     "Crossfade",
     "Issue",
     "Keyframe",
+    "Layout",
     "OutputSettings",
     "ParameterLane",
     "SplitOutOfRange",
@@ -62,6 +80,8 @@ __all__ = [
     "check",
     "clip_duration",
     "clip_end",
+    "color_facts",
+    "color_of",
     "describe",
     "find_issues",
     "fps_fraction",

@@ -23,13 +23,19 @@ from typing import Final
 from core.media import MediaInfo
 from muscles.video.timeline import (
     Clip,
+    ColorGrade,
+    Crossfade,
     TextOverlay,
     Timeline,
     Track,
     clip_end,
     frame_count,
 )
+from muscles.video.video_render.colour import grade_steps
 from muscles.video.video_render.curves import lane_expression, number
+from muscles.video.video_render.escape import option_value
+from muscles.video.video_render.layers import composite_layers, layer_sound_tracks
+from muscles.video.video_render.picture import clip_picture, sound_fades
 from muscles.video.video_render.runs import SourceRun, assign_runs
 
 __all__ = ["DETERMINISTIC_ARGS", "GraphBuilder", "OutputFormat", "RenderPlan"]
@@ -87,6 +93,7 @@ class GraphBuilder:
         font_file: str | None,
         *,
         pad_short: bool = False,
+        assets: Mapping[str, Path] | None = None,
     ) -> None:
         self.timeline = timeline
         self.sources = sources
@@ -101,14 +108,17 @@ class GraphBuilder:
         self.run_of: dict[str, SourceRun] = {}
         self.chains: list[str] = []
         self.text_files: dict[Path, str] = {}
+        self.assets = assets or {}  # uri -> local file of a non-clip asset (a LUT)
         self._labels = 0
 
     def plan(self, video: Track, total_frames: int, output: Path) -> RenderPlan:
         audio_tracks = [track for track in self.timeline.tracks if track.kind == "audio" and not track.muted]
-        self.runs, self.run_of = assign_runs([video, *audio_tracks], self.sources, self.facts)
+        layers = self.timeline.layer_tracks()
+        self.runs, self.run_of = assign_runs([video, *layers, *audio_tracks], self.sources, self.facts)
         picture, sound = self._video_track(video)
+        picture = composite_layers(self, picture, video, total_frames)
         picture = self._finish_picture(picture, video, total_frames)
-        mixed = self._mix(sound, audio_tracks, total_frames)
+        mixed = self._mix(sound, [*audio_tracks, *layer_sound_tracks(self)], total_frames)
         for run in self.runs:
             self.chains += run.split_chains()
         inputs = [arg for run in self.runs for arg in run.input_args()]
@@ -147,11 +157,15 @@ class GraphBuilder:
 
     # --- building blocks ------------------------------------------------------------------
 
-    def _label(self, prefix: str) -> str:
+    def label(self, prefix: str) -> str:
+        """A fresh label for a filter's output."""
         self._labels += 1
         return f"{prefix}{self._labels}"
 
-    def _frames_of(self, clip: Clip) -> tuple[int, int]:
+    def lut_path(self, grade: ColorGrade | None) -> Path | None:
+        return self.assets[grade.lut] if grade is not None and grade.lut is not None else None
+
+    def frames_of(self, clip: Clip) -> tuple[int, int]:
         """First and end frame of ``clip`` on the output's frame grid."""
         end = clip_end(clip, self.facts)
         assert end is not None  # checked timelines have known ends
@@ -177,7 +191,7 @@ class GraphBuilder:
         return [] if gain == 1.0 else [f"volume={number(gain)}"]
 
     def _clip_sound(self, clip: Clip, track: Track, samples: int) -> str:
-        label = self._label("a")
+        label = self.label("a")
         shape = [f"aresample={self.fmt.sample_rate}", "aformat=sample_fmts=fltp:channel_layouts=stereo"]
         fit = [f"apad=whole_len={samples}", f"atrim=end_sample={samples}"]
         if not self.facts[clip.uri].has_audio:
@@ -188,34 +202,12 @@ class GraphBuilder:
         start, end = run.offset(clip)
         cut = [f"atrim=start={number(start)}:end={number(end)}", "asetpts=PTS-STARTPTS"]
         steps = [*cut, *self._retime_audio(clip.speed), *shape, *self._gain(clip, track)]
+        steps += sound_fades(clip, float(samples / self.fmt.sample_rate))
         self.chains.append(f"[{run.take('a')}]" + ",".join([*steps, *fit]) + f"[{label}]")
         return label
 
     def _clip_picture(self, clip: Clip, frames: int) -> str:
-        label = self._label("v")
-        fmt = self.fmt
-        run = self.run_of[clip.id]
-        start, end = run.offset(clip)
-        retime = "setpts=PTS-STARTPTS" if clip.speed == 1 else f"setpts=(PTS-STARTPTS)/{number(clip.speed)}"
-        # The rate first: frames the output drops are never scaled or padded (the same frames
-        # come out either way, as scale and pad leave timestamps alone).
-        steps = [
-            f"trim=start={number(start)}:end={number(end)}",
-            retime,
-            f"fps={fmt.rate.numerator}/{fmt.rate.denominator}",
-            f"scale={fmt.width}:{fmt.height}:force_original_aspect_ratio=decrease",
-            f"pad={fmt.width}:{fmt.height}:(ow-iw)/2:(oh-ih)/2",
-            "setsar=1",
-            "format=yuv420p",
-        ]
-        lane = next((lane for lane in clip.automation.lanes if lane.parameter == "brightness"), None)
-        if lane is not None and lane.keyframes:
-            steps.append(f"eq=brightness='{lane_expression(lane.keyframes)}':eval=frame")
-        # A clip a frame short (rounding at the source) repeats its last frame; then cut exact.
-        pad = "tpad=stop_mode=clone:stop=-1" if self.pad_short else "tpad=stop_mode=clone:stop=2"
-        steps += [pad, f"trim=end_frame={frames}", "setpts=PTS-STARTPTS"]
-        self.chains.append(f"[{run.take('v')}]" + ",".join(steps) + f"[{label}]")
-        return label
+        return clip_picture(self, clip, frames, layer=False)[0]
 
     # --- the video track -------------------------------------------------------------------
 
@@ -227,32 +219,42 @@ class GraphBuilder:
         previous: Clip | None = None
         previous_end = 0
         for clip in ordered:
-            start, end = self._frames_of(clip)
+            start, end = self.frames_of(clip)
             frames = end - start
-            clip_picture = self._clip_picture(clip, frames)
+            picture_of_clip = self._clip_picture(clip, frames)
             clip_sound = self._clip_sound(clip, track, self.fmt.samples(frames))
             if previous is not None and (previous.id, clip.id) in fades:
                 picture, sound = self._concat(pictures, sounds)
                 overlap = previous_end - start
-                picture, sound = self._crossfade(picture, clip_picture, sound, clip_sound, start, overlap)
+                joined = fades[(previous.id, clip.id)]
+                picture, sound = self._crossfade(
+                    joined, picture, picture_of_clip, sound, clip_sound, start, overlap
+                )
                 pictures, sounds = [picture], [sound]
             else:
-                pictures.append(clip_picture)
+                pictures.append(picture_of_clip)
                 sounds.append(clip_sound)
             previous, previous_end = clip, end
         return self._concat(pictures, sounds)
 
     def _crossfade(
-        self, picture: str, clip_picture: str, sound: str, clip_sound: str, start: int, overlap: int
+        self,
+        joined: Crossfade,
+        picture: str,
+        clip_picture: str,
+        sound: str,
+        clip_sound: str,
+        start: int,
+        overlap: int,
     ) -> tuple[str, str]:
-        joined_picture, joined_sound = self._label("x"), self._label("xa")
+        joined_picture, joined_sound = self.label("x"), self.label("xa")
         offset = number(float(start / self.fmt.rate))
         length = number(float(overlap / self.fmt.rate))
         self.chains.append(
-            f"[{picture}][{clip_picture}]xfade=transition=fade:duration={length}:offset={offset}[{joined_picture}]"
+            f"[{picture}][{clip_picture}]xfade=transition={joined.transition}:duration={length}:offset={offset}[{joined_picture}]"
         )
         self.chains.append(
-            f"[{sound}][{clip_sound}]acrossfade=ns={self.fmt.samples(overlap)}:c1=tri:c2=tri[{joined_sound}]"
+            f"[{sound}][{clip_sound}]acrossfade=ns={self.fmt.samples(overlap)}:c1={joined.audio_curve}:c2={joined.audio_curve}[{joined_sound}]"
         )
         return joined_picture, joined_sound
 
@@ -261,7 +263,7 @@ class GraphBuilder:
         clip for every frame that passes)."""
         if len(pictures) == 1:
             return pictures[0], sounds[0]
-        joined_picture, joined_sound = self._label("c"), self._label("ca")
+        joined_picture, joined_sound = self.label("c"), self.label("ca")
         count = len(pictures)
         self.chains.append(
             "".join(f"[{p}]" for p in pictures) + f"concat=n={count}:v=1:a=0[{joined_picture}]"
@@ -271,12 +273,14 @@ class GraphBuilder:
 
     def _finish_picture(self, picture: str, track: Track, total_frames: int) -> str:
         """Text overlays, then black after the video track when audio runs longer."""
-        steps = [self._drawtext(index, overlay) for index, overlay in enumerate(self.timeline.overlays)]
-        video_frames = max(self._frames_of(clip)[1] for clip in track.clips)
+        output_grade = self.timeline.output.grade
+        steps = grade_steps(output_grade, self.lut_path(output_grade))
+        steps += [self._drawtext(index, overlay) for index, overlay in enumerate(self.timeline.overlays)]
+        video_frames = max(self.frames_of(clip)[1] for clip in track.clips)
         if total_frames > video_frames:
             steps.append(f"tpad=stop_mode=add:stop={total_frames - video_frames}:color=black")
         steps.append(f"trim=end_frame={total_frames}")
-        label = self._label("vout")
+        label = self.label("vout")
         self.chains.append(f"[{picture}]" + ",".join(steps) + f"[{label}]")
         return label
 
@@ -284,9 +288,9 @@ class GraphBuilder:
         # The text goes through a file: no escaping of user text inside the filter graph.
         text_file = self.work_dir / f"overlay-{index}.txt"
         self.text_files[text_file] = overlay.text
-        options = [f"textfile={_option_value(str(text_file))}", "expansion=none"]
+        options = [f"textfile={option_value(str(text_file))}", "expansion=none"]
         if self.font_file:
-            options.insert(0, f"fontfile={_option_value(self.font_file)}")
+            options.insert(0, f"fontfile={option_value(self.font_file)}")
         options += [
             f"fontsize={overlay.font_size}",
             f"fontcolor={overlay.color}",
@@ -305,9 +309,9 @@ class GraphBuilder:
         sounds = [main_sound] if self._video_has_sound() else []
         for track in audio_tracks:
             for clip in track.clips:
-                start, end = self._frames_of(clip)
+                start, end = self.frames_of(clip)
                 label = self._clip_sound(clip, track, self.fmt.samples(end - start))
-                delayed = self._label("d")
+                delayed = self.label("d")
                 delay = self.fmt.samples(start)
                 self.chains.append(f"[{label}]adelay=delays={delay}S:all=1[{delayed}]")
                 sounds.append(delayed)
@@ -321,7 +325,7 @@ class GraphBuilder:
             steps.append(f"volume={number(self.timeline.audio.master_volume)}")
         samples = self.fmt.samples(total_frames)
         steps += [f"apad=whole_len={samples}", f"atrim=end_sample={samples}"]
-        label = self._label("aout")
+        label = self.label("aout")
         self.chains.append("".join(f"[{sound}]" for sound in sounds) + ",".join(steps) + f"[{label}]")
         if not self._video_has_sound():
             self._drop(main_sound)
@@ -334,13 +338,3 @@ class GraphBuilder:
     def _drop(self, label: str) -> None:
         # Every labelled output must be consumed: a silent video track's sound ends in a sink.
         self.chains.append(f"[{label}]anullsink")
-
-
-def _escape(value: str, specials: str) -> str:
-    return "".join("\\" + char if char in specials else char for char in value)
-
-
-def _option_value(value: str) -> str:
-    """``value`` escaped for a filter option, then for the filter graph around it (a path
-    may hold ':', quotes or brackets; ffmpeg unescapes one level in each parser)."""
-    return _escape(_escape(value, "\\':"), "\\'[],;")

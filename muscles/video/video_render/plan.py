@@ -11,12 +11,14 @@ from typing import Final
 from core.ffmpeg import pinned_input
 from core.media import MediaInfo
 from muscles.video.timeline import (
+    Clip,
     Timeline,
     TimelineInvalid,
     fps_fraction,
     output_fps,
     timeline_duration,
 )
+from muscles.video.video_render.framing import aspect_size
 from muscles.video.video_render.graph import DETERMINISTIC_ARGS, GraphBuilder, OutputFormat, RenderPlan
 
 __all__ = ["RenderPlan", "plan_render"]
@@ -35,9 +37,11 @@ def plan_render(
     font_file: str | None = None,
     pad_short: bool = False,
     allow_copy: bool = True,
+    assets: Mapping[str, Path] | None = None,
 ) -> RenderPlan:
     """Plan the render of a checked ``timeline``; ``sources`` maps clip id -> local file;
-    ``pad_short`` holds the last frame of a clip whose source ends before its out point."""
+    ``pad_short`` holds the last frame of a clip whose source ends before its out point;
+    ``assets`` maps the uri of each LUT the timeline names to its local file."""
     video = timeline.video_track()
     if video is None or not video.clips:
         raise TimelineInvalid(
@@ -49,7 +53,9 @@ def plan_render(
     total_frames = fmt.frames(duration)
     if allow_copy and not pad_short and _can_copy(timeline, facts, fmt, total_frames):
         return _copy_plan(sources[first.id], facts[first.uri], fmt, output, value=f"{first.id}.uri")
-    builder = GraphBuilder(timeline, sources, facts, fmt, work_dir, font_file, pad_short=pad_short)
+    builder = GraphBuilder(
+        timeline, sources, facts, fmt, work_dir, font_file, pad_short=pad_short, assets=assets
+    )
     return builder.plan(video, total_frames, output)
 
 
@@ -57,6 +63,10 @@ def _output_format(timeline: Timeline, first: MediaInfo, facts: Mapping[str, Med
     out = timeline.output
     width = out.width or first.width or 1280
     height = out.height or first.height or 720
+    if out.aspect is not None:
+        width, height = aspect_size(
+            out.aspect, width, height, width_given=out.width is not None, height_given=out.height is not None
+        )
     if out.proxy and height > PROXY_MAX_HEIGHT:
         width, height = round(width * PROXY_MAX_HEIGHT / height), PROXY_MAX_HEIGHT
     # yuv420p needs even sizes.
@@ -76,6 +86,8 @@ def _can_copy(timeline: Timeline, facts: Mapping[str, MediaInfo], fmt: OutputFor
     out = timeline.output
     clips = timeline.clips()
     if not out.allow_stream_copy or out.proxy or len(clips) != 1 or timeline.transitions or timeline.overlays:
+        return False
+    if out.aspect is not None or out.grade is not None or not _plain(clips[0]):
         return False
     clip, track = clips[0], timeline.tracks[0] if len(timeline.tracks) == 1 else None
     found = facts[clip.uri]
@@ -113,4 +125,15 @@ def _copy_plan(source: Path, found: MediaInfo, fmt: OutputFormat, output: Path, 
         height=fmt.height,
         fps=float(fmt.rate),
         stream_copy=True,
+    )
+
+
+def _plain(clip: Clip) -> bool:
+    """No picture feature of :mod:`muscles.video.timeline.editing` on the clip."""
+    return (
+        clip.duration_s is None
+        and clip.fade_in is None
+        and clip.fade_out is None
+        and clip.layout is None
+        and clip.grade is None
     )
