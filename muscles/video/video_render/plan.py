@@ -16,9 +16,9 @@ from muscles.video.timeline import (
     TimelineInvalid,
     fps_fraction,
     output_fps,
+    output_size,
     timeline_duration,
 )
-from muscles.video.video_render.framing import aspect_size
 from muscles.video.video_render.graph import DETERMINISTIC_ARGS, GraphBuilder, OutputFormat, RenderPlan
 
 __all__ = ["RenderPlan", "plan_render"]
@@ -48,7 +48,7 @@ def plan_render(
             "nothing on the video track", item_id=None, field="tracks", hint="Add a clip to a video track."
         )
     first = min(video.clips, key=lambda clip: clip.start_s)
-    fmt = _output_format(timeline, facts[first.uri], facts)
+    fmt = _output_format(timeline, facts)
     duration = timeline_duration(timeline, facts)
     total_frames = fmt.frames(duration)
     if allow_copy and not pad_short and _can_copy(timeline, facts, fmt, total_frames):
@@ -59,14 +59,9 @@ def plan_render(
     return builder.plan(video, total_frames, output)
 
 
-def _output_format(timeline: Timeline, first: MediaInfo, facts: Mapping[str, MediaInfo]) -> OutputFormat:
+def _output_format(timeline: Timeline, facts: Mapping[str, MediaInfo]) -> OutputFormat:
     out = timeline.output
-    width = out.width or first.width or 1280
-    height = out.height or first.height or 720
-    if out.aspect is not None:
-        width, height = aspect_size(
-            out.aspect, width, height, width_given=out.width is not None, height_given=out.height is not None
-        )
+    width, height = output_size(timeline, facts)
     if out.proxy and height > PROXY_MAX_HEIGHT:
         width, height = round(width * PROXY_MAX_HEIGHT / height), PROXY_MAX_HEIGHT
     # yuv420p needs even sizes.

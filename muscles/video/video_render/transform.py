@@ -16,9 +16,8 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from muscles.video.timeline import Clip, Keyframe, Layout
+from muscles.video.timeline import Clip, Keyframe, Layout, even
 from muscles.video.video_render.curves import lane_expression, number
-from muscles.video.video_render.framing import even
 
 __all__ = ["PLACING", "Box", "Placement", "lane", "placement", "zoom_step"]
 

@@ -25,6 +25,7 @@ from muscles.video.timeline import (
 from muscles.video.video_timeline.examples import (
     APPLY_AUTOMATION,
     DESCRIBE,
+    DESCRIBE_EDITED,
     SPLIT,
     VALIDATE_OK,
     VALIDATE_PROBLEMS,
@@ -110,7 +111,7 @@ class VideoTimeline(Muscle):
         return apply_automation(timeline, automation)
 
     @tool(
-        examples=[DESCRIBE],
+        examples=[DESCRIBE, DESCRIBE_EDITED],
         errors=[TimelineInvalid],
         read_only=True,
         idempotent=True,
