@@ -38,6 +38,18 @@ def color_clip(path: Path, color: str, *, seconds: float = 1.0, size: str = "64x
     return path
 
 
+def pattern_clip(
+    path: Path, expressions: str, *, seconds: float = 1.0, size: str = "64x36", fps: int = 10
+) -> Path:
+    """A still RGB pattern (``geq`` expressions of X and Y) as a lossless H.264 clip with a tone."""
+    _ffmpeg(
+        *("-f", "lavfi", "-i", f"color=black:s={size}:r={fps}:d={seconds},format=gbrp,geq={expressions}"),
+        *("-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}"),
+        *("-c:v", "libx264", "-crf", "0", "-pix_fmt", "yuv444p", "-c:a", "aac", "-shortest", str(path)),
+    )
+    return path
+
+
 def still_image(path: Path, source: str) -> Path:
     """One PNG frame of the lavfi ``source``."""
     _ffmpeg("-f", "lavfi", "-i", source, "-frames:v", "1", str(path))
