@@ -20,7 +20,14 @@ def grade_steps(grade: ColorGrade | None, lut: Path | None) -> list[str]:
         return []
     steps = []
     if lut is not None:
-        steps.append(f"lut3d=file={option_value(str(lut))}")
+        # Into float RGB and back without loss (chroma repeated, not interpolated; exact
+        # rounding): an identity LUT then gives back the very frames it got.
+        steps += [
+            "scale=flags=neighbor+accurate_rnd+full_chroma_int",
+            "format=gbrpf32le",
+            f"lut3d=file={option_value(str(lut))}",
+            "scale=flags=accurate_rnd+full_chroma_int",
+        ]
     if grade.exposure != 0:
         steps.append(f"exposure=exposure={number(grade.exposure)}")
     if grade.contrast != 1 or grade.saturation != 1:

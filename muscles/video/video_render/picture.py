@@ -48,14 +48,19 @@ def clip_picture(
         # The rate first: frames the output drops are never scaled or padded (the same frames
         # come out either way, as scale and pad leave timestamps alone).
         head = [f"trim=start={number(start)}:end={number(end)}", retime, f"fps={rate}"]
+        if found.is_still:
+            # One decoded picture, repeated on the output's frame grid (fps would drop a lone
+            # frame that has no duration).
+            head = [
+                "loop=loop=-1:size=1",
+                f"settb=expr={fmt.rate.denominator}/{fmt.rate.numerator}",
+                "setpts=N",
+            ]
         decoded = builder.label("h")
         builder.chains.append(f"[{run.take('v')}]" + ",".join(head) + f"[{decoded}]")
-        # A boxed clip fills its box (cropped) when both sides are given; else the output's fit.
-        fit = (
-            "crop"
-            if clip.layout is not None and clip.layout.height is not None
-            else builder.timeline.output.fit
-        )
+        # A boxed clip fills its box (cropped: its own shape, to the even pixel, or the box's
+        # when both sides are given); a full-frame one takes the output's fit.
+        fit = "crop" if clip.layout is not None else builder.timeline.output.fit
         builder.chains += fit_chains(decoded, fitted, box.width, box.height, fit, builder.label("fit"))
     steps = ["format=yuv420p", *grade_steps(clip.grade, builder.lut_path(clip.grade))]
     brightness = lane(clip, "brightness")

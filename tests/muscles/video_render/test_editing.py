@@ -13,7 +13,7 @@ import pytest
 
 from muscles.video.timeline import AUDIO_CURVES, TRANSITIONS
 from muscles.video.video_render.graph import RenderPlan
-from tests.muscles.video_render.editing import Rendered, color_clip, pattern_clip, render, uri_of
+from tests.muscles.video_render.editing import Rendered, color_clip, pattern_clip, render, still_image, uri_of
 from tests.muscles.video_render.media import stream_lengths
 
 RED, BLUE = np.array([254, 0, 0]), np.array([0, 0, 254])
@@ -142,3 +142,179 @@ def test_fades_from_and_to_a_colour_and_colour_clips(
     assert _near(frames[5], RED)
     assert _near(frames[10], [0, 254, 0], 8)  # the colour clip
     assert _near(frames[19], [0, 51, 0], 8)  # 0.4 s into a 0.5 s fade to black
+
+
+@pytest.fixture(scope="module")
+def red_blue_large(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path], str, str]:
+    folder = tmp_path_factory.mktemp("pip")
+    red = color_clip(folder / "red.mp4", "red", seconds=2.0, size="160x90")
+    blue = color_clip(folder / "blue.mp4", "blue", seconds=2.0, size="160x90")
+    return folder, {uri_of(red): red, uri_of(blue): blue}, uri_of(red), uri_of(blue)
+
+
+def test_picture_in_picture_puts_a_quarter_size_red_inset_at_its_place_and_opacity_blends(
+    red_blue_large: tuple[Path, dict[str, Path], str, str],
+) -> None:
+    folder, files, red, blue = red_blue_large
+    # Half the width and height (a quarter of the frame) at x = 40, y = 18 of 160x90: the box is
+    # 80 x 44 (the shape kept, sizes even); opaque for 0.5..1 s, half transparent for 1..1.5 s.
+    inset = {"x": 0.25, "y": 0.2, "width": 0.5}
+    timeline = {
+        "tracks": [
+            {"id": "base", "clips": [{"id": "back", "uri": blue, "source_out_s": 2.0}]},
+            {
+                "id": "pip",
+                "clips": [
+                    {"id": "solid", "uri": red, "source_out_s": 0.5, "start_s": 0.5, "layout": inset},
+                    {
+                        "id": "half",
+                        "uri": red,
+                        "source_in_s": 0.5,
+                        "source_out_s": 1.0,
+                        "start_s": 1.0,
+                        "layout": {**inset, "opacity": 0.5},
+                    },
+                ],
+            },
+        ],
+        "output": {"fps": 10, "crf": 0},
+    }
+    rendered = render(timeline, files, folder, name="pip.mp4")
+    _one_graph(rendered.plan)
+    _duration_matches(rendered)
+    assert rendered.expected.layer_count == 1
+    frames = rendered.frames()
+    inside = [(20, 42), (40, 80), (60, 118)]  # (y, x): corners and centre of the box
+    outside = [(16, 80), (64, 80), (40, 37), (40, 123), (5, 5), (85, 155)]
+    for y, x in inside + outside:
+        assert _near(frames[2][y, x], BLUE), (y, x)  # before the inset
+        assert _near(frames[17][y, x], BLUE), (y, x)  # after it
+    for y, x in outside:
+        assert _near(frames[7][y, x], BLUE) and _near(frames[12][y, x], BLUE), (y, x)
+    for y, x in inside:
+        assert _near(frames[7][y, x], RED), (y, x)
+        assert _near(frames[12][y, x], (RED + BLUE) / 2, 8), (y, x, frames[12][y, x])
+    # The box's edges land on the asked pixels (within one).
+    red_columns = np.nonzero(frames[7][40, :, 0] > 128)[0]
+    red_rows = np.nonzero(frames[7][:, 80, 0] > 128)[0]
+    assert abs(red_columns[0] - 40) <= 1 and abs(red_columns[-1] - 119) <= 1, red_columns
+    assert abs(red_rows[0] - 18) <= 1 and abs(red_rows[-1] - 61) <= 1, red_rows
+
+
+def test_a_ken_burns_move_on_a_still_moves_the_crop_by_the_keyframed_amount(tmp_path: Path) -> None:
+    # A horizontal ramp: red = 255 x / 159, so a pixel's red says which source column it shows.
+    still = still_image(
+        tmp_path / "ramp.png", "color=black:s=160x90,format=gbrp,geq=r='X*255/159':g='128':b='Y*2'"
+    )
+    uri = uri_of(still)
+    timeline = {
+        "tracks": [
+            {
+                "id": "v",
+                "clips": [
+                    {
+                        "id": "still",
+                        "uri": uri,
+                        "duration_s": 1.2,
+                        "automation": {
+                            "lanes": [
+                                {"parameter": "zoom", "keyframes": [{"time_s": 0.0, "value": 2.0}]},
+                                {
+                                    "parameter": "pan_x",
+                                    "keyframes": [
+                                        {"time_s": 0.0, "value": 0.25},
+                                        {"time_s": 1.0, "value": 0.75},
+                                    ],
+                                },
+                            ]
+                        },
+                    }
+                ],
+            }
+        ],
+        "output": {"fps": 10, "crf": 0},
+    }
+    rendered = render(timeline, {uri: still}, tmp_path, name="kenburns.mp4")
+    _one_graph(rendered.plan)
+    _duration_matches(rendered)
+    frames = rendered.frames()
+    assert len(frames) == 12
+
+    def centre_column(frame: Any) -> float:
+        """The source column shown at the frame's centre (from the ramp's red)."""
+        return float(frame[30:60, 78:82, 0].mean()) * 159 / 255
+
+    # Twice zoomed, the 80-column window is centred on pan_x * 160: 40 at 0 s, 80 at 0.5 s,
+    # 120 at 1 s; the window is 80 wide, so a step of 4 output columns is 2 source columns.
+    shown = [centre_column(frames[index]) for index in (0, 5, 10)]
+    assert abs(shown[0] - 40) <= 3 and abs(shown[1] - 80) <= 3 and abs(shown[2] - 120) <= 3, shown
+    assert abs((shown[2] - shown[0]) - 80) <= 3, shown
+    span = frames[5][45, :, 0].astype(float) * 159 / 255
+    assert abs((span[-1] - span[0]) - 80) <= 4, (span[0], span[-1])  # the window is half the picture
+
+
+def _identity_cube(path: Path, size: int = 17) -> Path:
+    lines = ['TITLE "identity"', f"LUT_3D_SIZE {size}"]
+    steps = [index / (size - 1) for index in range(size)]
+    lines += [f"{r:.6f} {g:.6f} {b:.6f}" for b in steps for g in steps for r in steps]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_identity_lut_leaves_frames_unchanged_and_a_grade_changes_them(tmp_path: Path) -> None:
+    clip = pattern_clip(tmp_path / "ramp.mp4", "r='X*4':g='Y*7':b='40+X'", seconds=1.0)
+    uri = uri_of(clip)
+    lut = _identity_cube(tmp_path / "identity.cube")
+    lut_uri = uri_of(lut)
+    base = {
+        "tracks": [{"id": "v", "clips": [{"id": "c", "uri": uri, "source_out_s": 1.0}]}],
+        "output": {"fps": 10, "crf": 0},
+    }
+    plain = render(base, {uri: clip}, tmp_path, name="plain.mp4").frames()
+    graded = {**base, "output": {**base["output"], "grade": {"lut": lut_uri}}}
+    rendered = render(graded, {uri: clip}, tmp_path, name="lut.mp4", assets={lut_uri: lut})
+    _one_graph(rendered.plan)
+    assert any("lut3d=" in arg for arg in rendered.plan.args)
+    assert np.abs(rendered.frames() - plain).max() <= 1
+    grey = {
+        **base,
+        "tracks": [
+            {"id": "v", "clips": [{"id": "c", "uri": uri, "source_out_s": 1.0, "grade": {"saturation": 0}}]}
+        ],
+    }
+    frames = render(grey, {uri: clip}, tmp_path, name="grey.mp4").frames()
+    assert (
+        np.abs(frames[..., 0] - frames[..., 1]).max() <= 3
+        and np.abs(plain[..., 0] - plain[..., 1]).max() > 100
+    )
+
+
+@pytest.mark.parametrize(
+    ("aspect", "fit", "size"),
+    [
+        ("9:16", "crop", (102, 180)),
+        ("1:1", "pad", (180, 180)),
+        ("4:5", "blur", (144, 180)),
+        ("16:9", "pad", (320, 180)),
+    ],
+)
+def test_aspect_conversions_give_the_exact_output_size(
+    tmp_path: Path, aspect: str, fit: str, size: tuple[int, int]
+) -> None:
+    clip = pattern_clip(tmp_path / "wide.mp4", "r='X*0.8':g='Y*1.4':b='200'", seconds=0.4, size="320x180")
+    uri = uri_of(clip)
+    timeline = {
+        "tracks": [{"id": "v", "clips": [{"id": "c", "uri": uri}]}],
+        "output": {"fps": 10, "crf": 0, "aspect": aspect, "fit": fit},
+    }
+    rendered = render(timeline, {uri: clip}, tmp_path)
+    _one_graph(rendered.plan)
+    assert (rendered.plan.width, rendered.plan.height) == size
+    assert (rendered.expected.output_width, rendered.expected.output_height) == size
+    frame = rendered.frames()[0]
+    assert frame.shape[:2] == (size[1], size[0])  # read back at its own size
+    top = frame[1, size[0] // 2]
+    if fit == "pad" and size != (320, 180):
+        assert top.max() <= 20  # black bars
+    else:
+        assert top[2] > 150  # picture (or its blurred copy) reaches the edge
