@@ -67,16 +67,14 @@ AUDIO_CURVES: Final = frozenset(
     ]
 )
 ASPECTS: Final = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1), "4:5": (4, 5)}
-# Lanes that move a clip's picture (volume and brightness are the older ones).
+# Lanes that place a clip's picture, with their ranges (the Ken Burns crop is the framing
+# lanes scale / position_x / position_y of the model).
 TRANSFORM_PARAMETERS: Final = {
     "x": (-1.0, 2.0),
     "y": (-1.0, 2.0),
-    "scale": (0.05, 10.0),
+    "size": (0.05, 10.0),
     "rotation": (-3600.0, 3600.0),
     "opacity": (0.0, 1.0),
-    "zoom": (1.0, 10.0),
-    "pan_x": (0.0, 1.0),
-    "pan_y": (0.0, 1.0),
 }
 # A clip whose uri is "color:<colour>" is a solid colour (no asset), lasting duration_s.
 COLOR_URI_PREFIX: Final = "color:"

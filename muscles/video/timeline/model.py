@@ -33,8 +33,11 @@ __all__ = [
 ]
 
 Interpolation = Literal["linear", "hold", "ease_in_out"]
+# scale / position_x / position_y frame the picture (a crop-and-zoom, the Ken Burns move):
+# the view is 1/scale of the frame, centred on the point (position_x, position_y) of it.
+# x, y, size, rotation and opacity place it (a layer's inset, a moving picture-in-picture).
 AutomatedParameter = Literal[
-    "volume", "brightness", "x", "y", "scale", "rotation", "opacity", "zoom", "pan_x", "pan_y"
+    "volume", "brightness", "scale", "position_x", "position_y", "x", "y", "size", "rotation", "opacity"
 ]
 
 
@@ -53,10 +56,11 @@ class Keyframe(_Strict):
 
 
 class ParameterLane(_Strict):
-    """Keyframes for one clip parameter: volume (gain, 1 = unchanged), brightness (-1..1), or a
-    transform of its picture: x, y (its box's left and top, fractions of the output), scale
-    (of its box, about the centre), rotation (degrees, clockwise), opacity (0..1), and the Ken
-    Burns crop: zoom (1..10, the picture cropped to 1/zoom) centred on pan_x, pan_y (0..1)."""
+    """Keyframes for one clip parameter: volume (gain, 1 = unchanged), brightness (-1..1), the
+    framing: scale (zoom, 1..10; 1 = the whole frame) centred on position_x / position_y (0..1
+    of the frame's width / height; 0.5 = the centre), or the placement of its picture: x, y (its
+    box's left and top, fractions of the output), size (of its box, about the centre),
+    rotation (degrees, clockwise) and opacity (0..1)."""
 
     parameter: AutomatedParameter
     keyframes: list[Keyframe]
@@ -104,7 +108,7 @@ class Clip(_Strict):
     source_in_s: float = Field(default=0.0, description="Where in the media the clip starts")
     source_out_s: float | None = Field(default=None, description="Where it ends; unset = end of the media")
     start_s: float = Field(default=0.0, description="Where on the timeline it starts")
-    speed: float = Field(default=1.0, description="Playback rate, 0.25..4 (2 = twice as fast)")
+    speed: float = Field(default=1.0, description="Playback rate, 0.05..4 (2 = twice as fast)")
     volume: float = Field(default=1.0, description="Gain of the clip's sound, 0..10 (1 = unchanged)")
     automation: ClipAutomation = Field(default_factory=ClipAutomation)
     # The picture features (:mod:`.editing`).

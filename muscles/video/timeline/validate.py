@@ -12,7 +12,7 @@ from typing import Final
 
 from core.errors import AssetNotFound, AtomsError, InvalidInput, MediaUnreadable
 from core.media import MediaInfo, parse_media_uri
-from muscles.video.timeline.editing import TRANSFORM_PARAMETERS, color_of
+from muscles.video.timeline.editing import TRANSFORM_PARAMETERS, color_facts, color_of
 from muscles.video.timeline.errors import TimelineInvalid, where
 from muscles.video.timeline.facts import clip_end
 from muscles.video.timeline.issues import COLOR, EPSILON_S, Issue, issue
@@ -21,9 +21,18 @@ from muscles.video.timeline.picture_checks import clip_picture_issues, crossfade
 
 __all__ = ["EPSILON_S", "Issue", "check", "find_issues", "issue_error"]
 
-MIN_SPEED, MAX_SPEED = 0.25, 4.0
+# Down to 0.05 so a 0.1x slow motion (video_slowmo) is a speed the timeline accepts.
+MIN_SPEED, MAX_SPEED = 0.05, 4.0
 MAX_GAIN = 10.0
-_PARAMETER_RANGE: Final = {"volume": (0.0, MAX_GAIN), "brightness": (-1.0, 1.0), **TRANSFORM_PARAMETERS}
+MAX_SCALE = 10.0
+_PARAMETER_RANGE: Final = {
+    "volume": (0.0, MAX_GAIN),
+    "brightness": (-1.0, 1.0),
+    "scale": (1.0, MAX_SCALE),
+    "position_x": (0.0, 1.0),
+    "position_y": (0.0, 1.0),
+    **TRANSFORM_PARAMETERS,
+}
 
 
 _issue = issue
@@ -116,14 +125,14 @@ def _clip_fields(clip: Clip) -> Iterator[Issue]:
         yield _issue(clip.id, "start_s", f"start_s {clip.start_s} is negative", "Timeline time starts at 0.")
     if not MIN_SPEED <= clip.speed <= MAX_SPEED:
         yield _issue(
-            clip.id, "speed", f"speed {clip.speed} is outside 0.25..4", "Use a speed from 0.25 to 4."
+            clip.id, "speed", f"speed {clip.speed} is outside 0.05..4", "Use a speed from 0.05 to 4."
         )
     if not 0 <= clip.volume <= MAX_GAIN:
         yield _issue(clip.id, "volume", f"volume {clip.volume} is outside 0..10", "Use a gain from 0 to 10.")
 
 
 def _against_media(clip: Clip, track: Track, facts: Mapping[str, MediaInfo]) -> Iterator[Issue]:
-    found = facts.get(clip.uri)
+    found = facts.get(clip.uri) or (color_facts() if color_of(clip.uri) is not None else None)
     if found is None:
         yield _issue(
             clip.id,

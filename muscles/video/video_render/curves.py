@@ -19,10 +19,9 @@ def number(value: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
-def lane_expression(keys: list[Keyframe], variable: str = "t") -> str:
-    """``if(lt(t,t1), piece0, if(lt(t,t2), piece1, ... last))`` over the keys; ``variable``
-    is the clip's clock in the filter that evaluates it (``t``, zoompan's ``it``, ``(t-2.5)``)."""
-    t = variable
+def lane_expression(keys: list[Keyframe], t: str = "t") -> str:
+    """``if(lt(t,t1), piece0, if(lt(t,t2), piece1, ... last))`` over the keys; ``t`` names the
+    filter's time variable (``it`` in zoompan)."""
     expression = number(keys[-1].value)
     for key, following in reversed(list(itertools.pairwise(keys))):
         expression = f"if(lt({t},{number(following.time_s)}),{_piece(key, following, t)},{expression})"

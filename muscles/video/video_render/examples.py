@@ -29,7 +29,7 @@ TIMELINE: dict[str, JsonValue] = {
     "output": {"fps": 25, "preset": "ultrafast"},
 }
 REQUEST: dict[str, JsonValue] = {"timeline": TIMELINE, "filename": "cut.mp4"}
-JOB_ID = "job_013da1e2c9602a1f4341c86d0c56b62a"
+JOB_ID = "job_d5cc9d6c05efd92961c277d7db6fc229"
 RENDERED: dict[str, JsonValue] = {
     "media": {
         "uri": "atoms://media/2814e85f1864edef2409978b7aa61f80/cut.mp4",
@@ -50,7 +50,7 @@ RENDERED: dict[str, JsonValue] = {
     "warnings": [],
 }
 QUEUED: dict[str, JsonValue] = {
-    "job_id": "job_013da1e2c9602a1f4341c86d0c56b62a",
+    "job_id": "job_d5cc9d6c05efd92961c277d7db6fc229",
     "kind": "video_render.render",
     "state": "queued",
     "progress": 0.0,

@@ -8,8 +8,8 @@ size (letterboxed) and cut to an exact frame count; its sound is re-timed (atemp
 resampled and cut to the matching sample count. Neighbours on the video track are joined by
 one ``concat`` per stretch without crossfades or, where a crossfade joins two, ``xfade`` and
 ``acrossfade``; text is drawn with ``drawtext``; audio-track clips are delayed into place
-and mixed with ``amix``. All timing is done in whole output frames, so the render has
-exactly ``round(duration * fps)`` frames.
+to the sample and mixed with ``amix``. All picture timing is done in whole output frames,
+so the render has exactly ``round(duration * fps)`` frames.
 """
 
 from __future__ import annotations
@@ -309,10 +309,14 @@ class GraphBuilder:
         sounds = [main_sound] if self._video_has_sound() else []
         for track in audio_tracks:
             for clip in track.clips:
-                start, end = self.frames_of(clip)
-                label = self._clip_sound(clip, track, self.fmt.samples(end - start))
+                # Placed to the sample, not on the frame grid: sound synced to a picture (a
+                # recorder lined up by video_multicam) must not move by up to half a frame.
+                end = clip_end(clip, self.facts)
+                assert end is not None  # checked timelines have known ends
+                rate = self.fmt.sample_rate
+                delay = round(clip.start_s * rate)
+                label = self._clip_sound(clip, track, round(end * rate) - delay)
                 delayed = self.label("d")
-                delay = self.fmt.samples(start)
                 self.chains.append(f"[{label}]adelay=delays={delay}S:all=1[{delayed}]")
                 sounds.append(delayed)
         if not sounds:

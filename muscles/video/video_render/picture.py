@@ -14,7 +14,8 @@ from muscles.video.timeline import Clip, color_of
 from muscles.video.video_render.colour import grade_steps
 from muscles.video.video_render.curves import lane_expression, number
 from muscles.video.video_render.framing import fit_chains
-from muscles.video.video_render.transform import PLACING, Placement, lane, layout_box, placement, zoom_step
+from muscles.video.video_render.placement import PLACING, Placement, lane, layout_box, placement
+from muscles.video.video_render.transform import crop_zoom
 
 if TYPE_CHECKING:
     from muscles.video.video_render.graph import GraphBuilder
@@ -74,9 +75,9 @@ def clip_picture(
         f"trim=end_frame={frames}",
         "setpts=PTS-STARTPTS",
     ]
-    zoom = zoom_step(clip, box, fmt.rate)
-    if zoom is not None:
-        steps.append(zoom)
+    # The Ken Burns crop after the length is fixed: a still's one picture is a clip's worth
+    # of frames by then.
+    steps += crop_zoom(clip, box.width, box.height, rate)
     length = frames / fmt.rate
     fades = _fades(clip, float(length), alpha=placed)
     if not placed:

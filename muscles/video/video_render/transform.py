@@ -1,121 +1,40 @@
-"""Keyframed transforms of a clip's picture, as filters and overlay positions.
+"""The framing lanes of a clip (scale, position_x, position_y) as one crop-and-zoom filter.
 
-Two kinds, both driven by the clip's lanes with the timeline's interpolations:
-
-- the Ken Burns crop (``zoom``, ``pan_x``, ``pan_y``): the picture, already fitted to its box,
-  is cropped to ``1/zoom`` of itself around the pan point and scaled back to the box, frame by
-  frame (``zoompan`` with one output frame per input frame);
-- placement (``x``, ``y``, ``scale``, ``rotation``, ``opacity`` and the clip's layout): the
-  picture gets an alpha plane, is scaled and rotated about its centre and put at its box's
-  position by the ``overlay`` that composites it.
+A Ken Burns move: at each frame the view is ``1/scale`` of the (fitted) frame, centred on the
+point (``position_x``, ``position_y``) of it, kept inside the frame, and scaled back to the
+output size. It is ffmpeg's ``zoompan`` with one output frame per input frame (``d=1``), its
+zoom and window given as expressions of the input time ``it`` with the same curves as every
+other lane (:mod:`muscles.video.video_render.curves`). A clip without framing lanes gets no
+filter, so its render is unchanged.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-from fractions import Fraction
+from typing import Final
 
-from muscles.video.timeline import Clip, Keyframe, Layout, even
+from muscles.video.timeline import Clip, Keyframe
 from muscles.video.video_render.curves import lane_expression, number
 
-__all__ = ["PLACING", "Box", "Placement", "lane", "placement", "zoom_step"]
+__all__ = ["FRAMING", "crop_zoom"]
 
-# Lanes that need the clip composited (over black on the base track).
-PLACING = frozenset({"x", "y", "scale", "rotation", "opacity"})
-
-
-def lane(clip: Clip, parameter: str) -> list[Keyframe] | None:
-    found = next((lane for lane in clip.automation.lanes if lane.parameter == parameter), None)
-    return found.keyframes if found is not None and found.keyframes else None
+FRAMING: Final = ("scale", "position_x", "position_y")
+_NEUTRAL: Final = {"scale": 1.0, "position_x": 0.5, "position_y": 0.5}
 
 
-def _value(clip: Clip, parameter: str, default: float, variable: str) -> str:
-    keys = lane(clip, parameter)
-    return number(default) if keys is None else f"({lane_expression(keys, variable)})"
+def crop_zoom(clip: Clip, width: int, height: int, rate: str) -> list[str]:
+    """The clip's framing as filter steps (none when it has no framing lane); ``rate`` is the
+    output frame rate as ffmpeg reads it (``25/1``)."""
+    lanes = {lane.parameter: lane.keyframes for lane in clip.automation.lanes if lane.parameter in FRAMING}
+    if not any(lanes.values()):
+        return []
+    scale, px, py = (_expression(lanes.get(name), name) for name in FRAMING)
+    # Inside zoompan, `zoom` is this frame's zoom: the window is iw/zoom wide, ih/zoom high.
+    x = f"clip(({px})*iw-iw/zoom/2,0,iw-iw/zoom)"
+    y = f"clip(({py})*ih-ih/zoom/2,0,ih-ih/zoom)"
+    return [f"zoompan=z='{scale}':x='{x}':y='{y}':d=1:s={width}x{height}:fps={rate}"]
 
 
-@dataclass(frozen=True)
-class Box:
-    """Where a clip's picture goes: its size and top-left corner, in output pixels."""
-
-    width: int
-    height: int
-    x: float
-    y: float
-
-
-def layout_box(layout: Layout | None, out_w: int, out_h: int, shape: tuple[int, int] | None) -> Box:
-    """The box of ``layout`` in a ``out_w`` x ``out_h`` frame; ``shape`` is the picture's own
-    size (None: a colour, which takes the output's shape)."""
-    if layout is None:
-        return Box(out_w, out_h, 0.0, 0.0)
-    width = even(layout.width * out_w)
-    if layout.height is not None:
-        height = even(layout.height * out_h)
-    elif shape is not None and shape[0] > 0:
-        height = even(width * shape[1] / shape[0])
-    else:
-        height = even(layout.width * out_h)
-    return Box(width, height, layout.x * out_w, layout.y * out_h)
-
-
-def zoom_step(clip: Clip, box: Box, rate: Fraction) -> str | None:
-    """``zoompan`` for the clip's Ken Burns lanes (clock: the input frame's time), or None."""
-    if not any(lane(clip, name) for name in ("zoom", "pan_x", "pan_y")):
-        return None
-    zoom = _value(clip, "zoom", 1.0, "it")
-    pan_x, pan_y = _value(clip, "pan_x", 0.5, "it"), _value(clip, "pan_y", 0.5, "it")
-    return (
-        f"zoompan=z='{zoom}':x='{pan_x}*iw-iw/zoom/2':y='{pan_y}*ih-ih/zoom/2'"
-        f":d=1:s={box.width}x{box.height}:fps={rate.numerator}/{rate.denominator}"
-    )
-
-
-@dataclass(frozen=True)
-class Placement:
-    """Filters on the clip's picture (clock: the clip's own) and where the overlay puts it
-    (``x``, ``y``: expressions in the overlay's clock)."""
-
-    steps: list[str]
-    x: str
-    y: str
-
-
-def placement(
-    clip: Clip, box: Box, out_w: int, out_h: int, clock: str, *, fade_alpha: list[str]
-) -> Placement:
-    """How ``clip`` is composited; ``clock`` is the clip's time in the overlay (``t`` over its
-    own black canvas, ``(t-start)`` on a layer); ``fade_alpha`` are its fades to transparent."""
-    steps = ["format=yuva420p", *fade_alpha]
-    opacity = clip.layout.opacity if clip.layout is not None else 1.0
-    opacity_keys = lane(clip, "opacity")
-    if opacity_keys is not None:
-        level = f"{number(opacity)}*({lane_expression(opacity_keys, 'T')})"
-        steps.append(f"geq=lum='lum(X,Y)':cb='cb(X,Y)':cr='cr(X,Y)':a='alpha(X,Y)*{level}'")
-    elif opacity < 1:
-        steps.append(f"lut=a='val*{number(opacity)}'")
-    width, height = f"{box.width}", f"{box.height}"
-    scale_keys = lane(clip, "scale")
-    largest = 1.0
-    if scale_keys is not None:
-        own = f"({lane_expression(scale_keys)})"
-        steps.append(
-            f"scale=w='max(2,2*trunc({box.width}*{own}/2))':h='max(2,2*trunc({box.height}*{own}/2))':eval=frame"
-        )
-        largest = max(key.value for key in scale_keys)
-        at_clock = f"({lane_expression(scale_keys, clock)})"
-        width, height = f"({box.width}*{at_clock})", f"({box.height}*{at_clock})"
-    rotation_keys = lane(clip, "rotation")
-    if rotation_keys is not None:
-        # A square canvas the turning picture never leaves; its corners stay transparent.
-        side = even(math.ceil(math.hypot(box.width, box.height) * largest) + 2)
-        turn = f"({lane_expression(rotation_keys)})*PI/180"
-        steps.append(f"rotate=a='{turn}':ow={side}:oh={side}:c=none")
-        width = height = str(side)
-    left = _value(clip, "x", box.x / out_w, clock)
-    top = _value(clip, "y", box.y / out_h, clock)
-    # The box's centre stays where it is while the picture scales or turns.
-    x = f"{left}*{out_w}+({box.width}-{width})/2"
-    y = f"{top}*{out_h}+({box.height}-{height})/2"
-    return Placement(steps=steps, x=x, y=y)
+def _expression(keys: list[Keyframe] | None, name: str) -> str:
+    if not keys:
+        return number(_NEUTRAL[name])
+    return lane_expression(keys, t="it")

@@ -286,11 +286,11 @@ EDITED_TIMELINE: dict[str, JsonValue] = {
                     "automation": {
                         "lanes": [
                             {
-                                "parameter": "zoom",
+                                "parameter": "scale",
                                 "keyframes": [{"time_s": 0.0, "value": 1.0}, {"time_s": 6.0, "value": 1.5}],
                             },
                             {
-                                "parameter": "pan_x",
+                                "parameter": "position_x",
                                 "keyframes": [{"time_s": 0.0, "value": 0.3}, {"time_s": 6.0, "value": 0.7}],
                             },
                         ]

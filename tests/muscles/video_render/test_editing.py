@@ -218,9 +218,9 @@ def test_a_ken_burns_move_on_a_still_moves_the_crop_by_the_keyframed_amount(tmp_
                         "duration_s": 1.2,
                         "automation": {
                             "lanes": [
-                                {"parameter": "zoom", "keyframes": [{"time_s": 0.0, "value": 2.0}]},
+                                {"parameter": "scale", "keyframes": [{"time_s": 0.0, "value": 2.0}]},
                                 {
-                                    "parameter": "pan_x",
+                                    "parameter": "position_x",
                                     "keyframes": [
                                         {"time_s": 0.0, "value": 0.25},
                                         {"time_s": 1.0, "value": 0.75},
@@ -318,3 +318,63 @@ def test_aspect_conversions_give_the_exact_output_size(
         assert top.max() <= 20  # black bars
     else:
         assert top[2] > 150  # picture (or its blurred copy) reaches the edge
+
+
+def _keys(*pairs: tuple[float, float]) -> list[dict[str, float]]:
+    return [{"time_s": time_s, "value": value} for time_s, value in pairs]
+
+
+def test_keyframed_position_size_rotation_and_opacity_move_a_layer(
+    red_blue_large: tuple[Path, dict[str, Path], str, str],
+) -> None:
+    folder, files, red, blue = red_blue_large
+    box = {"x": 0.375, "y": 0.4, "width": 0.25}  # 40 x 22 at (60, 36): centred on (80, 47)
+
+    def clip(index: int, parameter: str, keys: list[dict[str, float]]) -> dict[str, Any]:
+        return {
+            "id": f"{parameter}",
+            "uri": red,
+            "source_in_s": index * 0.4,
+            "source_out_s": index * 0.4 + 0.4,
+            "speed": 0.4,  # 0.4 s of source over 1 s of timeline
+            "start_s": float(index),
+            "layout": box,
+            "automation": {"lanes": [{"parameter": parameter, "keyframes": keys}]},
+        }
+
+    timeline = {
+        "tracks": [
+            {"id": "base", "clips": [{"id": "back", "uri": blue, "source_out_s": 2.0, "speed": 0.5}]},
+            {
+                "id": "moves",
+                "muted": True,
+                "clips": [
+                    clip(0, "x", _keys((0.0, 0.0), (1.0, 0.5))),
+                    clip(1, "size", _keys((0.0, 1.0), (1.0, 2.0))),
+                    clip(2, "rotation", _keys((0.0, 90.0))),
+                    clip(3, "opacity", _keys((0.0, 0.0), (1.0, 1.0))),
+                ],
+            },
+        ],
+        "output": {"fps": 10, "crf": 0},
+    }
+    rendered = render(timeline, files, folder, name="moves.mp4")
+    _one_graph(rendered.plan)
+    _duration_matches(rendered)
+    frames = rendered.frames()
+
+    def red_span(frame: Any) -> tuple[int, int, int, int]:
+        """First and last red column and row."""
+        rows, columns = np.nonzero(frame[..., 0] > 128)
+        return int(columns.min()), int(columns.max()), int(rows.min()), int(rows.max())
+
+    assert red_span(frames[0])[:2] == (0, 39)  # x = 0
+    left, right, _, _ = red_span(frames[5])  # x = 0.25 half way
+    assert abs(left - 40) <= 1 and abs(right - 79) <= 1, (left, right)
+    left, right, top, bottom = red_span(frames[15])  # size 1.5: 60 x 33 about the same centre
+    assert abs((right - left + 1) - 60) <= 2 and abs((bottom - top + 1) - 33) <= 2, (left, right, top, bottom)
+    assert abs((left + right) / 2 - 79.5) <= 1.5
+    left, right, top, bottom = red_span(frames[25])  # turned a quarter: 22 wide, 40 high
+    assert abs((right - left + 1) - 22) <= 2 and abs((bottom - top + 1) - 40) <= 2, (left, right, top, bottom)
+    assert _near(frames[30][47, 80], BLUE)  # opacity 0
+    assert _near(frames[35][47, 80], (RED + BLUE) / 2, 10), frames[35][47, 80]  # opacity 0.5
