@@ -26,7 +26,7 @@ def grade_steps(grade: ColorGrade | None, lut: Path | None) -> list[str]:
             "scale=flags=neighbor+accurate_rnd+full_chroma_int",
             "format=gbrpf32le",
             f"lut3d=file={option_value(str(lut))}",
-            "scale=flags=accurate_rnd+full_chroma_int",
+            "scale=flags=neighbor+accurate_rnd+full_chroma_int",
         ]
     if grade.exposure != 0:
         steps.append(f"exposure=exposure={number(grade.exposure)}")
