@@ -94,7 +94,13 @@ def _can_copy(timeline: Timeline, facts: Mapping[str, MediaInfo], fmt: OutputFor
         and clip.volume == 1
         and not clip.automation.lanes
     )
-    unchanged_track = track is not None and track.kind == "video" and track.volume == 1 and not track.muted
+    unchanged_track = (
+        track is not None
+        and track.kind == "video"
+        and track.volume == 1
+        and not track.muted
+        and not track.hidden
+    )
     same_format = (
         (found.width, found.height) == (fmt.width, fmt.height)
         and found.fps is not None

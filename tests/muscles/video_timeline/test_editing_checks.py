@@ -155,3 +155,32 @@ def test_old_single_track_timelines_stay_valid_and_unchanged() -> None:
     assert _where(old) == set()
     described = describe(Timeline.model_validate(old), FACTS)
     assert described.layer_count == 0 and [track.role for track in described.tracks] == ["base"]
+
+
+def test_the_razor_cuts_a_still_by_duration_and_keeps_fades_at_the_ends() -> None:
+    from muscles.video.timeline import split
+
+    timeline = Timeline.model_validate(
+        {
+            "tracks": [
+                {
+                    "id": "v",
+                    "clips": [
+                        {
+                            "id": "poster",
+                            "uri": PNG,
+                            "duration_s": 4.0,
+                            "fade_in": {"duration_s": 0.5},
+                            "fade_out": {"duration_s": 0.5, "color": "white"},
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+    cut = split(timeline, 1.5, None, FACTS)
+    left, right = cut.tracks[0].clips
+    assert (left.duration_s, right.duration_s, right.start_s, right.source_in_s) == (1.5, 2.5, 1.5, 0.0)
+    assert left.fade_in is not None and left.fade_out is None
+    assert right.fade_in is None and right.fade_out is not None and right.fade_out.color == "white"
+    assert find_issues(cut, FACTS) == []
