@@ -129,6 +129,7 @@ def test_core_public_surface_is_deliberate() -> None:
     ]
     assert sorted(core.jobs.__all__) == [
         "BatchJob",
+        "BatchPage",
         "BatchState",
         "BatchStatus",
         "JobCancelled",

@@ -221,6 +221,18 @@ class JobTable:
         )
         return batch, {job_id: row for job_id, row in rows.items() if row is not None}
 
+    def batch_ids(self, tenant_id: str, *, before: tuple[float, str] | None, limit: int) -> list[str]:
+        """The tenant's batch ids newest first, after the (created_at, batch_id) of ``before``."""
+        query = "SELECT batch_id FROM batches WHERE tenant_id = ?"
+        args: list[Any] = [tenant_id]
+        if before is not None:
+            query += " AND (created_at < ? OR (created_at = ? AND batch_id < ?))"
+            args += [before[0], before[0], before[1]]
+        query += " ORDER BY created_at DESC, batch_id DESC LIMIT ?"
+        args.append(limit)
+        with self._lock:
+            return [row[0] for row in self._db.execute(query, args).fetchall()]
+
     def request_cancel_many(self, job_ids: Iterable[str], now: float) -> None:
         """:meth:`request_cancel` of many jobs in one transaction."""
         with self._lock:

@@ -2,14 +2,16 @@
 
 Each source is one input per forward run of its clips (:mod:`.runs`), seeked with
 ``-ss``/``-t`` to the stretch they use, so the decoders a render opens are bounded by its
-sources, not its clips; the graph splits each decoded stream and trims every clip out of it.
+sources, not its clips; the graph cuts each decoded stream into its clips with ``segment``.
 Each clip's picture is then re-timed (speed), set to the output rate, fitted to the output
 size (letterboxed) and cut to an exact frame count; its sound is re-timed (atempo),
 resampled and cut to the matching sample count. Neighbours on the video track are joined by
 one ``concat`` per stretch without crossfades or, where a crossfade joins two, ``xfade`` and
-``acrossfade``; text is drawn with ``drawtext``; audio-track clips are delayed into place
-to the sample and mixed with ``amix``. All picture timing is done in whole output frames,
-so the render has exactly ``round(duration * fps)`` frames.
+``acrossfade``; text is drawn beforehand into an image per overlay (:mod:`.text`, with a font
+per character where one font cannot draw them all) and laid over the picture with
+``overlay``; audio-track clips are delayed into place to the sample and mixed with ``amix``.
+All picture timing is done in whole output frames, so the render has exactly
+``round(duration * fps)`` frames.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Final
 
+from core.ffmpeg import pinned_input
 from core.media import MediaInfo
 from muscles.video.timeline import (
     Clip,
@@ -33,9 +36,8 @@ from muscles.video.timeline import (
 )
 from muscles.video.video_render.colour import grade_steps
 from muscles.video.video_render.curves import lane_expression, number
-from muscles.video.video_render.escape import option_value
 from muscles.video.video_render.layers import composite_layers, layer_sound_tracks
-from muscles.video.video_render.picture import clip_picture, sound_fades
+from muscles.video.video_render.picture import clip_picture, is_placed, sound_fades
 from muscles.video.video_render.runs import SourceRun, assign_runs
 
 __all__ = ["DETERMINISTIC_ARGS", "GraphBuilder", "OutputFormat", "RenderPlan"]
@@ -43,7 +45,11 @@ __all__ = ["DETERMINISTIC_ARGS", "GraphBuilder", "OutputFormat", "RenderPlan"]
 # Linux refuses a single argument over 128 KiB (MAX_ARG_STRLEN): a graph longer than this
 # (hundreds of clips) goes to ffmpeg as a script file instead.
 _INLINE_GRAPH_MAX: Final = 32 * 1024
-_Y_POSITION: Final = {"top": "h/12", "center": "(h-text_h)/2", "bottom": "h-text_h-h/12"}
+_Y_POSITION: Final = {
+    "top": "main_h/12",
+    "center": "(main_h-overlay_h)/2",
+    "bottom": "main_h-overlay_h-main_h/12",
+}
 # bit-exact muxing and no copied metadata: the same timeline always gives the same bytes.
 DETERMINISTIC_ARGS: Final = (
     *("-map_metadata", "-1", "-map_chapters", "-1"),
@@ -64,6 +70,7 @@ class RenderPlan:
     stream_copy: bool
     decoders: int = 1  # ffmpeg inputs the command opens
     text_files: dict[Path, str] = field(default_factory=dict)
+    overlay_images: dict[Path, TextOverlay] = field(default_factory=dict)  # to draw before the run
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,6 @@ class GraphBuilder:
         facts: Mapping[str, MediaInfo],
         fmt: OutputFormat,
         work_dir: Path,
-        font_file: str | None,
         *,
         pad_short: bool = False,
         assets: Mapping[str, Path] | None = None,
@@ -100,7 +106,7 @@ class GraphBuilder:
         self.facts = facts
         self.fmt = fmt
         self.work_dir = work_dir
-        self.font_file = font_file
+        self.overlay_images: dict[Path, TextOverlay] = {}
         # A source that ends early: its clip repeats its last frame to length (when asked for),
         # else it comes out short and the render's length check names it.
         self.pad_short = pad_short
@@ -115,6 +121,7 @@ class GraphBuilder:
         audio_tracks = [track for track in self.timeline.tracks if track.kind == "audio" and not track.muted]
         layers = self.timeline.layer_tracks()
         self.runs, self.run_of = assign_runs([video, *layers, *audio_tracks], self.sources, self.facts)
+        self._shape_runs()
         picture, sound = self._video_track(video)
         picture = composite_layers(self, picture, video, total_frames)
         picture = self._finish_picture(picture, video, total_frames)
@@ -122,6 +129,8 @@ class GraphBuilder:
         for run in self.runs:
             self.chains += run.split_chains()
         inputs = [arg for run in self.runs for arg in run.input_args()]
+        for image in self.overlay_images:
+            inputs += pinned_input(image, "png_pipe", value=image.name)
         out = self.timeline.output
         args = [*inputs, *self._graph_args(), "-map", f"[{picture}]"]
         args += [
@@ -145,6 +154,7 @@ class GraphBuilder:
             stream_copy=False,
             decoders=len(self.runs),
             text_files=self.text_files,
+            overlay_images=self.overlay_images,
         )
 
     def _graph_args(self) -> list[str]:
@@ -157,15 +167,21 @@ class GraphBuilder:
 
     # --- building blocks ------------------------------------------------------------------
 
-    def label(self, prefix: str) -> str:
-        """A fresh label for a filter's output."""
+    def _label(self, prefix: str) -> str:
         self._labels += 1
         return f"{prefix}{self._labels}"
+
+    def label(self, prefix: str) -> str:
+        """A fresh label for a filter's output (for the picture modules)."""
+        return self._label(prefix)
+
+    def frames_of(self, clip: Clip) -> tuple[int, int]:
+        return self._frames_of(clip)
 
     def lut_path(self, grade: ColorGrade | None) -> Path | None:
         return self.assets[grade.lut] if grade is not None and grade.lut is not None else None
 
-    def frames_of(self, clip: Clip) -> tuple[int, int]:
+    def _frames_of(self, clip: Clip) -> tuple[int, int]:
         """First and end frame of ``clip`` on the output's frame grid."""
         end = clip_end(clip, self.facts)
         assert end is not None  # checked timelines have known ends
@@ -190,20 +206,62 @@ class GraphBuilder:
             return [f"volume=volume='{number(gain)}*({lane_expression(lane.keyframes)})':eval=frame"]
         return [] if gain == 1.0 else [f"volume={number(gain)}"]
 
+    def _picture_shape(self) -> list[str]:
+        # The rate first: frames the output drops are never scaled or padded (the same frames
+        # come out either way, as scale and pad leave timestamps alone).
+        fmt = self.fmt
+        return [
+            f"fps={fmt.rate.numerator}/{fmt.rate.denominator}",
+            f"scale={fmt.width}:{fmt.height}:force_original_aspect_ratio=decrease",
+            f"pad={fmt.width}:{fmt.height}:(ow-iw)/2:(oh-ih)/2",
+            "setsar=1",
+            "format=yuv420p",
+        ]
+
+    def _sound_shape(self) -> list[str]:
+        return [f"aresample={self.fmt.sample_rate}", "aformat=sample_fmts=fltp:channel_layouts=stereo"]
+
+    def _shape_runs(self) -> None:
+        """Shape a run's streams once, before its cut, when no clip of it changes speed or
+        brightness (those need the clip's own clock first)."""
+        clips = {clip.id: clip for clip in self.timeline.clips()}
+        for run in self.runs:
+            plain = all(
+                clips[clip_id].speed == 1
+                and self._fills_frame(clips[clip_id])
+                and not any(
+                    lane.parameter == "brightness" and lane.keyframes
+                    for lane in clips[clip_id].automation.lanes
+                )
+                for clip_id, _, _ in run.clips
+            )
+            if plain:
+                run.video_prelude, run.audio_prelude = self._picture_shape(), self._sound_shape()
+
+    def _fills_frame(self, clip: Clip) -> bool:
+        """A base-track clip letterboxed into the whole frame: the run's shared shape fits it."""
+        return (
+            self.timeline.output.fit == "pad"
+            and not is_placed(clip)
+            and not self.facts[clip.uri].is_still
+            and clip.id not in {c.id for layer in self.timeline.layer_tracks() for c in layer.clips}
+        )
+
     def _clip_sound(self, clip: Clip, track: Track, samples: int) -> str:
-        label = self.label("a")
-        shape = [f"aresample={self.fmt.sample_rate}", "aformat=sample_fmts=fltp:channel_layouts=stereo"]
+        label = self._label("a")
         fit = [f"apad=whole_len={samples}", f"atrim=end_sample={samples}"]
         if not self.facts[clip.uri].has_audio:
             source = f"anullsrc=r={self.fmt.sample_rate}:cl=stereo"
-            self.chains.append(",".join([source, *shape, f"atrim=end_sample={samples}"]) + f"[{label}]")
+            steps = [source, *self._sound_shape(), f"atrim=end_sample={samples}"]
+            self.chains.append(",".join(steps) + f"[{label}]")
             return label
         run = self.run_of[clip.id]
-        start, end = run.offset(clip)
-        cut = [f"atrim=start={number(start)}:end={number(end)}", "asetpts=PTS-STARTPTS"]
-        steps = [*cut, *self._retime_audio(clip.speed), *shape, *self._gain(clip, track)]
+        steps = [f"atrim=end={number(run.end_of(clip))}", "asetpts=PTS-STARTPTS"]
+        if not run.audio_prelude:
+            steps += [*self._retime_audio(clip.speed), *self._sound_shape()]
+        steps += self._gain(clip, track)
         steps += sound_fades(clip, float(samples / self.fmt.sample_rate))
-        self.chains.append(f"[{run.take('a')}]" + ",".join([*steps, *fit]) + f"[{label}]")
+        self.chains.append(f"[{run.take('a', clip)}]" + ",".join([*steps, *fit]) + f"[{label}]")
         return label
 
     def _clip_picture(self, clip: Clip, frames: int) -> str:
@@ -219,7 +277,7 @@ class GraphBuilder:
         previous: Clip | None = None
         previous_end = 0
         for clip in ordered:
-            start, end = self.frames_of(clip)
+            start, end = self._frames_of(clip)
             frames = end - start
             picture_of_clip = self._clip_picture(clip, frames)
             clip_sound = self._clip_sound(clip, track, self.fmt.samples(frames))
@@ -247,7 +305,7 @@ class GraphBuilder:
         start: int,
         overlap: int,
     ) -> tuple[str, str]:
-        joined_picture, joined_sound = self.label("x"), self.label("xa")
+        joined_picture, joined_sound = self._label("x"), self._label("xa")
         offset = number(float(start / self.fmt.rate))
         length = number(float(overlap / self.fmt.rate))
         self.chains.append(
@@ -263,7 +321,7 @@ class GraphBuilder:
         clip for every frame that passes)."""
         if len(pictures) == 1:
             return pictures[0], sounds[0]
-        joined_picture, joined_sound = self.label("c"), self.label("ca")
+        joined_picture, joined_sound = self._label("c"), self._label("ca")
         count = len(pictures)
         self.chains.append(
             "".join(f"[{p}]" for p in pictures) + f"concat=n={count}:v=1:a=0[{joined_picture}]"
@@ -272,35 +330,32 @@ class GraphBuilder:
         return joined_picture, joined_sound
 
     def _finish_picture(self, picture: str, track: Track, total_frames: int) -> str:
-        """Text overlays, then black after the video track when audio runs longer."""
+        """The output's grade, text overlays, then black after the video track when audio runs longer."""
         output_grade = self.timeline.output.grade
-        steps = grade_steps(output_grade, self.lut_path(output_grade))
-        steps += [self._drawtext(index, overlay) for index, overlay in enumerate(self.timeline.overlays)]
-        video_frames = max(self.frames_of(clip)[1] for clip in track.clips)
+        graded = grade_steps(output_grade, self.lut_path(output_grade))
+        if graded:
+            label = self._label("g")
+            self.chains.append(f"[{picture}]" + ",".join(graded) + f"[{label}]")
+            picture = label
+        for index, overlay in enumerate(self.timeline.overlays):
+            image = self.work_dir / f"overlay-{index}.png"
+            self.overlay_images[image] = overlay
+            over = self._label("o")
+            when = f"enable='between(t,{number(overlay.start_s)},{number(overlay.end_s)})'"
+            place = f"x=(main_w-overlay_w)/2:y={_Y_POSITION[overlay.position]}"
+            # The image's one frame is held for the whole render (eof_action=repeat).
+            self.chains.append(
+                f"[{picture}][{len(self.runs) + index}:v:0]overlay={place}:eof_action=repeat:{when}[{over}]"
+            )
+            picture = over
+        steps = []
+        video_frames = max(self._frames_of(clip)[1] for clip in track.clips)
         if total_frames > video_frames:
             steps.append(f"tpad=stop_mode=add:stop={total_frames - video_frames}:color=black")
         steps.append(f"trim=end_frame={total_frames}")
-        label = self.label("vout")
+        label = self._label("vout")
         self.chains.append(f"[{picture}]" + ",".join(steps) + f"[{label}]")
         return label
-
-    def _drawtext(self, index: int, overlay: TextOverlay) -> str:
-        # The text goes through a file: no escaping of user text inside the filter graph.
-        text_file = self.work_dir / f"overlay-{index}.txt"
-        self.text_files[text_file] = overlay.text
-        options = [f"textfile={option_value(str(text_file))}", "expansion=none"]
-        if self.font_file:
-            options.insert(0, f"fontfile={option_value(self.font_file)}")
-        options += [
-            f"fontsize={overlay.font_size}",
-            f"fontcolor={overlay.color}",
-            "x=(w-text_w)/2",
-            f"y={_Y_POSITION[overlay.position]}",
-        ]
-        if overlay.box:
-            options += ["box=1", "boxcolor=black@0.5", "boxborderw=10"]
-        options.append(f"enable='between(t,{number(overlay.start_s)},{number(overlay.end_s)})'")
-        return "drawtext=" + ":".join(options)
 
     # --- sound ------------------------------------------------------------------------------
 
@@ -316,7 +371,7 @@ class GraphBuilder:
                 rate = self.fmt.sample_rate
                 delay = round(clip.start_s * rate)
                 label = self._clip_sound(clip, track, round(end * rate) - delay)
-                delayed = self.label("d")
+                delayed = self._label("d")
                 self.chains.append(f"[{label}]adelay=delays={delay}S:all=1[{delayed}]")
                 sounds.append(delayed)
         if not sounds:
@@ -329,7 +384,7 @@ class GraphBuilder:
             steps.append(f"volume={number(self.timeline.audio.master_volume)}")
         samples = self.fmt.samples(total_frames)
         steps += [f"apad=whole_len={samples}", f"atrim=end_sample={samples}"]
-        label = self.label("aout")
+        label = self._label("aout")
         self.chains.append("".join(f"[{sound}]" for sound in sounds) + ",".join(steps) + f"[{label}]")
         if not self._video_has_sound():
             self._drop(main_sound)

@@ -44,11 +44,10 @@ def clip_picture(
         builder.chains.append(f"color=c={color}:s={box.width}x{box.height}:r={rate},setsar=1[{fitted}]")
     else:
         run = builder.run_of[clip.id]
-        start, end = run.offset(clip)
         retime = "setpts=PTS-STARTPTS" if clip.speed == 1 else f"setpts=(PTS-STARTPTS)/{number(clip.speed)}"
-        # The rate first: frames the output drops are never scaled or padded (the same frames
-        # come out either way, as scale and pad leave timestamps alone).
-        head = [f"trim=start={number(start)}:end={number(end)}", retime, f"fps={rate}"]
+        # The clip's piece of its run, cut at its out point; the rate first: frames the output
+        # drops are never scaled or padded.
+        head = [f"trim=end={number(run.end_of(clip))}", retime]
         if found.is_still:
             # One decoded picture, repeated on the output's frame grid (fps would drop a lone
             # frame that has no duration).
@@ -57,12 +56,17 @@ def clip_picture(
                 f"settb=expr={fmt.rate.denominator}/{fmt.rate.numerator}",
                 "setpts=N",
             ]
+        elif not run.video_prelude:
+            head.append(f"fps={rate}")
         decoded = builder.label("h")
-        builder.chains.append(f"[{run.take('v')}]" + ",".join(head) + f"[{decoded}]")
-        # A boxed clip fills its box (cropped: its own shape, to the even pixel, or the box's
-        # when both sides are given); a full-frame one takes the output's fit.
-        fit = "crop" if clip.layout is not None else builder.timeline.output.fit
-        builder.chains += fit_chains(decoded, fitted, box.width, box.height, fit, builder.label("fit"))
+        builder.chains.append(f"[{run.take('v', clip)}]" + ",".join(head) + f"[{decoded}]")
+        if run.video_prelude:
+            fitted = decoded  # the run already fits the frame (:meth:`GraphBuilder._shape_runs`)
+        else:
+            # A boxed clip fills its box (cropped: its own shape, to the even pixel, or the
+            # box's when both sides are given); a full-frame one takes the output's fit.
+            fit = "crop" if clip.layout is not None else builder.timeline.output.fit
+            builder.chains += fit_chains(decoded, fitted, box.width, box.height, fit, builder.label("fit"))
     steps = ["format=yuv420p", *grade_steps(clip.grade, builder.lut_path(clip.grade))]
     brightness = lane(clip, "brightness")
     if brightness is not None:

@@ -34,7 +34,6 @@ def plan_render(
     output: Path,
     *,
     work_dir: Path,
-    font_file: str | None = None,
     pad_short: bool = False,
     allow_copy: bool = True,
     assets: Mapping[str, Path] | None = None,
@@ -53,9 +52,7 @@ def plan_render(
     total_frames = fmt.frames(duration)
     if allow_copy and not pad_short and _can_copy(timeline, facts, fmt, total_frames):
         return _copy_plan(sources[first.id], facts[first.uri], fmt, output, value=f"{first.id}.uri")
-    builder = GraphBuilder(
-        timeline, sources, facts, fmt, work_dir, font_file, pad_short=pad_short, assets=assets
-    )
+    builder = GraphBuilder(timeline, sources, facts, fmt, work_dir, pad_short=pad_short, assets=assets)
     return builder.plan(video, total_frames, output)
 
 

@@ -24,6 +24,7 @@ from muscles.video.video_render.checks import SourceEndedEarly, length_problem, 
 from muscles.video.video_render.graph import RenderPlan
 from muscles.video.video_render.lengths import StreamLengths, measure_lengths
 from muscles.video.video_render.plan import plan_render
+from muscles.video.video_render.text import draw_overlay
 
 __all__ = ["RenderedVideo", "default_font", "render_timeline"]
 
@@ -55,6 +56,7 @@ async def render_timeline(
     expected = describe(timeline, facts)
     output = workspace.path("out.mp4")
     font = await anyio.to_thread.run_sync(default_font)
+    text_warnings: list[str] = []
 
     async def attempt(
         start: float, end: float, *, pad: bool = False, copy: bool = True
@@ -66,13 +68,15 @@ async def render_timeline(
             facts,
             output,
             work_dir=workspace.folder,
-            font_file=font,
             pad_short=pad,
             allow_copy=copy,
             assets=luts,
         )
         for path, text in plan.text_files.items():
             await anyio.Path(path).write_text(text, encoding="utf-8")
+        for image, overlay in plan.overlay_images.items():
+            drawn = await anyio.to_thread.run_sync(draw_overlay, overlay, image, font)
+            text_warnings.extend(warning for warning in drawn if warning not in text_warnings)
         encoding = progress.phase("encoding", start, end)
         await run_ffmpeg(plan.args, duration_s=plan.duration_s, on_progress=encoding)
         checking = progress.phase("checking", end, end + 0.02)
@@ -104,7 +108,10 @@ async def render_timeline(
     media = await workspace.publish(output, filename)
     await registering.report(1.0)
     return RenderedVideo(
-        media=media, frame_count=lengths.video_frames, stream_copy=plan.stream_copy, warnings=warnings
+        media=media,
+        frame_count=lengths.video_frames,
+        stream_copy=plan.stream_copy,
+        warnings=[*text_warnings, *warnings],
     )
 
 

@@ -83,8 +83,10 @@ class VideoRender(Muscle):
         `describe` says (within one frame) and its sound and picture must last equally long.
         A source that decodes to less than its registration said (damaged or truncated) fails
         the render with `source_ended_early` naming the clip; with `pad_short_sources` the
-        clip holds its last good frame instead and the result carries a warning. A still image is a
-        clip with `duration_s`; without one it is refused (`image_not_accepted`). Cancelling the call stops ffmpeg and stores nothing. The same timeline and filename give
+        clip holds its last good frame instead and the result carries a warning. Overlay text is
+        drawn with a font per character (Latin, CJK, colour emoji); a character no installed font
+        has is named in `warnings`. A still image is a clip with `duration_s`; without one it is
+        refused (`image_not_accepted`). Cancelling the call stops ffmpeg and stores nothing. The same timeline and filename give
         byte-identical output; proxy quality (small, fast) only when `timeline.output.proxy` is set.
         Also offered as `submit_render`, a job: same timeline, same job; a job whose MP4 has since
         been deleted renders again."""
