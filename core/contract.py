@@ -83,6 +83,10 @@ class ToolOptions(BaseModel):
         description="For a job tool: a method taking the tool's arguments that raises what is wrong "
         "with them, so submit_<tool> refuses a bad call before any job exists",
     )
+    queues_jobs: bool = Field(
+        default=False,
+        description="The tool queues jobs itself (a batch): the tenant's concurrent-jobs quota admits it",
+    )
 
     @field_validator("errors", mode="before")
     @classmethod
@@ -109,6 +113,7 @@ def tool(
     open_world: bool = False,
     job: bool = False,
     check: Callable[..., Any] | None = None,
+    queues_jobs: bool = False,
 ) -> Callable[[_F], _F]: ...
 
 
@@ -125,6 +130,7 @@ def tool(
     open_world: bool = False,
     job: bool = False,
     check: Callable[..., Any] | None = None,
+    queues_jobs: bool = False,
 ) -> _F | Callable[[_F], _F]:
     """Mark a muscle method as an MCP tool. Works bare (``@tool``) or with options.
 
@@ -133,6 +139,8 @@ def tool(
     the muscle gets the shared ``job_status``, ``cancel_job``, ``job_result`` and ``list_jobs``.
     ``check`` (a method defined before the tool, taking the same arguments, injected ones
     included) raises what is wrong with a call, so ``submit_<tool>`` refuses it at once.
+    ``queues_jobs=True`` marks a tool that queues jobs itself (a batch of renders): like a
+    ``submit_<tool>``, the tenant's concurrent-jobs quota must admit the call.
     """
     options = ToolOptions(
         title=title,
@@ -144,6 +152,7 @@ def tool(
         open_world=open_world,
         job=job,
         check=check,
+        queues_jobs=queues_jobs,
     )
 
     def mark(method: _F) -> _F:

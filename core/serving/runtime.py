@@ -124,6 +124,11 @@ class MuscleRuntime:
         streams = options.job or "progress" in injected_parameters(method).values()
         return complexity_of(read_only=options.read_only, destructive=options.destructive, streams=streams)
 
+    def queues_jobs(self, tool_name: str) -> bool:
+        """True when the tool queues jobs itself (``@tool(queues_jobs=True)``, a batch)."""
+        options = tool_options(getattr(self.muscle_class, tool_name, None))
+        return options is not None and options.queues_jobs
+
     @property
     def settings(self) -> Settings:
         if self._settings is None:

@@ -76,7 +76,9 @@ class MuscleServer(MCPServer[Any]):
         if self.runtime is None:
             return await self._call(tool, name, arguments, context)
         runtime = self.runtime
-        starts_job = runtime.job_tools.handles(name) and runtime.job_tools.submitted(name) is not None
+        starts_job = (
+            runtime.job_tools.handles(name) and runtime.job_tools.submitted(name) is not None
+        ) or runtime.queues_jobs(name)
         with request_id_scope(_request_id(context)):
             return await runtime.host.run_call(
                 runtime.caller_for(context),

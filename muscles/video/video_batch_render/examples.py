@@ -1,6 +1,6 @@
 """video_batch_render's declared examples, proven by tests/muscles/test_examples.py in the
 example environment (tenant "local", the clips of tests/muscles/video_batch_render/samples.py),
-in this order: a batch of two renders queued, waited on until done, its status, a cancel of
+in this order: a batch (of one render, to keep this page short) queued, waited on until done, its status, a cancel of
 the finished batch (nothing to stop), the list of batches and its results. Encoded bytes depend on the encoder
 build: the MP4s are compared by what they hold (duration, size, rate, frames)."""
 
@@ -11,7 +11,6 @@ from pydantic import JsonValue
 from core import ToolExample
 
 _INTRO = "atoms://media/993fd61168575b552a1a015d67b198d4/intro.mp4"
-_MAIN = "atoms://media/f9962e06252f0662444e9d4db6d5711a/main.mp4"
 _OUTPUT: dict[str, JsonValue] = {"fps": 25, "preset": "ultrafast"}
 REQUEST: dict[str, JsonValue] = {
     "renders": [
@@ -22,21 +21,12 @@ REQUEST: dict[str, JsonValue] = {
             },
             "filename": "intro-1s.mp4",
         },
-        {
-            "timeline": {
-                "tracks": [
-                    {"id": "v", "clips": [{"id": "b", "uri": _MAIN, "source_in_s": 1.0, "source_out_s": 3.0}]}
-                ],
-                "output": _OUTPUT,
-            },
-            "filename": "main-2s.mp4",
-        },
     ],
     "priority": 10,
     "label": "dailies",
 }
-BATCH_ID = "batch_ea078e96ba845a7704874b9f4add5244"
-JOB_IDS = ("job_60dbbcc54329db1177d24f02211ff0e6", "job_b8ebe53d38e43a5cb6b3bfda905aa0f0")
+BATCH_ID = "batch_83d5a2f4acba7b813206a28f8a357d0a"
+JOB_IDS = ("job_60dbbcc54329db1177d24f02211ff0e6",)
 
 
 def _job(job_id: str, state: str, progress: float, message: str, attempts: int) -> dict[str, JsonValue]:
@@ -65,10 +55,7 @@ def _batch(state: str, progress: float, jobs: list[dict[str, JsonValue]]) -> dic
         "state": state,
         "progress": progress,
         "counts": counts,
-        "jobs": [
-            {"name": name, "status": job}
-            for name, job in zip(("intro-1s.mp4", "main-2s.mp4"), jobs, strict=True)
-        ],
+        "jobs": [{"name": name, "status": job} for name, job in zip(("intro-1s.mp4",), jobs, strict=True)],
         "created_at": 1800000000.0,
     }
 
@@ -82,10 +69,8 @@ _STABLE = (
     "priority",
     "jobs.0.name",
     "jobs.0.status.job_id",
-    "jobs.1.name",
-    "jobs.1.status.job_id",
 )
-_FINISHED = (*_STABLE, "state", "progress", "counts", "jobs.0.status.state", "jobs.1.status.state")
+_FINISHED = (*_STABLE, "state", "progress", "counts", "jobs.0.status.state")
 
 
 def _media(uri: str, filename: str, size: int, sha: str, duration: float) -> dict[str, JsonValue]:
@@ -107,8 +92,6 @@ def _media(uri: str, filename: str, size: int, sha: str, duration: float) -> dic
 
 _INTRO_1S = "atoms://media/8f6acbdfefbd17fc97d0a0d0314240f1/intro-1s.mp4"
 _INTRO_SHA = "8f6acbdfefbd17fc97d0a0d0314240f1ab56782d3de4feffbee2a64e861e2961"
-_MAIN_2S = "atoms://media/2a55faef438ae21b226d90f1981423f1/main-2s.mp4"
-_MAIN_SHA = "2a55faef438ae21b226d90f1981423f12e4d5c65185c447c3a47b59c7c5519d6"
 RESULTS_RESPONSE: dict[str, JsonValue] = {
     "batch_id": BATCH_ID,
     "renders": [
@@ -124,29 +107,17 @@ RESULTS_RESPONSE: dict[str, JsonValue] = {
             },
             "error": None,
         },
-        {
-            "filename": "main-2s.mp4",
-            "job_id": JOB_IDS[1],
-            "state": "succeeded",
-            "attempts": 1,
-            "render": {
-                "media": _media(_MAIN_2S, "main-2s.mp4", 79346, _MAIN_SHA, 2.0),
-                "frame_count": 50,
-                "stream_copy": False,
-            },
-            "error": None,
-        },
     ],
 }
 
 QUEUE = ToolExample(
-    title="Two renders queued as one batch, at priority 10",
+    title="A render queued as a batch, at priority 10",
     request=REQUEST,
     response=QUEUED,
     compare=_STABLE,
 )
 WAIT = ToolExample(
-    title="Following the batch until both renders are done",
+    title="Following the batch until its render is done",
     request={"batch_id": BATCH_ID, "timeout_s": 50},
     response=DONE,
     compare=_FINISHED,
@@ -173,8 +144,8 @@ RESULTS = ToolExample(
     response=RESULTS_RESPONSE,
     compare=(
         "batch_id",
-        *(f"renders.{i}.{field}" for i in (0, 1) for field in ("filename", "job_id", "state", "attempts")),
-        *(f"renders.{i}.render.media.{field}" for i in (0, 1) for field in _RENDER_FIELDS),
-        *(f"renders.{i}.render.frame_count" for i in (0, 1)),
+        *(f"renders.{i}.{field}" for i in (0,) for field in ("filename", "job_id", "state", "attempts")),
+        *(f"renders.{i}.render.media.{field}" for i in (0,) for field in _RENDER_FIELDS),
+        *(f"renders.{i}.render.frame_count" for i in (0,)),
     ),
 )

@@ -12,6 +12,7 @@ from core.errors import (
     InvalidInput,
     MediaUnreadable,
     NotMedia,
+    QuotaExceeded,
 )
 from core.jobs import BatchPage, BatchStatus, JobEngine, JobNotFound, ToolJob, run_tool
 from core.media import MediaStore, Workspace, validate_filename
@@ -65,7 +66,7 @@ class VideoBatchRender(Muscle):
     async def shutdown(self) -> None:
         await self._jobs.close()  # the data dir's daemon goes on: the batch outlives the server
 
-    @tool(examples=[QUEUE], errors=_CHECK_ERRORS)
+    @tool(examples=[QUEUE], errors=[*_CHECK_ERRORS, QuotaExceeded], queues_jobs=True)
     async def queue_batch(
         self,
         renders: list[RenderSpec],

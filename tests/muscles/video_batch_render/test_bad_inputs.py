@@ -69,3 +69,27 @@ def test_a_bad_batch_is_refused_whole_with_a_coded_error(
     assert [ref.filename for ref in server.store.list(server.scope)] == ["a.mp4"]
     assert server.leftovers() == []
     assert not (server.settings.data_dir / "jobs" / "daemon.json").exists()  # nothing was queued
+
+
+def test_a_tenant_at_its_concurrent_jobs_quota_cannot_queue_another_batch(batch_server: BatchServer) -> None:
+    server = batch_server
+    server.settings = server.settings.model_copy(update={"quota_concurrent_jobs": 1})
+    clip = register_clip(server.store, server.scope, server.media, "a.mp4", seconds=20, size="160x90")
+    slow = _render(clip.uri, "slow.mp4")
+    slow["timeline"]["output"] = {"preset": "veryslow"}
+
+    async def run() -> tuple[dict[str, Any], dict[str, Any]]:
+        async with server.session() as client:
+            first = await client.call_tool("queue_batch", {"renders": [slow]})
+            assert not first.is_error and first.structured_content is not None, first.content
+            second = await client.call_tool("queue_batch", {"renders": [_render(clip.uri, "other.mp4")]})
+            assert second.is_error and second.structured_content is not None
+            batch_id = first.structured_content["batch_id"]
+            await client.call_tool("cancel_batch", {"batch_id": batch_id})
+            listed = await client.call_tool("list_batches", {})
+            assert listed.structured_content is not None
+            return second.structured_content["error"], listed.structured_content
+
+    error, listed = anyio.run(run)
+    assert (error["code"], error["value"]) == ("quota_exceeded", "concurrent_jobs") and error["hint"]
+    assert len(listed["batches"]) == 1  # the refused batch left nothing
