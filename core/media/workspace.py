@@ -140,6 +140,14 @@ class BlockingWorkspace:
             _check_need(info, need, str(uri))
             return OpenedMedia(ref=asset.ref, info=info, path=path, field=field)
 
+    def open_document(self, uri: str | MediaUri, *, field: str = "uri", **context: Any) -> Path:
+        """Make a stored non-media asset (a LUT, subtitles) readable in the private folder, as is."""
+        with _naming(field, uri, context):
+            asset = self.store.describe(self.scope, uri)
+            self._inputs += 1
+            suffix = _SUFFIX.search(asset.ref.filename)
+            return self.store.open(asset, self.folder / f"input-{self._inputs}{suffix[0] if suffix else ''}")
+
     # --- out -----------------------------------------------------------------------------
 
     def publish(self, path: Path, filename: str | None = None) -> MediaRef:

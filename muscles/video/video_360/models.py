@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from core import MediaRef
 from muscles.video.frames import View
-from muscles.video.timeline import Keyframe, value_at
+from muscles.video.timeline import AutomationInvalid, Keyframe, value_at
 
 from .errors import ViewOutOfRange
 
@@ -60,6 +61,18 @@ class CameraPath(_Strict):
             lane(self.v_fov, defaults.v_fov),
         )
 
+    def check(self) -> None:
+        """Keys in each lane at or after 0 s and strictly increasing in time."""
+        for name in ("yaw", "pitch", "roll", "h_fov", "v_fov"):
+            times = [key.time_s for key in getattr(self, name)]
+            for index, (earlier, later) in enumerate(itertools.pairwise([0.0, *times])):
+                if later < earlier or (index and later == earlier):
+                    raise AutomationInvalid(
+                        f"camera.{name} key {index} is at {later} s; keys start at 0 s and strictly increase",
+                        value=f"camera.{name}.{index}.time_s",
+                        hint="Give each camera lane's keys in time order, from 0 s (the video's start).",
+                    )
+
     def views(self) -> list[View]:
         """The view at every keyframe time (where the path can reach its extremes)."""
         times = sorted(
@@ -76,6 +89,10 @@ class Projected(_Strict):
     path: EnginePath = Field(
         description="What remapped the pixels: opencv-cpu, torch-cuda (the gpu extra on a GPU), "
         "torch-cpu, or ffmpeg-v360 (ffmpeg's own filter, when measured faster for the request)"
+    )
+    faces: list[MediaRef] = Field(
+        default_factory=list,
+        description="cubemap with separate_faces: the six faces as PNGs, in the order F R B L U D",
     )
 
 

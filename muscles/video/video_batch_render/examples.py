@@ -35,8 +35,8 @@ REQUEST: dict[str, JsonValue] = {
     "priority": 10,
     "label": "dailies",
 }
-BATCH_ID = "batch_fcd584af0b5fe1303a9843875adce88f"
-JOB_IDS = ("job_c16ca92ea04637caa394d19560c88aca", "job_093560fcf75558b26c6e5d3745deeff1")
+BATCH_ID = "batch_ea078e96ba845a7704874b9f4add5244"
+JOB_IDS = ("job_60dbbcc54329db1177d24f02211ff0e6", "job_b8ebe53d38e43a5cb6b3bfda905aa0f0")
 
 
 def _job(job_id: str, state: str, progress: float, message: str, attempts: int) -> dict[str, JsonValue]:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from core import MediaRef, Progress
 from core.ffmpeg import run_ffmpeg
 from core.media import BlockingWorkspace, MediaInfo, Workspace
-from muscles.video.timeline import Timeline, check, describe
+from muscles.video.timeline import Timeline, check, color_facts, color_of, describe
 from muscles.video.video_render.checks import SourceEndedEarly, length_problem, short_clip
 from muscles.video.video_render.graph import RenderPlan
 from muscles.video.video_render.lengths import StreamLengths, measure_lengths
@@ -51,6 +51,7 @@ async def render_timeline(
     probing = progress.phase("probing", 0.0, 0.03)
     await probing.report(0.0, "opening inputs")
     sources, facts = await anyio.to_thread.run_sync(_open_inputs, workspace.blocking, timeline)
+    luts = await anyio.to_thread.run_sync(_open_luts, workspace.blocking, timeline)
     check(timeline, facts)
     expected = describe(timeline, facts)
     output = workspace.path("out.mp4")
@@ -69,6 +70,7 @@ async def render_timeline(
             work_dir=workspace.folder,
             pad_short=pad,
             allow_copy=copy,
+            assets=luts,
         )
         for path, text in plan.text_files.items():
             await anyio.Path(path).write_text(text, encoding="utf-8")
@@ -132,6 +134,9 @@ def _open_inputs(
     facts: dict[str, MediaInfo] = {}
     sources: dict[str, Path] = {}
     for clip in timeline.clips():
+        if color_of(clip.uri) is not None:
+            facts[clip.uri] = color_facts()  # made in the graph: nothing to open
+            continue
         if clip.uri not in opened:
             media = workspace.open(
                 clip.uri, field=f"{clip.id}.uri", subject=f"clip {clip.id}", clip_id=clip.id
@@ -139,6 +144,17 @@ def _open_inputs(
             opened[clip.uri], facts[clip.uri] = media.path, media.info
         sources[clip.id] = opened[clip.uri]
     return sources, facts
+
+
+def _open_luts(workspace: BlockingWorkspace, timeline: Timeline) -> dict[str, Path]:
+    """uri -> local file of each LUT the clips or the output name."""
+    named = [(f"{clip.id}.grade.lut", clip.grade) for clip in timeline.clips()]
+    named.append(("output.grade.lut", timeline.output.grade))
+    luts: dict[str, Path] = {}
+    for field, grade in named:
+        if grade is not None and grade.lut is not None and grade.lut not in luts:
+            luts[grade.lut] = workspace.open_document(grade.lut, field=field)
+    return luts
 
 
 @functools.cache
