@@ -1,6 +1,7 @@
 """Synced recordings as a video_timeline timeline: the first recording with pictures on the
 video track from time 0, every recording's sound on an audio track of its own at its offset
-(one that starts earlier is trimmed at its head instead, since the timeline starts at 0)."""
+(one that starts earlier is trimmed at its head instead, since the timeline starts at 0), at
+the speed that cancels its clock drift when that was asked for."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ class Placed:
     offset_s: float  # on the reference's clock
     duration_s: float
     has_video: bool
+    speed: float = 1.0  # the drift correction, when asked for
 
 
 def synced_timeline(recordings: Sequence[Placed]) -> Timeline | None:
@@ -40,6 +42,7 @@ def synced_timeline(recordings: Sequence[Placed]) -> Timeline | None:
             uri=rec.uri,
             start_s=round(max(0.0, start), _DIGITS),
             source_in_s=round(max(0.0, -start), _DIGITS),
+            speed=rec.speed,
         )
         sound.append(Track(id=f"sound{index}", kind="audio", clips=[clip]))
     return Timeline(tracks=[video, *sound])

@@ -74,7 +74,7 @@ class VideoMulticam(Muscle):
     lined up on one timeline; it needs common sound, not timecode or a clap.
     """
 
-    version = "1.0.0"
+    version = "1.1.0"
     capabilities = ("cap.video.multicam_sync",)
     canvas_tools = (
         CanvasTool(id="auto_sync", icon="waveform", type="trigger", tool="align", action="multicam_align"),
@@ -102,6 +102,7 @@ class VideoMulticam(Muscle):
         reference: str | None = None,
         max_offset_s: float | None = None,
         min_confidence: float = TRUSTED_Z,
+        correct_drift: bool = False,
     ) -> MulticamSync:
         """Find each recording's offset against the reference from their sound.
 
@@ -111,7 +112,8 @@ class VideoMulticam(Muscle):
         compared with every other's by GCC-PHAT cross-correlation at 8 kHz with a sub-sample
         peak; with three or more, the offsets that best fit all pairs are kept (least squares).
         A recording whose best match scores below `min_confidence` (peak z-score) is refused
-        with `no_overlap`. Takes with at least 30 s in common also get their clock drift."""
+        with `no_overlap`. Takes with at least 30 s in common also get their clock drift;
+        `correct_drift` puts each sound clip's speed correction on its timeline clip."""
         names = _check_arguments(uris, reference, max_offset_s, min_confidence)
         order = [names.index(reference)] if reference is not None else [0]
         order += [k for k in range(len(names)) if k != order[0]]
@@ -152,7 +154,13 @@ class VideoMulticam(Muscle):
         # Back to the caller's order, which also decides the timeline's picture.
         recordings = [synced[order.index(k)] for k in range(len(names))]
         placed = [
-            Placed(rec.uri, rec.offset_s, rec.duration_s, opened[order.index(k)].info.is_video)
+            Placed(
+                rec.uri,
+                rec.offset_s,
+                rec.duration_s,
+                opened[order.index(k)].info.is_video,
+                speed=(rec.speed_correction or 1.0) if correct_drift else 1.0,
+            )
             for k, rec in enumerate(recordings)
         ]
         await progress.report(1.0, "done")

@@ -18,12 +18,12 @@ SLOWMO_REQUEST: dict[str, JsonValue] = {"uri": INTRO, "factor": 0.5, "start_s": 
 INTERPOLATE_REQUEST: dict[str, JsonValue] = {"uri": INTRO, "fps": 50, "preset": "mci", "end_s": 0.4}
 SLOWED: dict[str, JsonValue] = {
     "media": {
-        "uri": "atoms://media/4f072fd60a9127f1b07857b01cbadf3b/intro-slowmo.mp4",
-        "asset_id": "4f072fd60a9127f1b07857b01cbadf3b",
+        "uri": "atoms://media/eb32083ff58125e22fa450d48e45af92/intro-slowmo.mp4",
+        "asset_id": "eb32083ff58125e22fa450d48e45af92",
         "filename": "intro-slowmo.mp4",
         "mime_type": "video/mp4",
-        "size_bytes": 16050,
-        "sha256": "4f072fd60a9127f1b07857b01cbadf3b1fb5612cf4ec2d1163fcbce1c9a84a91",
+        "size_bytes": 13908,
+        "sha256": "eb32083ff58125e22fa450d48e45af92706706144ab065f4dac5538e6cb1c57e",
         "duration_s": 0.8,
         "width": 160,
         "height": 120,
@@ -45,16 +45,21 @@ SLOWED: dict[str, JsonValue] = {
         "speed": 0.5,
         "volume": 1.0,
         "automation": {"lanes": [], "camera": []},
+        "duration_s": None,
+        "fade_in": None,
+        "fade_out": None,
+        "layout": None,
+        "grade": None,
     },
 }
 CONVERTED: dict[str, JsonValue] = {
     "media": {
-        "uri": "atoms://media/d607047492fc3c531e00b9ae18cfcfe5/intro-50fps.mp4",
-        "asset_id": "d607047492fc3c531e00b9ae18cfcfe5",
+        "uri": "atoms://media/a46baa923e4e090cc5d23e27754f00d6/intro-50fps.mp4",
+        "asset_id": "a46baa923e4e090cc5d23e27754f00d6",
         "filename": "intro-50fps.mp4",
         "mime_type": "video/mp4",
-        "size_bytes": 12110,
-        "sha256": "d607047492fc3c531e00b9ae18cfcfe5a4b277c139b3b14e57e97974808f46a7",
+        "size_bytes": 11289,
+        "sha256": "a46baa923e4e090cc5d23e27754f00d61047d4988db4796cd907952c880635fc",
         "duration_s": 0.4,
         "width": 160,
         "height": 120,
@@ -76,6 +81,11 @@ CONVERTED: dict[str, JsonValue] = {
         "speed": 1.0,
         "volume": 1.0,
         "automation": {"lanes": [], "camera": []},
+        "duration_s": None,
+        "fade_in": None,
+        "fade_out": None,
+        "layout": None,
+        "grade": None,
     },
 }
 JOB_ID = "job_28a8143f1991f1700d19e80420eaa7f1"

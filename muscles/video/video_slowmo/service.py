@@ -45,7 +45,7 @@ class VideoSlowmo(Muscle):
     Both are jobs as well (`submit_slowmo`, `submit_interpolate`): minutes of work on HD.
     """
 
-    version = "1.0.0"
+    version = "1.0.1"
     capabilities = ("cap.video.slowmo", "cap.video.frame_interpolation")
     canvas_tools = (
         CanvasTool(id="slomo_clip", icon="hourglass", type="trigger", tool="slowmo", action="Slo-Mo"),

@@ -68,13 +68,18 @@ def test_three_recordings_get_consistent_offsets_and_small_residuals(
 
 
 def test_a_100_ppm_slow_clock_is_measured_within_20_ppm(multicam: MulticamServer, scene_audio: Audio) -> None:
-    reference = multicam.store_take(scene_audio, Take(start_s=0.0, seconds=98.0, rate=48000), "ref.wav")
+    reference = multicam.store_take(scene_audio, Take(start_s=0.0, seconds=98.0, rate=48000), "ref.mp4")
     slow = multicam.store_take(
         scene_audio, Take(start_s=3.0, seconds=90.0, rate=44100, drift_ppm=100.0, snr_db=10.0), "slow.wav"
     )
-    is_error, result = multicam.call("video_multicam", "align", {"uris": [reference, slow]})
+    is_error, result = multicam.call(
+        "video_multicam", "align", {"uris": [reference, slow], "correct_drift": True}
+    )
     assert not is_error, result
     found = result["recordings"][1]
+    # The timeline plays the slow recorder at the speed that cancels its drift.
+    clip = result["timeline"]["tracks"][1]["clips"][0]
+    assert clip["speed"] == found["speed_correction"] and abs(clip["start_s"] - 3.0) < 1e-3
     assert abs(found["drift_ppm"] - 100.0) < 20, found
     assert abs(found["speed_correction"] - 1 / 1.0001) < 20e-6
     assert result["recordings"][0]["drift_ppm"] is None  # the reference has no drift against itself

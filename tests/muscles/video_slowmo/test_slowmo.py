@@ -52,16 +52,14 @@ def test_a_quarter_speed_range_lasts_four_times_as_long_with_sound_at_its_pitch(
     # atempo keeps the pitch: the 440 Hz tone is still 440 Hz, not 110.
     spectrum = np.abs(np.fft.rfft(sound[16000:48000]))
     assert abs(np.argmax(spectrum) * 16000 / 32000 - 440) < 5
-    assert result["edit"] == {
-        "id": "c1",
-        "uri": uri,
-        "source_in_s": 0.5,
-        "source_out_s": 2.5,
-        "start_s": 0.0,
-        "speed": 0.25,
-        "volume": 1.0,
-        "automation": {"lanes": [], "camera": []},
-    }
+    edit = result["edit"]
+    assert (edit["id"], edit["uri"], edit["source_in_s"], edit["source_out_s"], edit["speed"]) == (
+        "c1",
+        uri,
+        0.5,
+        2.5,
+        0.25,
+    )
 
 
 def test_the_edit_is_a_timeline_clip_video_timeline_accepts(servers: VideoServers) -> None:
