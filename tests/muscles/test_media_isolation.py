@@ -80,6 +80,7 @@ SAME_AS: dict[str, dict[str, str]] = {
     "video_render": {"submit_render": "render"},
     "transcriber": {"submit_transcribe": "transcribe"},
     "video_slowmo": {"submit_slowmo": "slowmo", "submit_interpolate": "interpolate"},
+    "video_review": {"submit_detect_scenes": "detect_scenes"},
     # Each render of a batch is video_render's own render job (its check runs before queueing).
     "video_batch_render": {"queue_batch": "video_render.render"},
     "air_canvas": {"submit_trace": "trace"},

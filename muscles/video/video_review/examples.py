@@ -101,3 +101,63 @@ DETECT_SCENES = ToolExample(
         ),
     },
 )
+
+# detect_scenes as a job: the examples after the submit run once its job has finished.
+JOB_ID = "job_f433f0e45f0dde6883d338061260c944"
+_QUEUED: dict[str, JsonValue] = {
+    "job_id": JOB_ID,
+    "kind": "video_review.detect_scenes",
+    "state": "queued",
+    "progress": 0.0,
+    "message": "queued",
+    "attempts": 0,
+    "error": None,
+    "created_at": 1800000000.0,
+    "updated_at": 1800000000.0,
+}
+_DONE: dict[str, JsonValue] = {
+    **_QUEUED,
+    "state": "succeeded",
+    "progress": 1.0,
+    "message": "done",
+    "attempts": 1,
+}
+_STATUS_FIELDS = ("job_id", "kind", "state", "progress", "attempts")
+JOB_EXAMPLES: dict[str, list[ToolExample]] = {
+    "submit_detect_scenes": [
+        ToolExample(
+            title="The same cuts, as a job (for videos longer than a call may last)",
+            request=DETECT_SCENES.request,
+            response=_QUEUED,
+            compare=("job_id", "kind", "state"),
+        )
+    ],
+    "job_status": [
+        ToolExample(
+            title="A finished job", request={"job_id": JOB_ID}, response=_DONE, compare=_STATUS_FIELDS
+        )
+    ],
+    "cancel_job": [
+        ToolExample(
+            title="Cancelling a finished job changes nothing",
+            request={"job_id": JOB_ID},
+            response=_DONE,
+            compare=_STATUS_FIELDS,
+        )
+    ],
+    "job_result": [
+        ToolExample(
+            title="The cuts of a finished job",
+            request={"job_id": JOB_ID},
+            response=DETECT_SCENES.response,
+        )
+    ],
+    "list_jobs": [
+        ToolExample(
+            title="The caller's jobs, newest first",
+            request={},
+            response={"jobs": [_DONE], "next_cursor": None},
+            compare=tuple(f"jobs.0.{path}" for path in _STATUS_FIELDS),
+        )
+    ],
+}

@@ -2,7 +2,7 @@
 
 ffmpeg's own scene scores (``select='gt(scene,x)'``, ``scdet``) compare the luma of
 neighbouring frames, so a cut between two shots of equal brightness and different hue scores
-next to nothing (measured on ffmpeg 5.1: 0.05 where the threshold is 10). Here each frame
+next to nothing (scdet, ffmpeg 5.1: 0.006-0.05 where its threshold is 10). Here each frame
 (decoded small) gets two histograms: hue x saturation of its coloured pixels, with one bin for
 the near-grey and near-black pixels whose hue means nothing, and luma (BT.601). A frame's score
 is the larger of the two histograms' distances to the previous frame's (half the L1 distance:

@@ -20,12 +20,13 @@ from core.errors import (
     NoVideoStream,
 )
 from core.ffmpeg import run_ffmpeg
+from core.jobs import JobCancelled
 from core.media import OpenedMedia, Workspace
 from muscles.video.timeline import TimeOutOfRange
 
 from .analysis import detect
 from .errors import GridInvalid
-from .examples import CONTACT_SHEET, DETECT_SCENES, THUMBNAIL
+from .examples import CONTACT_SHEET, DETECT_SCENES, JOB_EXAMPLES, THUMBNAIL
 from .fonts import default_font
 from .stills import ImageFormat, SheetLayout, sheet_args, thumbnail_args
 from .timing import frame_at, frame_time
@@ -97,6 +98,7 @@ class VideoReview(Muscle):
 
     version = "1.0.0"
     capabilities = ("cap.video.thumbnail", "cap.video.contact_sheet", "cap.video.scene_detect")
+    job_examples = JOB_EXAMPLES
     canvas_tools = (
         CanvasTool(
             id="contact_sheet", icon="grid", type="panel_pop", tool="contact_sheet", action="Contact sheet"
@@ -170,7 +172,28 @@ class VideoReview(Muscle):
             times_s=[frame_time(frame, fps) for frame in frames],
         )
 
-    @tool(examples=[DETECT_SCENES], errors=[*_READ_ERRORS, InvalidInput], idempotent=True)
+    async def check_detect_scenes(
+        self,
+        uri: str,
+        workspace: Workspace,
+        progress: Progress,
+        threshold: float = 0.3,
+        min_scene_s: float = 0.5,
+    ) -> None:
+        """Refuse a call that cannot work before any (job) work starts: bad settings, an asset
+        that is not stored or is not a video."""
+        _check_scene_settings(threshold, min_scene_s)
+        found = await workspace.describe(uri)
+        if found.info is not None and not found.info.is_video:
+            raise NoVideoStream("the asset has no video stream that plays", value=uri, details={"uri": uri})
+
+    @tool(
+        examples=[DETECT_SCENES],
+        errors=[*_READ_ERRORS, InvalidInput, JobCancelled],
+        idempotent=True,
+        job=True,
+        check=check_detect_scenes,
+    )
     async def detect_scenes(
         self,
         uri: str,
@@ -187,11 +210,9 @@ class VideoReview(Muscle):
         colour counts (ffmpeg's luma scene score misses those). `threshold` 0.05-1 (default
         0.3; noise and motion inside a shot score below 0.1); cuts closer than `min_scene_s`
         (0-60 s, default 0.5) to the previous one, or to the start, are dropped. Gradual
-        transitions (dissolves) are not cuts. Every frame is decoded (small)."""
-        if not 0.05 <= threshold <= 1:
-            raise InvalidInput("threshold must be between 0.05 and 1", value=threshold)
-        if not 0 <= min_scene_s <= 60:
-            raise InvalidInput("min_scene_s must be between 0 and 60 seconds", value=min_scene_s)
+        transitions (dissolves) are not cuts. Every frame is decoded (small). Also offered as
+        `submit_detect_scenes`, a job, for videos longer than a call may last."""
+        _check_scene_settings(threshold, min_scene_s)
         media = await workspace.open(uri, need="video")
         fps, duration = _timing(media)
         expected = max(1, round(duration * fps))
@@ -231,6 +252,13 @@ def _timing(media: OpenedMedia) -> tuple[float, float]:
     if not fps or duration is None:
         raise NoVideoStream("the video's frame rate or duration is unknown", value=media.ref.uri)
     return fps, duration
+
+
+def _check_scene_settings(threshold: float, min_scene_s: float) -> None:
+    if not 0.05 <= threshold <= 1:
+        raise InvalidInput("threshold must be between 0.05 and 1", value=threshold)
+    if not 0 <= min_scene_s <= 60:
+        raise InvalidInput("min_scene_s must be between 0 and 60 seconds", value=min_scene_s)
 
 
 def _check_grid(rows: int, cols: int, tile_width: int, times_s: list[float] | None) -> None:

@@ -42,6 +42,7 @@ def _error(server: ReviewServer, tool: str, args: dict[str, Any]) -> dict[str, A
         ("contact_sheet", {"times_s": []}, "grid_invalid", 0),
         ("detect_scenes", {"threshold": 0.0}, "invalid_input", 0.0),
         ("detect_scenes", {"min_scene_s": -1}, "invalid_input", -1),
+        ("submit_detect_scenes", {"threshold": 2}, "invalid_input", 2),  # refused before any job
     ],
 )
 def test_bad_times_and_grids_are_refused_with_codes(
@@ -79,7 +80,7 @@ def _still(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("tool", ["thumbnail", "contact_sheet", "detect_scenes"])
+@pytest.mark.parametrize("tool", ["thumbnail", "contact_sheet", "detect_scenes", "submit_detect_scenes"])
 def test_sound_and_still_images_are_not_video(review_server: ReviewServer, tool: str) -> None:
     server = review_server
     tone = server.register(write_tone_wav(server.media / "tone.wav"))
