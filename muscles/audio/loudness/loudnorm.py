@@ -23,9 +23,13 @@ from pydantic import BaseModel, Field
 from core.errors import FfmpegFailed, InvalidInput, MediaError
 
 __all__ = [
+    "I_RANGE",
+    "LRA_RANGE",
+    "TP_RANGE",
     "Loudness",
     "LoudnessTarget",
     "OutputShape",
+    "Report",
     "SilentAudio",
     "measure_args",
     "muxer_of",
@@ -34,9 +38,9 @@ __all__ = [
 ]
 
 # loudnorm's own option ranges (ffmpeg -h filter=loudnorm).
-_I_RANGE: Final = (-70.0, -5.0)
-_TP_RANGE: Final = (-9.0, 0.0)
-_LRA_RANGE: Final = (1.0, 50.0)
+I_RANGE: Final = (-70.0, -5.0)
+TP_RANGE: Final = (-9.0, 0.0)
+LRA_RANGE: Final = (1.0, 50.0)
 _CODECS: Final = {"wav": ("pcm_s16le", "wav"), "flac": ("flac", "flac")}
 
 
@@ -64,9 +68,9 @@ class LoudnessTarget:
 
     def check(self) -> LoudnessTarget:
         for name, value, (low, high) in (
-            ("integrated_lufs", self.integrated_lufs, _I_RANGE),
-            ("true_peak_db", self.true_peak_db, _TP_RANGE),
-            ("lra", self.lra, _LRA_RANGE),
+            ("integrated_lufs", self.integrated_lufs, I_RANGE),
+            ("true_peak_db", self.true_peak_db, TP_RANGE),
+            ("lra", self.lra, LRA_RANGE),
         ):
             if not (math.isfinite(value) and low <= value <= high):
                 raise InvalidInput(
@@ -77,6 +81,7 @@ class LoudnessTarget:
         return self
 
     def filter(self) -> str:
+        """The loudnorm filter with these targets (add measured_* options for pass 2)."""
         return f"loudnorm=I={self.integrated_lufs:g}:TP={self.true_peak_db:g}:LRA={self.lra:g}"
 
 
