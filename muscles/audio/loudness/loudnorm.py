@@ -31,6 +31,7 @@ __all__ = [
     "OutputShape",
     "Report",
     "SilentAudio",
+    "gain_filter",
     "measure_args",
     "muxer_of",
     "normalize_args",
@@ -119,17 +120,26 @@ def normalize_args(
 ) -> list[str]:
     """Pass 2: one linear gain from the measurements (loudnorm may still fall back to dynamic)."""
     codec, muxer = _CODECS[file_format]
-    measured_opts = (
-        f"measured_I={measured.integrated_lufs:g}:measured_TP={measured.true_peak_dbtp:g}"
-        f":measured_LRA={measured.lra_lu:g}:measured_thresh={measured.threshold_lufs:g}"
-        f":offset={offset:g}:linear=true:print_format=json"
-    )
     # loudnorm works at 192 kHz internally; -ar always brings the output back down.
     return [
         *("-y", *source, "-map", "0:a:0", "-vn", "-sn", "-dn"),
-        *("-af", f"{shape.filter()},{target.filter()}:{measured_opts}", "-ar", str(shape.sample_rate)),
+        *(
+            "-af",
+            f"{shape.filter()},{gain_filter(target, measured, offset=offset)}",
+            "-ar",
+            str(shape.sample_rate),
+        ),
         *("-c:a", codec, "-f", muxer, str(dest)),
     ]
+
+
+def gain_filter(target: LoudnessTarget, measured: Loudness, *, offset: float) -> str:
+    """Pass 2's loudnorm: the pass-1 measurements fed back, one linear gain (its report as JSON)."""
+    return (
+        f"{target.filter()}:measured_I={measured.integrated_lufs:g}:measured_TP={measured.true_peak_dbtp:g}"
+        f":measured_LRA={measured.lra_lu:g}:measured_thresh={measured.threshold_lufs:g}"
+        f":offset={offset:g}:linear=true:print_format=json"
+    )
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ and keyframe automation), crossfades, text overlays, the audio mix and output se
 """
 
 from muscles.video.timeline.automation import value_at
+from muscles.video.timeline.captions import CaptionStyle, CaptionTrack, CaptionWord, parse_color
 from muscles.video.timeline.describe import (
     ClipSpan,
     TimelineDescription,
@@ -16,6 +17,7 @@ from muscles.video.timeline.describe import (
     output_fps,
     timeline_duration,
 )
+from muscles.video.timeline.describe_sound import AudioTrackSummary
 from muscles.video.timeline.edit import apply_automation, split
 from muscles.video.timeline.errors import AutomationInvalid, SplitOutOfRange, TimelineInvalid, UnknownClip
 from muscles.video.timeline.facts import clip_duration, clip_end
@@ -35,19 +37,28 @@ from muscles.video.timeline.model import (
     Track,
     Vec3,
 )
+from muscles.video.timeline.sound import AudioRole, ClipSound, Ducking, MixLoudness
 from muscles.video.timeline.validate import Issue, check, find_issues, issue_error
 
 __all__ = [
     "AudioMix",
+    "AudioRole",
+    "AudioTrackSummary",
     "AutomationInvalid",
     "AutomationPayload",
     "CameraKey",
+    "CaptionStyle",
+    "CaptionTrack",
+    "CaptionWord",
     "Clip",
     "ClipAutomation",
+    "ClipSound",
     "ClipSpan",
     "Crossfade",
+    "Ducking",
     "Issue",
     "Keyframe",
+    "MixLoudness",
     "OutputSettings",
     "ParameterLane",
     "SplitOutOfRange",
@@ -68,6 +79,7 @@ __all__ = [
     "frame_count",
     "issue_error",
     "output_fps",
+    "parse_color",
     "split",
     "stored_facts",
     "timeline_duration",

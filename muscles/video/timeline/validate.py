@@ -11,13 +11,15 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Final
 
-from pydantic import BaseModel, Field
-
 from core.errors import AssetNotFound, AtomsError, InvalidInput, MediaUnreadable
 from core.media import MediaInfo, parse_media_uri
+from muscles.video.timeline.captions_check import caption_issues
 from muscles.video.timeline.errors import TimelineInvalid, where
 from muscles.video.timeline.facts import clip_end
+from muscles.video.timeline.issues import Issue
+from muscles.video.timeline.issues import issue as _issue
 from muscles.video.timeline.model import Clip, ClipAutomation, Timeline, Track
+from muscles.video.timeline.validate_sound import sound_issues
 
 __all__ = ["EPSILON_S", "Issue", "check", "find_issues", "issue_error"]
 
@@ -27,21 +29,6 @@ MIN_SPEED, MAX_SPEED = 0.25, 4.0
 MAX_GAIN = 10.0
 _COLOR = re.compile(r"^(?:[a-zA-Z]{3,20}|#[0-9a-fA-F]{6})(?:@(?:0(?:\.\d{1,3})?|1(?:\.0{1,3})?))?$")
 _PARAMETER_RANGE: Final = {"volume": (0.0, MAX_GAIN), "brightness": (-1.0, 1.0)}
-
-
-class Issue(BaseModel):
-    """One problem: its code, where it is (clip id and field) and how to fix it."""
-
-    code: str = Field(description="timeline_invalid, asset_not_found or media_unreadable")
-    clip_id: str | None = Field(description="The clip, overlay or transition at fault (None: the timeline)")
-    field: str
-    message: str
-    hint: str
-
-
-def _issue(item_id: str | None, field: str, message: str, hint: str, code: str = "timeline_invalid") -> Issue:
-    subject = f"clip {item_id}: " if item_id else ""
-    return Issue(code=code, clip_id=item_id, field=field, message=subject + message, hint=hint)
 
 
 def issue_error(issue: Issue) -> AtomsError:
@@ -83,6 +70,8 @@ def _all_issues(timeline: Timeline, facts: Mapping[str, MediaInfo] | None) -> It
     yield from _transitions(timeline, known)
     yield from _overlays(timeline)
     yield from _output(timeline)
+    yield from sound_issues(timeline, known)
+    yield from caption_issues(timeline)
 
 
 def _structure(timeline: Timeline) -> Iterator[Issue]:

@@ -35,8 +35,8 @@ REQUEST: dict[str, JsonValue] = {
     "priority": 10,
     "label": "dailies",
 }
-BATCH_ID = "batch_fcd584af0b5fe1303a9843875adce88f"
-JOB_IDS = ("job_c16ca92ea04637caa394d19560c88aca", "job_093560fcf75558b26c6e5d3745deeff1")
+BATCH_ID = "batch_cc4a35b17b4a14d05d3c6919c868a824"
+JOB_IDS = ("job_c206591046adb39678a1173eba44d7b6", "job_b00c26a17ba50bb62981f391637076da")
 
 
 def _job(job_id: str, state: str, progress: float, message: str, attempts: int) -> dict[str, JsonValue]:

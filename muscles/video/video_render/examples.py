@@ -29,7 +29,7 @@ TIMELINE: dict[str, JsonValue] = {
     "output": {"fps": 25, "preset": "ultrafast"},
 }
 REQUEST: dict[str, JsonValue] = {"timeline": TIMELINE, "filename": "cut.mp4"}
-JOB_ID = "job_013da1e2c9602a1f4341c86d0c56b62a"
+JOB_ID = "job_cd70a6828c61d9958d8caa6e551cf88a"
 RENDERED: dict[str, JsonValue] = {
     "media": {
         "uri": "atoms://media/2814e85f1864edef2409978b7aa61f80/cut.mp4",
@@ -48,9 +48,10 @@ RENDERED: dict[str, JsonValue] = {
     "frame_count": 88,
     "stream_copy": False,
     "warnings": [],
+    "loudness_lufs": None,
 }
 QUEUED: dict[str, JsonValue] = {
-    "job_id": "job_013da1e2c9602a1f4341c86d0c56b62a",
+    "job_id": "job_cd70a6828c61d9958d8caa6e551cf88a",
     "kind": "video_render.render",
     "state": "queued",
     "progress": 0.0,

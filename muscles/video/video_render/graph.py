@@ -30,6 +30,7 @@ from muscles.video.timeline import (
     frame_count,
 )
 from muscles.video.video_render.curves import lane_expression, number
+from muscles.video.video_render.mix import MixPass, clip_sound_steps, duck_steps, master_steps
 from muscles.video.video_render.runs import SourceRun, assign_runs
 
 __all__ = ["DETERMINISTIC_ARGS", "GraphBuilder", "OutputFormat", "RenderPlan"]
@@ -87,6 +88,7 @@ class GraphBuilder:
         font_file: str | None,
         *,
         pad_short: bool = False,
+        mix_pass: MixPass | None = None,
     ) -> None:
         self.timeline = timeline
         self.sources = sources
@@ -97,6 +99,8 @@ class GraphBuilder:
         # A source that ends early: its clip repeats its last frame to length (when asked for),
         # else it comes out short and the render's length check names it.
         self.pad_short = pad_short
+        # A loudness target's pass: the analysis graph measures the mix, the render's gains it.
+        self.mix_pass = mix_pass
         self.runs: list[SourceRun] = []
         self.run_of: dict[str, SourceRun] = {}
         self.chains: list[str] = []
@@ -112,6 +116,8 @@ class GraphBuilder:
         for run in self.runs:
             self.chains += run.split_chains()
         inputs = [arg for run in self.runs for arg in run.input_args()]
+        if self.mix_pass is not None and self.mix_pass.measured is None and mixed is not None:
+            return self._analysis_plan(inputs, picture, mixed, total_frames)
         out = self.timeline.output
         args = [*inputs, *self._graph_args(), "-map", f"[{picture}]"]
         args += [
@@ -125,6 +131,22 @@ class GraphBuilder:
             args += ["-map", f"[{mixed}]", "-c:a", out.audio_codec, "-b:a", bitrate, "-ac", "2"]
             args += ["-ar", str(self.fmt.sample_rate)]
         args += [*DETERMINISTIC_ARGS, "-movflags", "+faststart", "-y", f"file:{output}"]
+        return RenderPlan(
+            args=args,
+            duration_s=float(total_frames / self.fmt.rate),
+            frame_count=total_frames,
+            width=self.fmt.width,
+            height=self.fmt.height,
+            fps=float(self.fmt.rate),
+            stream_copy=False,
+            decoders=len(self.runs),
+            text_files=self.text_files,
+        )
+
+    def _analysis_plan(self, inputs: list[str], picture: str, mixed: str, total_frames: int) -> RenderPlan:
+        """The same graph with its picture dropped and its mix measured (loudnorm's report)."""
+        self._drop(picture, "nullsink")
+        args = [*inputs, *self._graph_args(), "-map", f"[{mixed}]", "-f", "null", "-"]
         return RenderPlan(
             args=args,
             duration_s=float(total_frames / self.fmt.rate),
@@ -188,6 +210,7 @@ class GraphBuilder:
         start, end = run.offset(clip)
         cut = [f"atrim=start={number(start)}:end={number(end)}", "asetpts=PTS-STARTPTS"]
         steps = [*cut, *self._retime_audio(clip.speed), *shape, *self._gain(clip, track)]
+        steps += clip_sound_steps(clip.sound, samples, self.fmt.sample_rate)
         self.chains.append(f"[{run.take('a')}]" + ",".join([*steps, *fit]) + f"[{label}]")
         return label
 
@@ -309,7 +332,9 @@ class GraphBuilder:
                 label = self._clip_sound(clip, track, self.fmt.samples(end - start))
                 delayed = self._label("d")
                 delay = self.fmt.samples(start)
-                self.chains.append(f"[{label}]adelay=delays={delay}S:all=1[{delayed}]")
+                duck = duck_steps(self.timeline, track.id, delay / self.fmt.sample_rate, self.facts)
+                delaying = [*duck, f"adelay=delays={delay}S:all=1"]
+                self.chains.append(f"[{label}]" + ",".join(delaying) + f"[{delayed}]")
                 sounds.append(delayed)
         if not sounds:
             self._drop(main_sound)
@@ -321,6 +346,7 @@ class GraphBuilder:
             steps.append(f"volume={number(self.timeline.audio.master_volume)}")
         samples = self.fmt.samples(total_frames)
         steps += [f"apad=whole_len={samples}", f"atrim=end_sample={samples}"]
+        steps += master_steps(self.mix_pass, self.fmt.sample_rate, samples)
         label = self._label("aout")
         self.chains.append("".join(f"[{sound}]" for sound in sounds) + ",".join(steps) + f"[{label}]")
         if not self._video_has_sound():
@@ -331,9 +357,9 @@ class GraphBuilder:
         video = self.timeline.video_track()
         return video is not None and any(self.facts[clip.uri].has_audio for clip in video.clips)
 
-    def _drop(self, label: str) -> None:
+    def _drop(self, label: str, sink: str = "anullsink") -> None:
         # Every labelled output must be consumed: a silent video track's sound ends in a sink.
-        self.chains.append(f"[{label}]anullsink")
+        self.chains.append(f"[{label}]{sink}")
 
 
 def _escape(value: str, specials: str) -> str:

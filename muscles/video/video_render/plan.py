@@ -11,6 +11,7 @@ from typing import Final
 from core.ffmpeg import pinned_input
 from core.media import MediaInfo
 from muscles.video.timeline import (
+    ClipSound,
     Timeline,
     TimelineInvalid,
     fps_fraction,
@@ -18,6 +19,7 @@ from muscles.video.timeline import (
     timeline_duration,
 )
 from muscles.video.video_render.graph import DETERMINISTIC_ARGS, GraphBuilder, OutputFormat, RenderPlan
+from muscles.video.video_render.mix import MixPass
 
 __all__ = ["RenderPlan", "plan_render"]
 
@@ -35,9 +37,11 @@ def plan_render(
     font_file: str | None = None,
     pad_short: bool = False,
     allow_copy: bool = True,
+    mix_pass: MixPass | None = None,
 ) -> RenderPlan:
     """Plan the render of a checked ``timeline``; ``sources`` maps clip id -> local file;
-    ``pad_short`` holds the last frame of a clip whose source ends before its out point."""
+    ``pad_short`` holds the last frame of a clip whose source ends before its out point;
+    ``mix_pass`` is a loudness target's pass (unmeasured: the analysis plan, which writes nothing)."""
     video = timeline.video_track()
     if video is None or not video.clips:
         raise TimelineInvalid(
@@ -47,9 +51,11 @@ def plan_render(
     fmt = _output_format(timeline, facts[first.uri], facts)
     duration = timeline_duration(timeline, facts)
     total_frames = fmt.frames(duration)
-    if allow_copy and not pad_short and _can_copy(timeline, facts, fmt, total_frames):
+    if allow_copy and not pad_short and mix_pass is None and _can_copy(timeline, facts, fmt, total_frames):
         return _copy_plan(sources[first.id], facts[first.uri], fmt, output, value=f"{first.id}.uri")
-    builder = GraphBuilder(timeline, sources, facts, fmt, work_dir, font_file, pad_short=pad_short)
+    builder = GraphBuilder(
+        timeline, sources, facts, fmt, work_dir, font_file, pad_short=pad_short, mix_pass=mix_pass
+    )
     return builder.plan(video, total_frames, output)
 
 
@@ -76,6 +82,8 @@ def _can_copy(timeline: Timeline, facts: Mapping[str, MediaInfo], fmt: OutputFor
     out = timeline.output
     clips = timeline.clips()
     if not out.allow_stream_copy or out.proxy or len(clips) != 1 or timeline.transitions or timeline.overlays:
+        return False
+    if timeline.captions or timeline.audio.loudness is not None or clips[0].sound != ClipSound():
         return False
     clip, track = clips[0], timeline.tracks[0] if len(timeline.tracks) == 1 else None
     found = facts[clip.uri]

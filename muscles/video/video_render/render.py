@@ -16,16 +16,22 @@ from pathlib import Path
 import anyio
 from pydantic import BaseModel, Field
 
-from core import MediaRef, Progress
+from core import MediaRef, Phase, Progress
 from core.ffmpeg import run_ffmpeg
 from core.media import BlockingWorkspace, MediaInfo, Workspace
+from muscles.audio.loudness import measure_file
 from muscles.video.timeline import Timeline, check, describe
 from muscles.video.video_render.checks import SourceEndedEarly, length_problem, short_clip
 from muscles.video.video_render.graph import RenderPlan
 from muscles.video.video_render.lengths import StreamLengths, measure_lengths
+from muscles.video.video_render.loudness_pass import measure_mix
+from muscles.video.video_render.mix import MixPass
 from muscles.video.video_render.plan import plan_render
 
-__all__ = ["RenderedVideo", "default_font", "render_timeline"]
+__all__ = ["LOUDNESS_TOLERANCE_LU", "RenderedVideo", "default_font", "render_timeline"]
+
+# How far the stored mix may sit from its loudness target before the result warns.
+LOUDNESS_TOLERANCE_LU = 0.5
 
 
 class RenderedVideo(BaseModel):
@@ -35,7 +41,12 @@ class RenderedVideo(BaseModel):
     frame_count: int = Field(description="Video frames in the file, counted on the stored MP4")
     stream_copy: bool = Field(description="True when the single unchanged clip was copied, not re-encoded")
     warnings: list[str] = Field(
-        default_factory=list, description="Clips padded because their source ended early"
+        default_factory=list,
+        description="Clips padded because their source ended early, characters no font draws, a missed loudness target",
+    )
+    loudness_lufs: float | None = Field(
+        default=None,
+        description="Integrated loudness of the stored MP4's sound, measured (with a loudness target)",
     )
 
 
@@ -54,6 +65,26 @@ async def render_timeline(
     expected = describe(timeline, facts)
     output = workspace.path("out.mp4")
     font = await anyio.to_thread.run_sync(default_font)
+    warnings: list[str] = []
+
+    async def run_plan(plan: RenderPlan, phase: Phase) -> None:
+        for path, text in plan.text_files.items():
+            await anyio.Path(path).write_text(text, encoding="utf-8")
+        await run_ffmpeg(plan.args, duration_s=plan.duration_s, on_progress=phase)
+
+    mix_pass: MixPass | None = None
+    encode_from = 0.03
+    if timeline.audio.loudness is not None:
+        # Pass 1: the mix measured by a separate analysis run of the same graph.
+        pass_one = MixPass(timeline.audio.loudness)
+        analysis = plan_render(
+            timeline, sources, facts, output, work_dir=workspace.folder, font_file=font, mix_pass=pass_one
+        )
+        for path, text in analysis.text_files.items():
+            await anyio.Path(path).write_text(text, encoding="utf-8")
+        mix_pass, silent = await measure_mix(analysis, pass_one, progress.phase("measuring", 0.03, 0.25))
+        warnings += [silent] if silent else []
+        encode_from = 0.25
 
     async def attempt(
         start: float, end: float, *, pad: bool = False, copy: bool = True
@@ -68,17 +99,14 @@ async def render_timeline(
             font_file=font,
             pad_short=pad,
             allow_copy=copy,
+            mix_pass=mix_pass,
         )
-        for path, text in plan.text_files.items():
-            await anyio.Path(path).write_text(text, encoding="utf-8")
-        encoding = progress.phase("encoding", start, end)
-        await run_ffmpeg(plan.args, duration_s=plan.duration_s, on_progress=encoding)
+        await run_plan(plan, progress.phase("encoding", start, end))
         checking = progress.phase("checking", end, end + 0.02)
         return plan, await measure_lengths(output, workspace.path("lengths.crc"), checking)
 
     await probing.report(1.0)
-    plan, lengths = await attempt(0.03, 0.9)
-    warnings: list[str] = []
+    plan, lengths = await attempt(encode_from, 0.9)
     problem = length_problem(lengths, expected.frame_count, expected.fps)
     if problem is not None and plan.stream_copy:
         # The registration probe cannot tell sound that stops short of the picture: the copy
@@ -97,12 +125,26 @@ async def render_timeline(
         problem = length_problem(lengths, expected.frame_count, expected.fps)
         if problem is not None:
             raise _ended_early(problem, culprit)
+    loudness = None
+    if mix_pass is not None:
+        measured = await measure_file(
+            output, "mov", duration_s=plan.duration_s, phase=progress.phase("measuring", 0.95, 0.97)
+        )
+        loudness = round(measured.integrated_lufs, 2)
+        if abs(loudness - mix_pass.target.integrated_lufs) > LOUDNESS_TOLERANCE_LU:
+            warnings.append(
+                f"the mix measures {loudness} LUFS, off its target of {mix_pass.target.integrated_lufs:g} LUFS"
+            )
     registering = progress.phase("registering", 0.97, 1.0)
     await registering.report(0.0, "storing the MP4")
     media = await workspace.publish(output, filename)
     await registering.report(1.0)
     return RenderedVideo(
-        media=media, frame_count=lengths.video_frames, stream_copy=plan.stream_copy, warnings=warnings
+        media=media,
+        frame_count=lengths.video_frames,
+        stream_copy=plan.stream_copy,
+        warnings=warnings,
+        loudness_lufs=loudness,
     )
 
 

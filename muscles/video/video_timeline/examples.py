@@ -28,6 +28,9 @@ EXAMPLE_TIMELINE: dict[str, JsonValue] = {
 }
 
 
+_NO_SOUND_CHANGE: dict[str, JsonValue] = {"gain_db": 0.0, "fade_in_s": 0.0, "fade_out_s": 0.0, "curve": "tri"}
+
+
 def _clip_out(
     clip_id: str, uri: str, source_in_s: float, source_out_s: float, start_s: float
 ) -> dict[str, JsonValue]:
@@ -41,6 +44,7 @@ def _clip_out(
         "speed": 1.0,
         "volume": 1.0,
         "automation": {"lanes": [], "camera": []},
+        "sound": _NO_SOUND_CHANGE,
     }
 
 
@@ -56,6 +60,7 @@ SPLIT_RESPONSE: dict[str, JsonValue] = {
             ],
             "volume": 1.0,
             "muted": False,
+            "role": None,
         }
     ],
     "transitions": [{"kind": "crossfade", "from_clip": "intro", "to_clip": "main", "duration_s": 0.5}],
@@ -71,7 +76,8 @@ SPLIT_RESPONSE: dict[str, JsonValue] = {
             "box": True,
         }
     ],
-    "audio": {"master_volume": 1.0, "sample_rate": 48000},
+    "captions": [],
+    "audio": {"master_volume": 1.0, "sample_rate": 48000, "ducking": [], "loudness": None},
     "output": {
         "video_codec": "libx264",
         "crf": 20,
@@ -97,6 +103,9 @@ DESCRIBE_RESPONSE: dict[str, JsonValue] = {
         {"clip_id": "intro", "track_id": "video", "start_s": 0.0, "end_s": 4.0},
         {"clip_id": "main", "track_id": "video", "start_s": 3.5, "end_s": 9.5},
     ],
+    "audio_tracks": [],
+    "caption_track_count": 0,
+    "loudness_target_lufs": None,
 }
 
 
@@ -199,15 +208,18 @@ APPLY_AUTOMATION = ToolExample(
                             ],
                             "camera": [],
                         },
+                        "sound": _NO_SOUND_CHANGE,
                     }
                 ],
                 "volume": 1.0,
                 "muted": False,
+                "role": None,
             }
         ],
         "transitions": [],
         "overlays": [],
-        "audio": {"master_volume": 1.0, "sample_rate": 48000},
+        "captions": [],
+        "audio": {"master_volume": 1.0, "sample_rate": 48000, "ducking": [], "loudness": None},
         "output": {
             "video_codec": "libx264",
             "crf": 20,
