@@ -102,10 +102,15 @@ def test_core_public_surface_is_deliberate() -> None:
         "validate_filename",
     ]
     assert sorted(core.ffmpeg.__all__) == [
+        "DETERMINISTIC_H264",
         "FfmpegResult",
+        "FrameReader",
+        "FrameWriter",
+        "H264",
         "ffmpeg_binary",
         "ffprobe_binary",
         "pinned_input",
+        "read_frames",
         "run_ffmpeg",
         "run_ffmpeg_sync",
     ]
@@ -209,8 +214,9 @@ def test_core_public_surface_is_deliberate() -> None:
 
 
 # What a muscle's own modules (services and their helpers) may import from core: the package
-# surfaces. Only the generated mcp.py and the muscle CLI reach for core.serving and discovery.
-MUSCLE_SURFACES = {"core", "core.errors", "core.media", "core.ffmpeg", "core.jobs"}
+# surfaces (and the frame pipe, whose numpy-facing API the runner surface does not carry). Only
+# the generated mcp.py and the muscle CLI reach for core.serving and discovery.
+MUSCLE_SURFACES = {"core", "core.errors", "core.media", "core.ffmpeg", "core.ffmpeg.frames", "core.jobs"}
 
 
 def _core_imports(path: Path) -> set[str]:

@@ -40,7 +40,13 @@ ATTACKER, VICTIM = Scope(tenant_id="tenant-a"), Scope(tenant_id="tenant-b")
 ID3_HEADER = b"ID3\x03\x00\x00\x00\x00\x00\x00"
 # Work folders sit two levels under the data dir (work/<call or job>/).
 WORK_DEPTH = 2
-MEDIA_ERRORS = {"container_not_allowed", "media_unreadable", "ffmpeg_failed", "no_audio_stream"}
+MEDIA_ERRORS = {
+    "container_not_allowed",
+    "media_unreadable",
+    "ffmpeg_failed",
+    "no_audio_stream",
+    "no_video_stream",
+}
 
 
 def _timeline(own_video: str) -> Callable[[str], dict[str, Any]]:
@@ -63,17 +69,46 @@ READERS: dict[str, dict[str, str]] = {
     "transcriber": {"transcribe": "uri"},
     "audio_capture_normalize": {"normalize": "uri"},
     "video_render": {"render": "timeline"},
+    "video_slowmo": {"slowmo": "uri", "interpolate": "uri_fps"},
+    "video_multicam": {"align": "uris"},
+    "video_360": {"perspective": "uri"},
+    "air_canvas": {"trace": "uri"},
 }
 # Tools that run the same code as a tool above (as a job), so the call above covers them.
 SAME_AS: dict[str, dict[str, str]] = {
     "video_render": {"submit_render": "render"},
     "transcriber": {"submit_transcribe": "transcribe"},
+    "video_slowmo": {"submit_slowmo": "slowmo", "submit_interpolate": "interpolate"},
+    # Each render of a batch is video_render's own render job (its check runs before queueing).
+    "video_batch_render": {"queue_batch": "video_render.render"},
+    "air_canvas": {"submit_trace": "trace"},
+    # Every video_360 tool opens its input through the same workspace.open and work.project.
+    "video_360": {
+        "submit_perspective": "perspective",
+        "reframe": "perspective",
+        "submit_reframe": "perspective",
+        "cubemap": "perspective",
+        "submit_cubemap": "perspective",
+        "to_equirect": "perspective",
+        "submit_to_equirect": "perspective",
+    },
 }
 # Tools that take a uri but only look the asset up (no decoding), or never see media bytes.
 NOT_READERS: dict[str, set[str]] = {
     "media_v2": {"stat", "resolve", "presign_download", "delete"},
     "video_timeline": {"validate", "split", "apply_automation", "describe"},
+    "video_focus_automation": {"focus_automation"},  # edits keyframes of a timeline it never opens
 }
+
+
+def _request(shape: str, uri: str, own_uri: str) -> dict[str, Any]:
+    if shape == "uri":
+        return {"uri": uri}
+    if shape == "uri_fps":
+        return {"uri": uri, "fps": 50}
+    if shape == "uris":
+        return {"uris": [own_uri, uri]}
+    return _timeline(own_uri)(uri)
 
 
 def _mentions_uri(schema: Any) -> bool:
@@ -202,9 +237,7 @@ def test_no_media_tool_reads_another_tenants_file(
                 async with Client(module.server) as client:
                     for tool, shape in tools.items():
                         for attack in planted:
-                            request = (
-                                {"uri": attack.uri} if shape == "uri" else _timeline(own_uri)(attack.uri)
-                            )
+                            request = _request(shape, attack.uri, own_uri)
                             results.append((f"{tool}/{attack.what}", await client.call_tool(tool, request)))
             finally:
                 await module.runtime.stop()

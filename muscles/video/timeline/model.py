@@ -38,7 +38,9 @@ __all__ = [
 ]
 
 Interpolation = Literal["linear", "hold", "ease_in_out"]
-AutomatedParameter = Literal["volume", "brightness"]
+# scale / position_x / position_y frame the picture (a crop-and-zoom, the Ken Burns move):
+# the view is 1/scale of the frame, centred on the point (position_x, position_y) of it.
+AutomatedParameter = Literal["volume", "brightness", "scale", "position_x", "position_y"]
 
 
 class _Strict(BaseModel):
@@ -56,7 +58,9 @@ class Keyframe(_Strict):
 
 
 class ParameterLane(_Strict):
-    """Keyframes for one clip parameter: volume (gain, 1 = unchanged) or brightness (-1..1)."""
+    """Keyframes for one clip parameter: volume (gain, 1 = unchanged), brightness (-1..1), or the
+    framing: scale (zoom, 1..10; 1 = the whole frame) centred on position_x / position_y (0..1
+    of the frame's width / height; 0.5 = the centre)."""
 
     parameter: AutomatedParameter
     keyframes: list[Keyframe]
@@ -104,7 +108,7 @@ class Clip(_Strict):
     source_in_s: float = Field(default=0.0, description="Where in the media the clip starts")
     source_out_s: float | None = Field(default=None, description="Where it ends; unset = end of the media")
     start_s: float = Field(default=0.0, description="Where on the timeline it starts")
-    speed: float = Field(default=1.0, description="Playback rate, 0.25..4 (2 = twice as fast)")
+    speed: float = Field(default=1.0, description="Playback rate, 0.05..4 (2 = twice as fast)")
     volume: float = Field(default=1.0, description="Gain of the clip's sound, 0..10 (1 = unchanged)")
     automation: ClipAutomation = Field(default_factory=ClipAutomation)
     sound: ClipSound = Field(

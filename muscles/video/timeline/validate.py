@@ -25,10 +25,18 @@ __all__ = ["EPSILON_S", "Issue", "check", "find_issues", "issue_error"]
 
 # Times closer than this are the same instant (well under one frame at 240 fps).
 EPSILON_S: Final = 0.001
-MIN_SPEED, MAX_SPEED = 0.25, 4.0
+# Down to 0.05 so a 0.1x slow motion (video_slowmo) is a speed the timeline accepts.
+MIN_SPEED, MAX_SPEED = 0.05, 4.0
 MAX_GAIN = 10.0
 _COLOR = re.compile(r"^(?:[a-zA-Z]{3,20}|#[0-9a-fA-F]{6})(?:@(?:0(?:\.\d{1,3})?|1(?:\.0{1,3})?))?$")
-_PARAMETER_RANGE: Final = {"volume": (0.0, MAX_GAIN), "brightness": (-1.0, 1.0)}
+MAX_SCALE = 10.0
+_PARAMETER_RANGE: Final = {
+    "volume": (0.0, MAX_GAIN),
+    "brightness": (-1.0, 1.0),
+    "scale": (1.0, MAX_SCALE),
+    "position_x": (0.0, 1.0),
+    "position_y": (0.0, 1.0),
+}
 
 
 def issue_error(issue: Issue) -> AtomsError:
@@ -124,7 +132,7 @@ def _clip_fields(clip: Clip) -> Iterator[Issue]:
         yield _issue(clip.id, "start_s", f"start_s {clip.start_s} is negative", "Timeline time starts at 0.")
     if not MIN_SPEED <= clip.speed <= MAX_SPEED:
         yield _issue(
-            clip.id, "speed", f"speed {clip.speed} is outside 0.25..4", "Use a speed from 0.25 to 4."
+            clip.id, "speed", f"speed {clip.speed} is outside 0.05..4", "Use a speed from 0.05 to 4."
         )
     if not 0 <= clip.volume <= MAX_GAIN:
         yield _issue(clip.id, "volume", f"volume {clip.volume} is outside 0..10", "Use a gain from 0 to 10.")

@@ -25,7 +25,8 @@ from .model import BatchRender, BatchResults, RenderSpec
 _RENDER = f"{VideoRender.__module__}:{VideoRender.__qualname__}"
 _KIND = "video_render.render"  # the same jobs as video_render's submit_render
 _PRIORITY = (-100, 100)
-_MAX_WAIT_S = 50.0  # under the minute after which hosts such as Claude Desktop cut a call
+_MAX_WAIT_S = 50.0
+_REPORT_S = 0.5  # under the minute after which hosts such as Claude Desktop cut a call
 _CHECK_ERRORS = [
     TimelineInvalid,
     AssetNotFound,
@@ -118,16 +119,20 @@ class VideoBatchRender(Muscle):
                 hint="Clients cut calls after about a minute: wait again instead.",
             )
         batches = self._jobs.batches
-        status = await batches.status(scope, batch_id)
-        with anyio.move_on_after(timeout_s):
-            while status.state in ("queued", "running"):
-                await progress.report(
-                    status.progress, f"{status.counts.get('succeeded', 0)} of {len(status.jobs)} done"
-                )
-                running = next(job for job in status.jobs if not job.status.finished)
-                await self._jobs.wait(scope, running.status.job_id, timeout_s=1.0)
+        await batches.status(scope, batch_id)  # an unknown batch fails here, before any wait
+
+        async def report() -> None:
+            while True:
                 status = await batches.status(scope, batch_id)
-        return await batches.status(scope, batch_id)
+                done = status.counts.get("succeeded", 0)
+                await progress.report(status.progress, f"{done} of {len(status.jobs)} renders done")
+                await anyio.sleep(_REPORT_S)
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(report)
+            status = await batches.wait(scope, batch_id, timeout_s=timeout_s)
+            group.cancel_scope.cancel()
+        return status
 
     @tool(examples=[STATUS], errors=[JobNotFound], read_only=True)
     async def batch_status(self, batch_id: str, scope: Scope) -> BatchStatus:

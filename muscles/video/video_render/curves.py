@@ -19,19 +19,20 @@ def number(value: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
-def lane_expression(keys: list[Keyframe]) -> str:
-    """``if(lt(t,t1), piece0, if(lt(t,t2), piece1, ... last))`` over the keys."""
+def lane_expression(keys: list[Keyframe], t: str = "t") -> str:
+    """``if(lt(t,t1), piece0, if(lt(t,t2), piece1, ... last))`` over the keys; ``t`` names the
+    filter's time variable (``it`` in zoompan)."""
     expression = number(keys[-1].value)
     for key, following in reversed(list(itertools.pairwise(keys))):
-        expression = f"if(lt(t,{number(following.time_s)}),{_piece(key, following)},{expression})"
-    return f"if(lt(t,{number(keys[0].time_s)}),{number(keys[0].value)},{expression})"
+        expression = f"if(lt({t},{number(following.time_s)}),{_piece(key, following, t)},{expression})"
+    return f"if(lt({t},{number(keys[0].time_s)}),{number(keys[0].value)},{expression})"
 
 
-def _piece(key: Keyframe, following: Keyframe) -> str:
+def _piece(key: Keyframe, following: Keyframe, t: str) -> str:
     start, delta = number(key.value), number(following.value - key.value)
     if key.interpolation == "hold" or delta == "0":
         return start
-    share = f"((t-{number(key.time_s)})/{number(following.time_s - key.time_s)})"
+    share = f"(({t}-{number(key.time_s)})/{number(following.time_s - key.time_s)})"
     if key.interpolation == "ease_in_out":
         share = f"({share}*{share}*(3-2*{share}))"
     return f"({start}+({delta})*{share})"

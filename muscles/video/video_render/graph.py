@@ -8,8 +8,8 @@ size (letterboxed) and cut to an exact frame count; its sound is re-timed (atemp
 resampled and cut to the matching sample count. Neighbours on the video track are joined by
 one ``concat`` per stretch without crossfades or, where a crossfade joins two, ``xfade`` and
 ``acrossfade``; text is drawn with ``drawtext``; audio-track clips are delayed into place
-and mixed with ``amix``. All timing is done in whole output frames, so the render has
-exactly ``round(duration * fps)`` frames.
+to the sample and mixed with ``amix``. All picture timing is done in whole output frames,
+so the render has exactly ``round(duration * fps)`` frames.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from muscles.video.timeline import (
 from muscles.video.video_render.curves import lane_expression, number
 from muscles.video.video_render.mix import MixPass, clip_sound_steps, duck_steps, master_steps
 from muscles.video.video_render.runs import SourceRun, assign_runs
+from muscles.video.video_render.transform import crop_zoom
 
 __all__ = ["DETERMINISTIC_ARGS", "GraphBuilder", "OutputFormat", "RenderPlan"]
 
@@ -234,6 +235,7 @@ class GraphBuilder:
         lane = next((lane for lane in clip.automation.lanes if lane.parameter == "brightness"), None)
         if lane is not None and lane.keyframes:
             steps.append(f"eq=brightness='{lane_expression(lane.keyframes)}':eval=frame")
+        steps += crop_zoom(clip, fmt.width, fmt.height, f"{fmt.rate.numerator}/{fmt.rate.denominator}")
         # A clip a frame short (rounding at the source) repeats its last frame; then cut exact.
         pad = "tpad=stop_mode=clone:stop=-1" if self.pad_short else "tpad=stop_mode=clone:stop=2"
         steps += [pad, f"trim=end_frame={frames}", "setpts=PTS-STARTPTS"]
@@ -328,11 +330,15 @@ class GraphBuilder:
         sounds = [main_sound] if self._video_has_sound() else []
         for track in audio_tracks:
             for clip in track.clips:
-                start, end = self._frames_of(clip)
-                label = self._clip_sound(clip, track, self.fmt.samples(end - start))
+                # Placed to the sample, not on the frame grid: sound synced to a picture (a
+                # recorder lined up by video_multicam) must not move by up to half a frame.
+                end = clip_end(clip, self.facts)
+                assert end is not None  # checked timelines have known ends
+                rate = self.fmt.sample_rate
+                delay = round(clip.start_s * rate)
+                label = self._clip_sound(clip, track, round(end * rate) - delay)
                 delayed = self._label("d")
-                delay = self.fmt.samples(start)
-                duck = duck_steps(self.timeline, track.id, delay / self.fmt.sample_rate, self.facts)
+                duck = duck_steps(self.timeline, track.id, delay / rate, self.facts)
                 delaying = [*duck, f"adelay=delays={delay}S:all=1"]
                 self.chains.append(f"[{label}]" + ",".join(delaying) + f"[{delayed}]")
                 sounds.append(delayed)

@@ -50,7 +50,7 @@ class VideoTimeline(Muscle):
     clip, and to learn a timeline's duration and frame count.
     """
 
-    version = "1.0.0"
+    version = "1.1.0"
     capabilities = ("cap.video.timeline_validate", "cap.video.timeline_edit")
     canvas_tools = (
         CanvasTool(

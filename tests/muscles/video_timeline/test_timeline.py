@@ -94,6 +94,14 @@ def test_each_problem_names_the_clip_and_field(clips: list[dict[str, Any]], wher
     assert caught.value.details["issues"]
 
 
+def test_slow_motion_speeds_down_to_a_twentieth_are_valid() -> None:
+    # video_slowmo's 0.1x edit is a speed the timeline accepts; below 0.05 is refused.
+    slow = _timeline({"id": "a", "uri": A, "source_out_s": 1.0, "speed": 0.1})
+    assert find_issues(slow, FACTS) == []
+    assert describe(slow, FACTS).duration_s == 10.0
+    assert ("a", "speed") in _where(_timeline({"id": "a", "uri": A, "speed": 0.04}))
+
+
 def test_unknown_assets_and_transition_refs_are_reported() -> None:
     missing = _timeline({"id": "a", "uri": "atoms://media/00000000000000000000000000000000/x.mp4"})
     assert [i.code for i in find_issues(missing, FACTS)] == ["asset_not_found"]

@@ -1,0 +1,1 @@
+"""video_planet_contours: contour lines of metrics on the HAZE planet."""

@@ -1,0 +1,1 @@
+"""video_slowmo: slow motion and frame-rate conversion with interpolated frames."""
