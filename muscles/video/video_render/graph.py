@@ -14,7 +14,7 @@ so the render has exactly ``round(duration * fps)`` frames.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -29,9 +29,11 @@ from muscles.video.timeline import (
     clip_end,
     frame_count,
 )
+from muscles.video.video_render.captions import caption_sheet
 from muscles.video.video_render.curves import lane_expression, number
 from muscles.video.video_render.mix import MixPass, clip_sound_steps, duck_steps, master_steps
 from muscles.video.video_render.runs import SourceRun, assign_runs
+from muscles.video.video_render.subtitles import CaptionCues
 from muscles.video.video_render.transform import crop_zoom
 
 __all__ = ["DETERMINISTIC_ARGS", "GraphBuilder", "OutputFormat", "RenderPlan"]
@@ -90,6 +92,7 @@ class GraphBuilder:
         *,
         pad_short: bool = False,
         mix_pass: MixPass | None = None,
+        captions: Sequence[CaptionCues] = (),
     ) -> None:
         self.timeline = timeline
         self.sources = sources
@@ -102,6 +105,7 @@ class GraphBuilder:
         self.pad_short = pad_short
         # A loudness target's pass: the analysis graph measures the mix, the render's gains it.
         self.mix_pass = mix_pass
+        self.captions = captions
         self.runs: list[SourceRun] = []
         self.run_of: dict[str, SourceRun] = {}
         self.chains: list[str] = []
@@ -297,6 +301,7 @@ class GraphBuilder:
     def _finish_picture(self, picture: str, track: Track, total_frames: int) -> str:
         """Text overlays, then black after the video track when audio runs longer."""
         steps = [self._drawtext(index, overlay) for index, overlay in enumerate(self.timeline.overlays)]
+        steps += [self._captions(index, track) for index, track in enumerate(self.captions)]
         video_frames = max(self._frames_of(clip)[1] for clip in track.clips)
         if total_frames > video_frames:
             steps.append(f"tpad=stop_mode=add:stop={total_frames - video_frames}:color=black")
@@ -322,6 +327,13 @@ class GraphBuilder:
             options += ["box=1", "boxcolor=black@0.5", "boxborderw=10"]
         options.append(f"enable='between(t,{number(overlay.start_s)},{number(overlay.end_s)})'")
         return "drawtext=" + ":".join(options)
+
+    def _captions(self, index: int, captions: CaptionCues) -> str:
+        # libass draws the track from an ASS script laid out for the output frame.
+        script = self.work_dir / f"captions-{index}.ass"
+        sheet = caption_sheet(captions.track, captions.cues, self.fmt.width, self.fmt.height)
+        self.text_files[script] = sheet.script
+        return f"ass=filename={_option_value(str(script))}"
 
     # --- sound ------------------------------------------------------------------------------
 

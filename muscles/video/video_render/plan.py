@@ -4,7 +4,7 @@ timeline, else one ffmpeg command with one filter graph (:mod:`.graph`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -20,6 +20,7 @@ from muscles.video.timeline import (
 )
 from muscles.video.video_render.graph import DETERMINISTIC_ARGS, GraphBuilder, OutputFormat, RenderPlan
 from muscles.video.video_render.mix import MixPass
+from muscles.video.video_render.subtitles import CaptionCues
 
 __all__ = ["RenderPlan", "plan_render"]
 
@@ -38,10 +39,11 @@ def plan_render(
     pad_short: bool = False,
     allow_copy: bool = True,
     mix_pass: MixPass | None = None,
+    captions: Sequence[CaptionCues] = (),
 ) -> RenderPlan:
     """Plan the render of a checked ``timeline``; ``sources`` maps clip id -> local file;
     ``pad_short`` holds the last frame of a clip whose source ends before its out point;
-    ``mix_pass`` is a loudness target's pass (unmeasured: the analysis plan, which writes nothing)."""
+    ``captions`` are the caption tracks' cues; ``mix_pass`` is a loudness target's pass (unmeasured: the analysis plan, which writes nothing)."""
     video = timeline.video_track()
     if video is None or not video.clips:
         raise TimelineInvalid(
@@ -54,7 +56,15 @@ def plan_render(
     if allow_copy and not pad_short and mix_pass is None and _can_copy(timeline, facts, fmt, total_frames):
         return _copy_plan(sources[first.id], facts[first.uri], fmt, output, value=f"{first.id}.uri")
     builder = GraphBuilder(
-        timeline, sources, facts, fmt, work_dir, font_file, pad_short=pad_short, mix_pass=mix_pass
+        timeline,
+        sources,
+        facts,
+        fmt,
+        work_dir,
+        font_file,
+        pad_short=pad_short,
+        mix_pass=mix_pass,
+        captions=captions,
     )
     return builder.plan(video, total_frames, output)
 

@@ -22,11 +22,13 @@ from core.media import BlockingWorkspace, MediaInfo, Workspace
 from muscles.audio.loudness import measure_file
 from muscles.video.timeline import Timeline, check, describe
 from muscles.video.video_render.checks import SourceEndedEarly, length_problem, short_clip
+from muscles.video.video_render.glyphs import missing_glyphs
 from muscles.video.video_render.graph import RenderPlan
 from muscles.video.video_render.lengths import StreamLengths, measure_lengths
 from muscles.video.video_render.loudness_pass import measure_mix
 from muscles.video.video_render.mix import MixPass
 from muscles.video.video_render.plan import plan_render
+from muscles.video.video_render.subtitles import CaptionCues, read_captions
 
 __all__ = ["LOUDNESS_TOLERANCE_LU", "RenderedVideo", "default_font", "render_timeline"]
 
@@ -65,7 +67,8 @@ async def render_timeline(
     expected = describe(timeline, facts)
     output = workspace.path("out.mp4")
     font = await anyio.to_thread.run_sync(default_font)
-    warnings: list[str] = []
+    captions = await read_captions(workspace, timeline)
+    warnings = await anyio.to_thread.run_sync(glyph_warnings, captions)
 
     async def run_plan(plan: RenderPlan, phase: Phase) -> None:
         for path, text in plan.text_files.items():
@@ -78,7 +81,14 @@ async def render_timeline(
         # Pass 1: the mix measured by a separate analysis run of the same graph.
         pass_one = MixPass(timeline.audio.loudness)
         analysis = plan_render(
-            timeline, sources, facts, output, work_dir=workspace.folder, font_file=font, mix_pass=pass_one
+            timeline,
+            sources,
+            facts,
+            output,
+            work_dir=workspace.folder,
+            font_file=font,
+            mix_pass=pass_one,
+            captions=captions,
         )
         for path, text in analysis.text_files.items():
             await anyio.Path(path).write_text(text, encoding="utf-8")
@@ -100,6 +110,7 @@ async def render_timeline(
             pad_short=pad,
             allow_copy=copy,
             mix_pass=mix_pass,
+            captions=captions,
         )
         await run_plan(plan, progress.phase("encoding", start, end))
         checking = progress.phase("checking", end, end + 0.02)
@@ -146,6 +157,20 @@ async def render_timeline(
         warnings=warnings,
         loudness_lufs=loudness,
     )
+
+
+def glyph_warnings(captions: list[CaptionCues]) -> list[str]:
+    """A warning per caption track naming the characters no installed font draws."""
+    warnings = []
+    for entry in captions:
+        texts = [cue.text for cue in entry.cues] + [word.word for word in entry.track.words]
+        missing = missing_glyphs(texts)
+        if missing:
+            named = ", ".join(f"{char!r} (U+{ord(char):04X})" for char in missing[:20])
+            warnings.append(
+                f"caption track {entry.track.id}: no installed font draws {named}; they render as boxes or not at all"
+            )
+    return warnings
 
 
 def _ended_early(problem: str, culprit: tuple[str, str] | None) -> SourceEndedEarly:
