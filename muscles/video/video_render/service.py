@@ -31,8 +31,9 @@ class VideoRender(Muscle):
     """Renders a video_timeline timeline into a single MP4 and registers it in media_v2.
 
     One ffmpeg process and one filter graph do the whole render (trims, speed, crossfades,
-    text, scaling, mix), with codec, CRF, preset, size and fps from the timeline's output
-    settings; a single unchanged clip is stream-copied. Use `render` for short work (it
+    text, captions, scaling, the mix with fades and ducking), with codec, CRF, preset, size and
+    fps from the timeline's output settings; a single unchanged clip is stream-copied. A
+    loudness target for the mix adds one analysis run before the render (two-pass loudnorm). Use `render` for short work (it
     reports progress and stops ffmpeg when the call is cancelled); for anything that may
     outlast the client's call timeout use `submit_render` and poll `job_status`.
     """
@@ -79,7 +80,10 @@ class VideoRender(Muscle):
         A source that decodes to less than its registration said (damaged or truncated) fails
         the render with `source_ended_early` naming the clip; with `pad_short_sources` the
         clip holds its last good frame instead and the result carries a warning. Images are not
-        accepted as clips. Cancelling the call stops ffmpeg and stores nothing. The same timeline and filename give
+        accepted as clips. Caption tracks (SRT or WebVTT uris) are burnt in with their style, the
+        spoken word lit when word timestamps are given; a character no installed font draws is a
+        warning. With `timeline.audio.loudness` the mix is measured first (an analysis run), then
+        gained to the target; `loudness_lufs` is measured on the stored MP4. Cancelling the call stops ffmpeg and stores nothing. The same timeline and filename give
         byte-identical output; proxy quality (small, fast) only when `timeline.output.proxy` is set.
         Also offered as `submit_render`, a job: same timeline, same job; a job whose MP4 has since
         been deleted renders again."""

@@ -29,6 +29,7 @@ from muscles.video.video_timeline.examples import (
     VALIDATE_OK,
     VALIDATE_PROBLEMS,
 )
+from muscles.video.video_timeline.examples_sound import DESCRIBE_MIX, VALIDATE_MIX_PROBLEMS
 
 
 class ValidationReport(BaseModel):
@@ -58,11 +59,12 @@ class VideoTimeline(Muscle):
         ),
     )
 
-    @tool(examples=[VALIDATE_OK, VALIDATE_PROBLEMS], read_only=True, idempotent=True)
+    @tool(examples=[VALIDATE_OK, VALIDATE_PROBLEMS, VALIDATE_MIX_PROBLEMS], read_only=True, idempotent=True)
     def validate(self, timeline: Timeline, workspace: Workspace) -> ValidationReport:
         """Check a timeline against the caller's stored media: overlaps, gaps on the video track,
         negative or reversed in/out points, in/out past the end of the media, unknown assets and
-        clips, crossfades that do not match the overlap, overlays, automation and output settings.
+        clips, crossfades that do not match the overlap, overlays, automation and output settings,
+        clip gain and fades, ducking, the loudness target, and caption tracks (uri, words, style).
         Returns every problem with its code, clip id, field and a hint; valid timelines also get
         their duration and frame count."""
         facts = stored_facts(workspace.blocking, timeline)
@@ -110,11 +112,12 @@ class VideoTimeline(Muscle):
         return apply_automation(timeline, automation)
 
     @tool(
-        examples=[DESCRIBE],
+        examples=[DESCRIBE, DESCRIBE_MIX],
         errors=[TimelineInvalid],
         read_only=True,
         idempotent=True,
     )
     def describe(self, timeline: Timeline, workspace: Workspace) -> TimelineDescription:
-        """Return the timeline's duration, output fps and frame count, and each clip's span."""
+        """Return the timeline's duration, output fps and frame count, each clip's span, the audio
+        tracks (role, span, what they are ducked under), caption tracks and the loudness target."""
         return describe(timeline, stored_facts(workspace.blocking, timeline))
