@@ -14,6 +14,7 @@ from .checks import SourceEndedEarly
 from .examples import CANCEL, LIST, RENDER, RESULT, STATUS_OF, SUBMIT
 from .images import ImageNotAccepted, refuse_images
 from .render import RenderedVideo, render_timeline
+from .subtitles import find_caption_files
 
 _RENDER_ERRORS = [
     TimelineInvalid,
@@ -63,6 +64,7 @@ class VideoRender(Muscle):
         validate_filename(filename)
         await anyio.to_thread.run_sync(refuse_images, workspace.blocking, timeline)
         check(timeline, await anyio.to_thread.run_sync(stored_facts, workspace.blocking, timeline))
+        await anyio.to_thread.run_sync(find_caption_files, workspace.blocking, timeline)
 
     @tool(examples=[RENDER], errors=[*_RENDER_ERRORS, JobCancelled], job=True, check=check_render)
     async def render(

@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from core.media import Workspace
+from core.media import BlockingWorkspace, Workspace
 from muscles.video.timeline import CaptionTrack, Timeline, TimelineInvalid
 
-__all__ = ["CaptionCues", "Cue", "parse_subtitles", "read_captions"]
+__all__ = ["CaptionCues", "Cue", "find_caption_files", "parse_subtitles", "read_captions"]
 
 # Subtitles of a feature film are about 100 KB; this bounds what a render reads into memory.
 MAX_SUBTITLE_BYTES: Final = 4 * 1024 * 1024
@@ -38,6 +38,15 @@ class CaptionCues:
 
     track: CaptionTrack
     cues: list[Cue]
+
+
+def find_caption_files(workspace: BlockingWorkspace, timeline: Timeline) -> None:
+    """Raise asset_not_found naming the caption track whose file is not stored (before a render
+    or its job starts)."""
+    for track in timeline.captions:
+        workspace.describe(
+            track.uri, field=f"{track.id}.uri", subject=f"caption track {track.id}", clip_id=track.id
+        )
 
 
 async def read_captions(workspace: Workspace, timeline: Timeline) -> list[CaptionCues]:

@@ -143,3 +143,25 @@ def test_the_spoken_word_is_lit_as_it_is_said(render_server: RenderServer, pictu
         ((f[..., 0] > 200) & (f[..., 1] > 200) & (f[..., 2] > 200)).sum() for f in (first, second, third)
     ]
     assert min(white) > 50
+
+
+def test_a_caption_file_that_is_not_stored_or_not_subtitles_names_its_track(
+    render_server: RenderServer, picture: str
+) -> None:
+    not_subtitles = _document(render_server, "notes.txt", "just some notes", "text/plain")
+    gone = "atoms://media/0123456789abcdef0123456789abcdef/gone.srt"
+    for uri, code in ((gone, "asset_not_found"), (not_subtitles, "timeline_invalid")):
+
+        async def run(uri: str = uri) -> tuple[bool, dict[str, Any]]:
+            async with render_server.session() as client:
+                with anyio.fail_after(WAIT_S):
+                    result = await client.call_tool(
+                        "render", {"timeline": _timeline(picture, [{"id": "subs", "uri": uri}])}
+                    )
+            assert result.structured_content is not None
+            return bool(result.is_error), result.structured_content["error"]
+
+        is_error, content = anyio.run(run)
+        assert is_error and content["code"] == code and content["value"] == "subs.uri", content
+        assert "caption track subs" in content["message"]
+    assert render_server.leftovers() == []

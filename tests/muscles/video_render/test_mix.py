@@ -130,7 +130,9 @@ def test_a_loudness_target_adds_an_analysis_run_and_the_render_stays_one_graph(t
         timeline, sources, facts, tmp_path / "o.mp4", work_dir=tmp_path, mix_pass=MixPass(target)
     )
     assert analysis.args[-3:] == ["-f", "null", "-"]
-    assert "print_format=json" in analysis.args[analysis.args.index("-filter_complex") + 1]
+    analysis_graph = analysis.args[analysis.args.index("-filter_complex") + 1]
+    assert "print_format=json" in analysis_graph
+    assert ":v:0]" not in analysis_graph  # the analysis decodes no picture
     measured = Loudness(integrated_lufs=-30, true_peak_dbtp=-12, lra_lu=2, threshold_lufs=-40)
     render = plan_render(
         timeline, sources, facts, tmp_path / "o.mp4", work_dir=tmp_path, mix_pass=MixPass(target, measured)
