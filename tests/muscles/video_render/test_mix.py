@@ -13,9 +13,10 @@ import pytest
 from core.media import MediaInfo
 from core.media.ref import MediaRef
 from muscles.audio.loudness import Loudness
-from muscles.video.timeline import Timeline
+from muscles.video.timeline import CaptionTrack, Timeline
 from muscles.video.video_render.mix import MixPass
 from muscles.video.video_render.plan import plan_render
+from muscles.video.video_render.subtitles import CaptionCues, Cue
 from tests.media_samples import write_silent_video, write_tone_wav
 from tests.muscles.video_render.conftest import RenderServer
 from tests.muscles.video_render.sound import RATE, decoded_sound, tone_level_db
@@ -112,6 +113,7 @@ def test_music_ducks_by_the_depth_asked_and_the_mix_lands_on_its_loudness_target
 
 
 def test_a_loudness_target_adds_an_analysis_run_and_the_render_stays_one_graph(tmp_path: Path) -> None:
+    """Captions, ducking, fades and the loudness gain all sit in the render's one graph."""
     video = MediaInfo(
         format_name="mov", duration_s=4.0, has_video=True, has_audio=False, width=160, height=90, fps=25.0
     )
@@ -134,9 +136,20 @@ def test_a_loudness_target_adds_an_analysis_run_and_the_render_stays_one_graph(t
     assert "print_format=json" in analysis_graph
     assert ":v:0]" not in analysis_graph  # the analysis decodes no picture
     measured = Loudness(integrated_lufs=-30, true_peak_dbtp=-12, lra_lu=2, threshold_lufs=-40)
+    track = CaptionTrack.model_validate({"id": "subs", "uri": "atoms://media/" + "d" * 32 + "/t.srt"})
+    captions = [CaptionCues(track, [Cue(0.5, 2.0, "hello")])]
     render = plan_render(
-        timeline, sources, facts, tmp_path / "o.mp4", work_dir=tmp_path, mix_pass=MixPass(target, measured)
+        timeline,
+        sources,
+        facts,
+        tmp_path / "o.mp4",
+        work_dir=tmp_path,
+        mix_pass=MixPass(target, measured),
+        captions=captions,
     )
     assert render.args.count("-filter_complex") == 1 and "-filter_complex_script" not in render.args
+    assert render.args.count("-map") == 2 and render.args[-1] == f"file:{tmp_path / 'o.mp4'}"
     graph = render.args[render.args.index("-filter_complex") + 1]
     assert "measured_I=-30" in graph and "linear=true" in graph and "volume='" in graph
+    assert "ass=filename=" in graph and "afade=t=in" in graph
+    assert [path.name for path in render.text_files] == ["captions-0.ass"]
