@@ -78,19 +78,13 @@ async def render_timeline(
     mix_pass: MixPass | None = None
     encode_from = 0.03
     if timeline.audio.loudness is not None:
-        # Pass 1: the mix measured by a separate analysis run of the same graph.
+        # Pass 1: the mix measured by a separate analysis run of the same graph, without its
+        # picture or captions (libass's font set-up alone costs a fraction of a second).
         pass_one = MixPass(timeline.audio.loudness)
         analysis = plan_render(
-            timeline,
-            sources,
-            facts,
-            output,
-            work_dir=workspace.folder,
-            font_file=font,
-            mix_pass=pass_one,
-            captions=captions,
+            timeline, sources, facts, output, work_dir=workspace.folder, font_file=font, mix_pass=pass_one
         )
-        for path, text in analysis.text_files.items():
+        for path, text in analysis.text_files.items():  # the overlays' text files
             await anyio.Path(path).write_text(text, encoding="utf-8")
         mix_pass, silent = await measure_mix(analysis, pass_one, progress.phase("measuring", 0.03, 0.25))
         warnings += [silent] if silent else []
