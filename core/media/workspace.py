@@ -24,7 +24,7 @@ from typing import Any, Literal
 import anyio
 import anyio.from_thread
 
-from core.errors import AtomsError, InvalidInput, NoAudioStream, NotAnImage, NotMedia, NoVideoStream
+from core.errors import AtomsError, NoAudioStream, NotAnImage, NotMedia, NoVideoStream
 from core.ffmpeg import pinned_input
 from core.identifiers import validate_filename
 from core.media.info import MediaInfo
@@ -140,21 +140,13 @@ class BlockingWorkspace:
             _check_need(info, need, str(uri))
             return OpenedMedia(ref=asset.ref, info=info, path=path, field=field)
 
-    def read_text(self, uri: str | MediaUri, *, max_bytes: int, field: str = "uri", **context: Any) -> str:
-        """A stored text document (subtitles, say) as UTF-8 text. Errors name ``field``:
-        asset_not_found, or invalid_input when it is larger than ``max_bytes`` or not UTF-8."""
+    def open_document(self, uri: str | MediaUri, *, field: str = "uri", **context: Any) -> Path:
+        """Make a stored non-media asset (a LUT, subtitles) readable in the private folder, as is."""
         with _naming(field, uri, context):
             asset = self.store.describe(self.scope, uri)
-            if asset.ref.size_bytes > max_bytes:
-                raise InvalidInput(
-                    f"the document is {asset.ref.size_bytes} bytes, over {max_bytes}", value=str(uri)
-                )
             self._inputs += 1
-            path = self.store.open(asset, self.folder / f"input-{self._inputs}.txt")
-            try:
-                return path.read_text(encoding="utf-8-sig")
-            except UnicodeDecodeError:
-                raise InvalidInput("the document is not UTF-8 text", value=str(uri)) from None
+            suffix = _SUFFIX.search(asset.ref.filename)
+            return self.store.open(asset, self.folder / f"input-{self._inputs}{suffix[0] if suffix else ''}")
 
     # --- out -----------------------------------------------------------------------------
 
@@ -217,13 +209,6 @@ class Workspace:
         self, uri: str | MediaUri, need: Need = "any", *, field: str = "uri", **context: Any
     ) -> OpenedMedia:
         return await anyio.to_thread.run_sync(lambda: self.blocking.open(uri, need, field=field, **context))
-
-    async def read_text(
-        self, uri: str | MediaUri, *, max_bytes: int, field: str = "uri", **context: Any
-    ) -> str:
-        return await anyio.to_thread.run_sync(
-            lambda: self.blocking.read_text(uri, max_bytes=max_bytes, field=field, **context)
-        )
 
     async def publish(self, path: Path, filename: str | None = None) -> MediaRef:
         return await anyio.to_thread.run_sync(lambda: self.blocking.publish(path, filename))

@@ -11,7 +11,7 @@ from typing import Final
 from core.errors import InvalidInput
 from core.media import parse_media_uri
 from muscles.video.timeline.captions import CaptionStyle, CaptionTrack, parse_color
-from muscles.video.timeline.issues import Issue, issue
+from muscles.video.timeline.issues import Issue
 from muscles.video.timeline.model import Timeline
 
 __all__ = ["caption_issues"]
@@ -98,4 +98,10 @@ def _style(track: CaptionTrack, style: CaptionStyle) -> Iterator[Issue]:
 
 
 def _issue(track: CaptionTrack, field: str, message: str, hint: str) -> Issue:
-    return issue(track.id, field, message, hint, what="caption track")
+    return Issue(
+        code="timeline_invalid",
+        clip_id=track.id,
+        field=field,
+        message=f"caption track {track.id}: {message}",
+        hint=hint,
+    )

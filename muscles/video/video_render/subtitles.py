@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+import anyio
+
 from core.media import BlockingWorkspace, Workspace
 from muscles.video.timeline import CaptionTrack, Timeline, TimelineInvalid
 
@@ -51,17 +53,22 @@ def find_caption_files(workspace: BlockingWorkspace, timeline: Timeline) -> None
 
 async def read_captions(workspace: Workspace, timeline: Timeline) -> list[CaptionCues]:
     """Each caption track's file, read from media_v2 and parsed; errors name the track."""
-    tracks = []
-    for track in timeline.captions:
-        text = await workspace.read_text(
-            track.uri,
-            max_bytes=MAX_SUBTITLE_BYTES,
-            field=f"{track.id}.uri",
-            subject=f"caption track {track.id}",
-            clip_id=track.id,
-        )
-        tracks.append(CaptionCues(track, parse_subtitles(text, caption_id=track.id)))
-    return tracks
+    return [
+        CaptionCues(track, parse_subtitles(await _read_text(workspace, track), caption_id=track.id))
+        for track in timeline.captions
+    ]
+
+
+async def _read_text(workspace: Workspace, track: CaptionTrack) -> str:
+    naming = {"field": f"{track.id}.uri", "subject": f"caption track {track.id}", "clip_id": track.id}
+    asset = await workspace.describe(track.uri, **naming)
+    if asset.ref.size_bytes > MAX_SUBTITLE_BYTES:
+        raise _unreadable(track.id, f"the file is {asset.ref.size_bytes} bytes, over {MAX_SUBTITLE_BYTES}")
+    path = await anyio.to_thread.run_sync(lambda: workspace.blocking.open_document(track.uri, **naming))
+    try:
+        return await anyio.Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise _unreadable(track.id, "the file is not UTF-8 text") from None
 
 
 def parse_subtitles(text: str, *, caption_id: str) -> list[Cue]:
