@@ -223,10 +223,12 @@ class GraphBuilder:
         label = self._label("v")
         fmt = self.fmt
         if self.mix_pass is not None and self.mix_pass.measured is None:
-            # The analysis run hears the mix only: a tiny black stand-in keeps the graph's shape
-            # and timing, and ffmpeg never decodes a picture it does not use.
-            stand_in = f"color=c=black:s=16x16:r={fmt.rate.numerator}/{fmt.rate.denominator},format=yuv420p"
-            self.chains.append(f"{stand_in},trim=end_frame={frames}[{label}]")
+            # The analysis run hears the mix only: a black stand-in of the output's size keeps
+            # the graph's shape and timing, and ffmpeg never decodes a picture it does not use.
+            stand_in = (
+                f"color=c=black:s={fmt.width}x{fmt.height}:r={fmt.rate.numerator}/{fmt.rate.denominator}"
+            )
+            self.chains.append(f"{stand_in},format=yuv420p,setsar=1,trim=end_frame={frames}[{label}]")
             return label
         run = self.run_of[clip.id]
         start, end = run.offset(clip)
