@@ -4,8 +4,11 @@
 # storage) and ATOMS_AUTH_TOKENS (binding beyond loopback requires bearer tokens).
 FROM python:3.11-slim
 
+# Fonts: video_render draws overlay text with a font per character (fontconfig's fc-list and
+# fc-match pick them): a sans default, CJK, and colour emoji.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ffmpeg libsm6 libxext6 \
+       fontconfig fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji \
     && rm -rf /var/lib/apt/lists/* \
     && pip install --no-cache-dir uv==0.13.9
 

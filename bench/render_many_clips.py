@@ -10,7 +10,8 @@ joined by the concat demuxer, the way a person would script it without a timelin
   clips only, as a full run needs one decoder per clip (about 20 MB each).
 
 Peak memory is each ffmpeg process's own maximum resident set (``wait4``'s ru_maxrss; for the
-anchor, the largest of its 1,001 processes); wall time is the whole side. Clips are 0.5 s at
+anchor, the largest of its 1,001 processes); wall time is the whole side; CPU time is user +
+system of every ffmpeg process (the steadier figure on a shared machine). Clips are 0.5 s at
 320x180, 25 fps, veryfast CRF 20 with 48 kHz stereo AAC, each source read forwards in steps.
 
     uv run python bench/render_many_clips.py [--clips 1000] [--sources 10] [--before 100]
@@ -78,15 +79,15 @@ def _timeline(uris: list[str], clips: int, *, own_uri: bool = False) -> dict[str
     return {"tracks": [{"id": "v", "clips": entries}], "output": output}
 
 
-def _run(argv: list[str]) -> tuple[float, int]:
-    """(wall seconds, peak resident KiB) of one ffmpeg process."""
+def _run(argv: list[str]) -> tuple[float, int, float]:
+    """(wall seconds, peak resident KiB, CPU seconds) of one ffmpeg process."""
     started = time.perf_counter()
     process = subprocess.Popen(argv, stdin=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"ffmpeg failed ({process.returncode}): {' '.join(argv[:12])} ...")
-    return time.perf_counter() - started, usage.ru_maxrss
+    return time.perf_counter() - started, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def _ours(
@@ -99,13 +100,13 @@ def _ours(
     for path, text in plan.text_files.items():
         path.write_text(text, encoding="utf-8")
     argv = [ffmpeg_binary(), "-hide_banner", "-nostdin", "-loglevel", "error", *harden_inputs(plan.args)]
-    wall, peak = _run(argv)
-    return wall, peak, plan.decoders
+    wall, peak, cpu = _run(argv)
+    return wall, peak, cpu, plan.decoders
 
 
-def _anchor(timeline: dict[str, Any], files: dict[str, Path], work: Path) -> tuple[float, int]:
+def _anchor(timeline: dict[str, Any], files: dict[str, Path], work: Path) -> tuple[float, int, float]:
     started = time.perf_counter()
-    peak = 0
+    peak, cpu = 0, 0.0
     listing = []
     for clip in timeline["tracks"][0]["clips"]:
         segment = work / f"seg-{clip['id']}.mp4"
@@ -117,7 +118,8 @@ def _anchor(timeline: dict[str, Any], files: dict[str, Path], work: Path) -> tup
             *("-crf", "20", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "2"),
             str(segment),
         ]
-        peak = max(peak, _run(argv)[1])
+        _, used, spent = _run(argv)
+        peak, cpu = max(peak, used), cpu + spent
         listing.append(f"file '{segment}'")
     (work / "list.txt").write_text("\n".join(listing) + "\n")
     argv = [
@@ -125,8 +127,8 @@ def _anchor(timeline: dict[str, Any], files: dict[str, Path], work: Path) -> tup
         *("-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "concat", "-safe", "0"),
         *("-i", str(work / "list.txt"), "-c", "copy", "-movflags", "+faststart", str(work / "anchor.mp4")),
     ]
-    peak = max(peak, _run(argv)[1])
-    return time.perf_counter() - started, peak
+    _, used, spent = _run(argv)
+    return time.perf_counter() - started, max(peak, used), cpu + spent
 
 
 def main() -> None:
@@ -147,27 +149,30 @@ def main() -> None:
         print(
             f"{args.clips} clips of {CUT_S} s from {args.sources} sources of {seconds} s ({SIZE[0]}x{SIZE[1]})"
         )
-        ours_s, ours_kb, decoders = _ours(timeline, files, facts, work)
-        print(f"  ours     {ours_s:8.1f} s   peak {ours_kb / 1024:8.1f} MiB   ({decoders} decoders)")
-        anchor_s, anchor_kb = _anchor(timeline, files, work)
-        print(
-            f"  anchor   {anchor_s:8.1f} s   peak {anchor_kb / 1024:8.1f} MiB   ({args.clips} segments + concat)"
-        )
-        print(
-            f"  ratio    wall {ours_s / anchor_s:6.3f}   peak memory {ours_kb / anchor_kb:6.3f}   (ours / anchor)"
-        )
+        ours = _ours(timeline, files, facts, work)
+        print(_line("ours", ours[:3], f"{ours[3]} decoders"))
+        anchor = _anchor(timeline, files, work)
+        print(_line("anchor", anchor, f"{args.clips} segments + concat"))
+        print(_ratios(ours[:3], anchor, "ours / anchor"))
         if args.before:
-            small = _timeline(list(files), args.before)
-            now_s, now_kb, now_dec = _ours(small, files, facts, work)
-            then_s, then_kb, then_dec = _ours(
-                _timeline(list(files), args.before, own_uri=True), files, facts, work
-            )
+            now = _ours(_timeline(list(files), args.before), files, facts, work)
+            then = _ours(_timeline(list(files), args.before, own_uri=True), files, facts, work)
             print(f"{args.before} clips, the same plan against the per-clip plan it replaced:")
-            print(f"  per-clip {then_s:8.1f} s   peak {then_kb / 1024:8.1f} MiB   ({then_dec} decoders)")
-            print(f"  ours     {now_s:8.1f} s   peak {now_kb / 1024:8.1f} MiB   ({now_dec} decoders)")
-            print(
-                f"  ratio    wall {now_s / then_s:6.3f}   peak memory {now_kb / then_kb:6.3f}   (ours / per-clip)"
-            )
+            print(_line("per-clip", then[:3], f"{then[3]} decoders"))
+            print(_line("ours", now[:3], f"{now[3]} decoders"))
+            print(_ratios(now[:3], then[:3], "ours / per-clip"))
+
+
+def _line(label: str, figures: tuple[float, int, float], note: str) -> str:
+    wall, peak, cpu = figures
+    return f"  {label:<8} wall {wall:8.1f} s   cpu {cpu:8.1f} s   peak {peak / 1024:8.1f} MiB   ({note})"
+
+
+def _ratios(ours: tuple[float, int, float], anchor: tuple[float, int, float], what: str) -> str:
+    return (
+        f"  ratio    wall {ours[0] / anchor[0]:6.3f}   cpu {ours[2] / anchor[2]:6.3f}   "
+        f"peak memory {ours[1] / anchor[1]:6.3f}   ({what})"
+    )
 
 
 if __name__ == "__main__":

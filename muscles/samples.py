@@ -57,6 +57,26 @@ def _clip(pattern: str, freq: int) -> Callable[[Path], None]:
     return make
 
 
+def _sphere(out: Path) -> None:
+    # 2:1, as an equirectangular 360 video is (the pattern is flat, the projection is real).
+    _lavfi(
+        "testsrc2=size=512x256:rate=25:duration=1",
+        "sine=frequency=550:sample_rate=48000:duration=1",
+        out,
+        *_PICTURE,
+        *_SOUND,
+    )
+
+
+def _air_drawing(out: Path) -> None:
+    # An orange square drawing an L in the air: across at 100 px/s, then down at 60 px/s.
+    marker = (
+        "color=c=0x283c5a:s=320x240:r=25:d=2.5[bg];color=c=0xff8c00:s=18x18:r=25:d=2.5[dot];"
+        "[bg][dot]overlay=x='if(lt(t,1.5),60+100*t,210)':y='if(lt(t,1.5),110,110+60*(t-1.5))'[out0]"
+    )
+    _lavfi(marker, None, out, *_PICTURE)
+
+
 def _tone(out: Path) -> None:
     # A quiet tone (about -30 LUFS), so normalising it audibly does something.
     _lavfi(None, "sine=frequency=1000:sample_rate=48000:duration=5,volume=-27dB", out, "-c:a", "pcm_s16le")
@@ -96,11 +116,33 @@ def _speech(out: Path) -> None:
         )
 
 
+def _camera(out: Path) -> None:
+    # The speech sample as a camera heard it: started 0.75 s before the recorder, a little hiss
+    # in the room. video_multicam lines the two up (the recorder at +0.750 s).
+    with tempfile.TemporaryDirectory() as tmp:
+        speech = Path(tmp) / "speech.wav"
+        _speech(speech)
+        graph = (
+            "[1:a]adelay=750,aresample=48000[voice];anoisesrc=r=48000:a=0.005:seed=1[hiss];"
+            "[voice][hiss]amix=inputs=2:duration=first:normalize=0[a]"
+        )
+        run_ffmpeg_sync(
+            [
+                *("-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-i", str(speech)),
+                *("-filter_complex", graph, "-map", "0:v", "-map", "[a]", *_PICTURE, *_SOUND),
+                *("-shortest", str(out)),
+            ]
+        )
+
+
 SAMPLES = (
     Sample("clip.mp4", "4 s of 640x360 video (testsrc2) with a 440 Hz tone", _clip("testsrc2", 440)),
     Sample("clip2.mp4", "4 s of 640x360 video (SMPTE bars) with a 660 Hz tone", _clip("smptehdbars", 660)),
+    Sample("sphere.mp4", "1 s of 512x256 (2:1, as a 360 video) with a 550 Hz tone", _sphere),
+    Sample("air-drawing.mp4", "2.5 s of an orange marker drawing an L in the air", _air_drawing),
     Sample("tone.wav", "5 s of a quiet 1 kHz tone (about -30 LUFS)", _tone),
     Sample("speech.wav", "a spoken paragraph (espeak-ng), 16 kHz mono", _speech),
+    Sample("camera.mp4", "320x180 video hearing speech.wav, started 0.75 s before it", _camera),
 )
 
 

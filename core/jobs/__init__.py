@@ -10,7 +10,7 @@ followed and cancelled as a whole); a muscle queues another muscle's tool as a j
 :class:`ToolJob` and :func:`run_tool`, as ``submit_<tool>`` does.
 """
 
-from core.jobs.batches import BatchJob, BatchState, BatchStatus
+from core.jobs.batches import BatchJob, BatchPage, BatchState, BatchStatus
 from core.jobs.context import JobContext
 from core.jobs.engine import JobEngine
 from core.jobs.errors import JobCancelled, JobFailed, JobNotFinished, JobNotFound
@@ -19,6 +19,7 @@ from core.jobs.tool_jobs import ToolJob, run_tool
 
 __all__ = [
     "BatchJob",
+    "BatchPage",
     "BatchState",
     "BatchStatus",
     "JobCancelled",

@@ -19,15 +19,16 @@ import anyio
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.errors import InvalidArguments
-from core.jobs.engine import JobEngine, JobFunction
+from core.jobs.engine import JobEngine, JobFunction, _decode_cursor, _encode_cursor
 from core.jobs.errors import JobNotFound
 from core.jobs.model import JobState, JobStatus, canonical_json
 from core.jobs.table import BatchRow, JobRow
 from core.scope import Scope
 
-__all__ = ["BatchJob", "BatchState", "BatchStatus", "Batches", "batch_id_for"]
+__all__ = ["BatchJob", "BatchPage", "BatchState", "BatchStatus", "Batches", "batch_id_for"]
 
 MAX_BATCH: Final = 500
+_MAX_PAGE: Final = 100
 _CANCEL_WAIT_S: Final = 20.0
 
 BatchState = Literal["queued", "running", "succeeded", "partial", "failed", "cancelled"]
@@ -59,6 +60,13 @@ class BatchStatus(BaseModel):
     counts: dict[str, int] = Field(description="Jobs by state")
     jobs: list[BatchJob]
     created_at: float
+
+
+class BatchPage(BaseModel):
+    """A page of the caller's batches, newest first."""
+
+    batches: list[BatchStatus]
+    next_cursor: str | None = Field(description="Pass as cursor for the next page; null on the last")
 
 
 def batch_id_for(tenant_id: str, kind: str, names: Sequence[str], job_ids: Sequence[str]) -> str:
@@ -155,6 +163,22 @@ class Batches:
             if row is not None:
                 found.append((name, row.status(), row.result if row.state == "succeeded" else None))
         return found
+
+    async def list(self, scope: Scope, *, cursor: str | None = None, limit: int = 20) -> BatchPage:
+        """The caller's batches, newest first, ``limit`` (1-100) a page."""
+        if not 1 <= limit <= _MAX_PAGE:
+            raise InvalidArguments(f"limit must be between 1 and {_MAX_PAGE}", value=limit)
+        table = await self._engine._opened()
+        before = _decode_cursor(cursor)
+        ids = await anyio.to_thread.run_sync(
+            lambda: table.batch_ids(scope.tenant_id, before=before, limit=limit + 1)
+        )
+        batches = [await self.status(scope, batch_id) for batch_id in ids[:limit]]
+        last = batches[-1] if len(ids) > limit else None
+        return BatchPage(
+            batches=batches,
+            next_cursor=_encode_cursor(last.created_at, last.batch_id) if last is not None else None,
+        )
 
     async def _find(self, scope: Scope, batch_id: str) -> tuple[BatchRow, dict[str, JobRow]]:
         table = await self._engine._opened()

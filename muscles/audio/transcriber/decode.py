@@ -1,8 +1,11 @@
 """From an input file to Whisper segments: audio extraction, a silence check, decoding.
 
-Decoding is blocking and CPU-bound: :func:`decode` runs on a worker thread and calls back
-after every segment, which is where the caller reports progress and where a cancelled call
-stops (faster-whisper decodes lazily, one 30 s window at a time, as segments are pulled).
+Audio is extracted one window at a time (:func:`extraction_args` with a start and a length),
+loaded and its file removed at once, so a two-hour recording never sits on disk or in memory
+as a whole. Decoding is blocking and CPU-bound: :func:`decode` runs on a worker thread and
+calls back after every segment, which is where the caller reports progress and where a
+cancelled call stops (faster-whisper decodes lazily, one 30 s window at a time, as segments
+are pulled).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ __all__ = [
     "UnsupportedLanguage",
     "decode",
     "extraction_args",
+    "is_silent",
     "load_pcm",
 ]
 
@@ -63,21 +67,26 @@ class Decoded:
     duration_s: float
 
 
-def extraction_args(source: list[str], dest: Path) -> list[str]:
-    """ffmpeg arguments: the first audio stream of the input ``source`` (its ``-i`` and input
-    options) as 16 kHz mono float32 PCM."""
+def extraction_args(source: list[str], dest: Path, *, start_s: float, length_s: float) -> list[str]:
+    """ffmpeg arguments: ``length_s`` seconds from ``start_s`` of the first audio stream of the
+    input ``source`` (its ``-i`` and input options) as 16 kHz mono float32 PCM."""
+    seek = ["-ss", f"{start_s:.3f}"] if start_s > 0 else []
     return [
-        *("-y", *source, "-map", "0:a:0", "-vn", "-sn", "-dn"),
+        *("-y", *seek, "-t", f"{length_s:.3f}", *source, "-map", "0:a:0", "-vn", "-sn", "-dn"),
         *("-ac", "1", "-ar", str(SAMPLE_RATE), "-c:a", "pcm_f32le", "-f", "f32le", str(dest)),
     ]
 
 
-def load_pcm(path: Path, *, uri: str) -> Audio:
-    """The extracted samples; NoSpeech when there are none or all are (near) silent."""
+def load_pcm(path: Path) -> Audio:
+    """The extracted samples, and the file removed: only the window in hand is kept."""
     audio: Audio = np.fromfile(path, dtype="<f4")
-    if audio.size == 0 or float(np.max(np.abs(audio))) < _SILENCE_PEAK:
-        raise NoSpeech("the audio is silent", value=uri)
+    path.unlink()
     return audio
+
+
+def is_silent(audio: Audio) -> bool:
+    """No samples, or none above -60 dBFS: nothing to spend the model on."""
+    return audio.size == 0 or float(np.max(np.abs(audio))) < _SILENCE_PEAK
 
 
 def decode(
@@ -89,10 +98,9 @@ def decode(
     word_timestamps: bool,
     vad_filter: bool,
     on_segment: Callable[[Segment, float], None],
-    uri: str,
 ) -> Decoded:
     """Transcribe ``audio``; ``on_segment(segment, duration_s)`` runs after each one and may raise
-    to stop decoding. NoSpeech when the model hears no words."""
+    to stop decoding. The segments may be none (the caller decides what no speech means)."""
     if language is not None and language != "en" and not model.model.is_multilingual:
         raise UnsupportedLanguage("this model understands English only", value=language)
     try:
@@ -112,8 +120,6 @@ def decode(
         if segment.text:
             segments.append(segment)
         on_segment(segment, duration)
-    if not segments:
-        raise NoSpeech("the model heard no speech in the audio", value=uri)
     return Decoded(segments=segments, language=str(info.language), duration_s=round(duration, 3))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.errors import ConfigError
@@ -22,6 +22,9 @@ class WhisperSettings(BaseSettings):
     models_dir: Path | None = None
     device: Literal["cpu", "cuda", "auto"] = "cpu"
     compute_type: str = "int8"
+    # Audio is decoded and transcribed one window at a time: memory and disk hold one window
+    # (10 min of 16 kHz float32 is 38 MB), never the whole recording.
+    window_s: float = Field(default=600.0, ge=60.0, le=3600.0)
 
 
 def load_whisper_settings() -> WhisperSettings:

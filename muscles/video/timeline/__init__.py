@@ -19,7 +19,13 @@ from muscles.video.timeline.describe import (
 )
 from muscles.video.timeline.describe_sound import AudioTrackSummary
 from muscles.video.timeline.edit import apply_automation, split
-from muscles.video.timeline.errors import AutomationInvalid, SplitOutOfRange, TimelineInvalid, UnknownClip
+from muscles.video.timeline.errors import (
+    AutomationInvalid,
+    SplitOutOfRange,
+    TimelineInvalid,
+    TimeOutOfRange,
+    UnknownClip,
+)
 from muscles.video.timeline.facts import clip_duration, clip_end
 from muscles.video.timeline.lookup import stored_facts
 from muscles.video.timeline.model import (
@@ -63,6 +69,7 @@ __all__ = [
     "ParameterLane",
     "SplitOutOfRange",
     "TextOverlay",
+    "TimeOutOfRange",
     "Timeline",
     "TimelineDescription",
     "TimelineInvalid",

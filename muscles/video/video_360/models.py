@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from core import MediaRef
 from muscles.video.frames import View
-from muscles.video.timeline import Keyframe, value_at
+from muscles.video.timeline import AutomationInvalid, Keyframe, value_at
 
 from .errors import ViewOutOfRange
 
@@ -59,6 +60,18 @@ class CameraPath(_Strict):
             lane(self.h_fov, defaults.h_fov),
             lane(self.v_fov, defaults.v_fov),
         )
+
+    def check(self) -> None:
+        """Keys in each lane at or after 0 s and strictly increasing in time."""
+        for name in ("yaw", "pitch", "roll", "h_fov", "v_fov"):
+            times = [key.time_s for key in getattr(self, name)]
+            for index, (earlier, later) in enumerate(itertools.pairwise([0.0, *times])):
+                if later < earlier or (index and later == earlier):
+                    raise AutomationInvalid(
+                        f"camera.{name} key {index} is at {later} s; keys start at 0 s and strictly increase",
+                        value=f"camera.{name}.{index}.time_s",
+                        hint="Give each camera lane's keys in time order, from 0 s (the video's start).",
+                    )
 
     def views(self) -> list[View]:
         """The view at every keyframe time (where the path can reach its extremes)."""

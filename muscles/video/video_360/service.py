@@ -19,6 +19,7 @@ from core.errors import (
 from core.jobs import JobCancelled
 from core.media import Workspace, validate_filename
 from muscles.video.frames import CubeLayout, Interpolation, Projector, layout_size
+from muscles.video.timeline import AutomationInvalid
 
 from .engine import choose_v360, v360_filter
 from .errors import NoFrames, NotACubemap, NotEquirect, ViewOutOfRange
@@ -37,6 +38,7 @@ _ERRORS = [
     NotACubemap,
     ViewOutOfRange,
     NoFrames,
+    AutomationInvalid,
     FfmpegFailed,
     JobCancelled,
 ]
@@ -141,6 +143,7 @@ class Video360(Muscle):
         filename: str | None = None,
     ) -> None:
         """Refuse a call that cannot work before any (job) work starts."""
+        camera.check()
         for index, key_view in enumerate(camera.views()):
             check_view(key_view, where=f"camera key {index}")
         check_size(width, height)

@@ -1,7 +1,7 @@
 """video_batch_render's declared examples, proven by tests/muscles/test_examples.py in the
 example environment (tenant "local", the clips of tests/muscles/video_batch_render/samples.py),
 in this order: a batch of two renders queued, waited on until done, its status, a cancel of
-the finished batch (nothing to stop) and its results. Encoded bytes depend on the encoder
+the finished batch (nothing to stop), the list of batches and its results. Encoded bytes depend on the encoder
 build: the MP4s are compared by what they hold (duration, size, rate, frames)."""
 
 from __future__ import annotations
@@ -159,6 +159,12 @@ CANCEL = ToolExample(
     request={"batch_id": BATCH_ID},
     response=DONE,
     compare=_FINISHED,
+)
+LIST = ToolExample(
+    title="The caller's batches, newest first",
+    request={"limit": 10},
+    response={"batches": [DONE], "next_cursor": None},
+    compare=(*(f"batches.0.{path}" for path in _FINISHED), "next_cursor"),
 )
 _RENDER_FIELDS = ("filename", "mime_type", "duration_s", "width", "height", "fps")
 RESULTS = ToolExample(

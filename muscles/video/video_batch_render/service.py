@@ -13,13 +13,13 @@ from core.errors import (
     MediaUnreadable,
     NotMedia,
 )
-from core.jobs import BatchStatus, JobEngine, JobNotFound, ToolJob, run_tool
+from core.jobs import BatchPage, BatchStatus, JobEngine, JobNotFound, ToolJob, run_tool
 from core.media import MediaStore, Workspace, validate_filename
 from muscles.video.timeline import TimelineInvalid, check, stored_facts
 from muscles.video.video_render.render import RenderedVideo
 from muscles.video.video_render.service import VideoRender
 
-from .examples import CANCEL, QUEUE, RESULTS, STATUS, WAIT
+from .examples import CANCEL, LIST, QUEUE, RESULTS, STATUS, WAIT
 from .model import BatchRender, BatchResults, RenderSpec
 
 _RENDER = f"{VideoRender.__module__}:{VideoRender.__qualname__}"
@@ -44,7 +44,8 @@ class VideoBatchRender(Muscle):
     video_render job (the same job `submit_render` would make), with one priority: higher
     batches start first. `batch_status` shows each job's state and the batch's progress,
     `wait_batch` follows it for up to 50 s, `cancel_batch` stops one job or all (their ffmpeg
-    stopped, nothing stored), `batch_results` gives each render's MP4. A batch, like a job,
+    stopped, nothing stored), `list_batches` pages through the caller's batches and
+    `batch_results` gives each render's MP4. A batch, like a job,
     survives a server restart; a worker lost mid-render has its job retried.
     """
 
@@ -145,6 +146,12 @@ class VideoBatchRender(Muscle):
         ffmpeg stops and nothing is stored. Returns once they have stopped; finished jobs keep
         their results."""
         return await self._jobs.batches.cancel(scope, batch_id, job_id)
+
+    @tool(examples=[LIST], errors=[InvalidArguments], read_only=True)
+    async def list_batches(self, scope: Scope, cursor: str | None = None, limit: int = 20) -> BatchPage:
+        """The caller's batches, newest first, each with its jobs' states; `limit` (1-100) a
+        page, `cursor` from the previous page's `next_cursor`."""
+        return await self._jobs.batches.list(scope, cursor=cursor, limit=limit)
 
     @tool(examples=[RESULTS], errors=[JobNotFound], read_only=True)
     async def batch_results(self, batch_id: str, scope: Scope) -> BatchResults:

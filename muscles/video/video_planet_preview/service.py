@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core import Muscle, Progress, tool
-from core.errors import AssetNotFound, InvalidIdentifier
+from core.errors import InvalidIdentifier, NoVideoStream
 from core.jobs import JobCancelled
 from core.media import Workspace, validate_filename
 from muscles.video.planet.camera import walker_view
@@ -53,7 +53,7 @@ class VideoPlanetPreview(Muscle):
         with step("surface"):
             asset = await workspace.describe(surface_uri, field="surface_uri")
             if asset.info is None or not asset.info.is_video:
-                raise AssetNotFound("the surface asset is not a video", value="surface_uri")
+                raise NoVideoStream("the surface asset has no video stream", value="surface_uri")
         return build_plan(
             surface_uri=surface_uri,
             surface=surface,

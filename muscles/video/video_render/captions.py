@@ -13,12 +13,13 @@ import textwrap
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
 from muscles.video.timeline import CaptionStyle, CaptionTrack, CaptionWord, parse_color
 from muscles.video.video_render.subtitles import Cue
 
-__all__ = ["CaptionSheet", "caption_sheet"]
+__all__ = ["CaptionSheet", "ass_filter", "caption_sheet"]
 
 _ALIGNMENT: Final = {"bottom": 2, "center": 5, "top": 8}
 # ASS has no escape for override braces, and reads \N, \n, \h anywhere in the text.
@@ -37,6 +38,16 @@ class _Event:
     start_s: float
     end_s: float
     text: str
+
+
+def ass_filter(script: Path) -> str:
+    """The ``ass`` filter drawing ``script``: its path escaped for the option, then for the graph
+    (a path may hold ':', quotes or brackets; ffmpeg unescapes one level in each parser)."""
+    return "ass=filename=" + _escape(_escape(str(script), "\\':"), "\\'[],;")
+
+
+def _escape(value: str, specials: str) -> str:
+    return "".join("\\" + char if char in specials else char for char in value)
 
 
 def caption_sheet(track: CaptionTrack, cues: Sequence[Cue], width: int, height: int) -> CaptionSheet:

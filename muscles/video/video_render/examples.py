@@ -1,7 +1,8 @@
 """video_render's declared examples, proven by tests/muscles/test_examples.py in the example
 environment (tenant "local", the clips of tests/muscles/video_render/samples.py), in this order:
-the render, then the same timeline submitted as a job, and (once that job has finished) its
-status, a cancel of the finished job (nothing to stop), its result and the list of jobs.
+the render, the same timeline's preview frames, the timeline submitted as a job, and (once that
+job has finished) its status, a cancel of the finished job (nothing to stop), its result and the
+list of jobs.
 
 The encoded MP4's bytes (so its hash and asset id) depend on the encoder build: the tests
 compare what the file holds instead (duration, size, rate, frames).
@@ -104,4 +105,52 @@ LIST = ToolExample(
     request={"limit": 10},
     response={"jobs": [DONE], "next_cursor": None},
     compare=tuple(f"jobs.0.{path}" for path in _STATUS_FIELDS),
+)
+
+
+def _png(asset_id: str, sha256: str, frame: int, size: int) -> dict[str, JsonValue]:
+    return {
+        "uri": f"atoms://media/{asset_id}/preview-frame{frame}.png",
+        "asset_id": asset_id,
+        "filename": f"preview-frame{frame}.png",
+        "mime_type": "image/png",
+        "size_bytes": size,
+        "sha256": sha256,
+        "duration_s": None,
+        "width": 160,
+        "height": 120,
+        "fps": None,
+        "sample_rate": None,
+        "channels": None,
+    }
+
+
+# The render's frames at 0.5 s, inside the crossfade and in the second clip. A PNG's bytes
+# depend on the zlib and ffmpeg builds: what the images are is compared, not their hashes.
+_PREVIEWED = [
+    (0.5, 12, "065c88f22877db1681bc858228287627061cdc4e25b7183b454a7ce91313371c", 23310),
+    (1.75, 43, "89c546193713c2ba426d98318d0a3253add2201908cd2bc188ece5416c11e60a", 29137),
+    (3.0, 75, "772bad6064365c736244c069ec681edaedccdcc3635c4147371b2fcda41c4840", 25881),
+]
+PREVIEW = ToolExample(
+    title="Three frames of the crossfade timeline (one inside the crossfade), without the MP4",
+    request={"timeline": TIMELINE, "times_s": [time for time, *_ in _PREVIEWED]},
+    response={
+        "frames": [
+            {"time_s": time, "frame": frame, "image": _png(sha256[:32], sha256, frame, size)}
+            for time, frame, sha256, size in _PREVIEWED
+        ],
+        "frame_count": 88,
+        "fps": 25.0,
+    },
+    compare=(
+        *(f"frames.{i}.{name}" for i in range(3) for name in ("time_s", "frame")),
+        *(
+            f"frames.{i}.image.{name}"
+            for i in range(3)
+            for name in ("filename", "mime_type", "width", "height")
+        ),
+        "frame_count",
+        "fps",
+    ),
 )

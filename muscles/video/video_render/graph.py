@@ -2,14 +2,16 @@
 
 Each source is one input per forward run of its clips (:mod:`.runs`), seeked with
 ``-ss``/``-t`` to the stretch they use, so the decoders a render opens are bounded by its
-sources, not its clips; the graph splits each decoded stream and trims every clip out of it.
+sources, not its clips; the graph cuts each decoded stream into its clips with ``segment``.
 Each clip's picture is then re-timed (speed), set to the output rate, fitted to the output
 size (letterboxed) and cut to an exact frame count; its sound is re-timed (atempo),
 resampled and cut to the matching sample count. Neighbours on the video track are joined by
 one ``concat`` per stretch without crossfades or, where a crossfade joins two, ``xfade`` and
-``acrossfade``; text is drawn with ``drawtext``; audio-track clips are delayed into place
-to the sample and mixed with ``amix``. All picture timing is done in whole output frames,
-so the render has exactly ``round(duration * fps)`` frames.
+``acrossfade``; text is drawn beforehand into an image per overlay (:mod:`.text`, with a font
+per character where one font cannot draw them all) and laid over the picture with
+``overlay``; audio-track clips are delayed into place to the sample and mixed with ``amix``.
+All picture timing is done in whole output frames, so the render has exactly
+``round(duration * fps)`` frames.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Final
 
+from core.ffmpeg import pinned_input
 from core.media import MediaInfo
 from muscles.video.timeline import (
     Clip,
@@ -29,7 +32,7 @@ from muscles.video.timeline import (
     clip_end,
     frame_count,
 )
-from muscles.video.video_render.captions import caption_sheet
+from muscles.video.video_render.captions import ass_filter, caption_sheet
 from muscles.video.video_render.curves import lane_expression, number
 from muscles.video.video_render.mix import MixPass, clip_sound_steps, duck_steps, master_steps
 from muscles.video.video_render.runs import SourceRun, assign_runs
@@ -41,7 +44,11 @@ __all__ = ["DETERMINISTIC_ARGS", "GraphBuilder", "OutputFormat", "RenderPlan"]
 # Linux refuses a single argument over 128 KiB (MAX_ARG_STRLEN): a graph longer than this
 # (hundreds of clips) goes to ffmpeg as a script file instead.
 _INLINE_GRAPH_MAX: Final = 32 * 1024
-_Y_POSITION: Final = {"top": "h/12", "center": "(h-text_h)/2", "bottom": "h-text_h-h/12"}
+_Y_POSITION: Final = {
+    "top": "main_h/12",
+    "center": "(main_h-overlay_h)/2",
+    "bottom": "main_h-overlay_h-main_h/12",
+}
 # bit-exact muxing and no copied metadata: the same timeline always gives the same bytes.
 DETERMINISTIC_ARGS: Final = (
     *("-map_metadata", "-1", "-map_chapters", "-1"),
@@ -62,6 +69,7 @@ class RenderPlan:
     stream_copy: bool
     decoders: int = 1  # ffmpeg inputs the command opens
     text_files: dict[Path, str] = field(default_factory=dict)
+    overlay_images: dict[Path, TextOverlay] = field(default_factory=dict)  # to draw before the run
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,6 @@ class GraphBuilder:
         facts: Mapping[str, MediaInfo],
         fmt: OutputFormat,
         work_dir: Path,
-        font_file: str | None,
         *,
         pad_short: bool = False,
         mix_pass: MixPass | None = None,
@@ -99,7 +106,7 @@ class GraphBuilder:
         self.facts = facts
         self.fmt = fmt
         self.work_dir = work_dir
-        self.font_file = font_file
+        self.overlay_images: dict[Path, TextOverlay] = {}
         # A source that ends early: its clip repeats its last frame to length (when asked for),
         # else it comes out short and the render's length check names it.
         self.pad_short = pad_short
@@ -115,13 +122,16 @@ class GraphBuilder:
     def plan(self, video: Track, total_frames: int, output: Path) -> RenderPlan:
         audio_tracks = [track for track in self.timeline.tracks if track.kind == "audio" and not track.muted]
         self.runs, self.run_of = assign_runs([video, *audio_tracks], self.sources, self.facts)
+        self._shape_runs()
         picture, sound = self._video_track(video)
         picture = self._finish_picture(picture, video, total_frames)
         mixed = self._mix(sound, audio_tracks, total_frames)
         for run in self.runs:
             self.chains += run.split_chains()
         inputs = [arg for run in self.runs for arg in run.input_args()]
-        if self.mix_pass is not None and self.mix_pass.measured is None and mixed is not None:
+        for image in self.overlay_images:
+            inputs += pinned_input(image, "png_pipe", value=image.name)
+        if self._analysis and mixed is not None:
             return self._analysis_plan(inputs, picture, mixed, total_frames)
         out = self.timeline.output
         args = [*inputs, *self._graph_args(), "-map", f"[{picture}]"]
@@ -146,7 +156,13 @@ class GraphBuilder:
             stream_copy=False,
             decoders=len(self.runs),
             text_files=self.text_files,
+            overlay_images=self.overlay_images,
         )
+
+    @property
+    def _analysis(self) -> bool:
+        """Whether this graph is a loudness target's analysis run (it measures the mix only)."""
+        return self.mix_pass is not None and self.mix_pass.measured is None
 
     def _analysis_plan(self, inputs: list[str], picture: str, mixed: str, total_frames: int) -> RenderPlan:
         """The same graph with its picture dropped and its mix measured (loudnorm's report)."""
@@ -203,55 +219,79 @@ class GraphBuilder:
             return [f"volume=volume='{number(gain)}*({lane_expression(lane.keyframes)})':eval=frame"]
         return [] if gain == 1.0 else [f"volume={number(gain)}"]
 
-    def _clip_sound(self, clip: Clip, track: Track, samples: int) -> str:
-        label = self._label("a")
-        shape = [f"aresample={self.fmt.sample_rate}", "aformat=sample_fmts=fltp:channel_layouts=stereo"]
-        fit = [f"apad=whole_len={samples}", f"atrim=end_sample={samples}"]
-        if not self.facts[clip.uri].has_audio:
-            source = f"anullsrc=r={self.fmt.sample_rate}:cl=stereo"
-            self.chains.append(",".join([source, *shape, f"atrim=end_sample={samples}"]) + f"[{label}]")
-            return label
-        run = self.run_of[clip.id]
-        start, end = run.offset(clip)
-        cut = [f"atrim=start={number(start)}:end={number(end)}", "asetpts=PTS-STARTPTS"]
-        steps = [*cut, *self._retime_audio(clip.speed), *shape, *self._gain(clip, track)]
-        steps += clip_sound_steps(clip.sound, samples, self.fmt.sample_rate)
-        self.chains.append(f"[{run.take('a')}]" + ",".join([*steps, *fit]) + f"[{label}]")
-        return label
-
-    def _clip_picture(self, clip: Clip, frames: int) -> str:
-        label = self._label("v")
-        fmt = self.fmt
-        if self.mix_pass is not None and self.mix_pass.measured is None:
-            # The analysis run hears the mix only: a black stand-in of the output's size keeps
-            # the graph's shape and timing, and ffmpeg never decodes a picture it does not use.
-            stand_in = (
-                f"color=c=black:s={fmt.width}x{fmt.height}:r={fmt.rate.numerator}/{fmt.rate.denominator}"
-            )
-            self.chains.append(f"{stand_in},format=yuv420p,setsar=1,trim=end_frame={frames}[{label}]")
-            return label
-        run = self.run_of[clip.id]
-        start, end = run.offset(clip)
-        retime = "setpts=PTS-STARTPTS" if clip.speed == 1 else f"setpts=(PTS-STARTPTS)/{number(clip.speed)}"
+    def _picture_shape(self) -> list[str]:
         # The rate first: frames the output drops are never scaled or padded (the same frames
         # come out either way, as scale and pad leave timestamps alone).
-        steps = [
-            f"trim=start={number(start)}:end={number(end)}",
-            retime,
+        fmt = self.fmt
+        return [
             f"fps={fmt.rate.numerator}/{fmt.rate.denominator}",
             f"scale={fmt.width}:{fmt.height}:force_original_aspect_ratio=decrease",
             f"pad={fmt.width}:{fmt.height}:(ow-iw)/2:(oh-ih)/2",
             "setsar=1",
             "format=yuv420p",
         ]
+
+    def _sound_shape(self) -> list[str]:
+        return [f"aresample={self.fmt.sample_rate}", "aformat=sample_fmts=fltp:channel_layouts=stereo"]
+
+    def _shape_runs(self) -> None:
+        """Shape a run's streams once, before its cut, when no clip of it changes speed or
+        brightness (those need the clip's own clock first)."""
+        clips = {clip.id: clip for clip in self.timeline.clips()}
+        for run in self.runs:
+            plain = all(
+                clips[clip_id].speed == 1
+                and not any(
+                    lane.parameter == "brightness" and lane.keyframes
+                    for lane in clips[clip_id].automation.lanes
+                )
+                for clip_id, _, _ in run.clips
+            )
+            if plain:
+                run.video_prelude, run.audio_prelude = self._picture_shape(), self._sound_shape()
+
+    def _clip_sound(self, clip: Clip, track: Track, samples: int) -> str:
+        label = self._label("a")
+        fit = [f"apad=whole_len={samples}", f"atrim=end_sample={samples}"]
+        if not self.facts[clip.uri].has_audio:
+            source = f"anullsrc=r={self.fmt.sample_rate}:cl=stereo"
+            steps = [source, *self._sound_shape(), f"atrim=end_sample={samples}"]
+            self.chains.append(",".join(steps) + f"[{label}]")
+            return label
+        run = self.run_of[clip.id]
+        steps = [f"atrim=end={number(run.end_of(clip))}", "asetpts=PTS-STARTPTS"]
+        if not run.audio_prelude:
+            steps += [*self._retime_audio(clip.speed), *self._sound_shape()]
+        steps += self._gain(clip, track)
+        steps += clip_sound_steps(clip.sound, samples, self.fmt.sample_rate)
+        self.chains.append(f"[{run.take('a', clip)}]" + ",".join([*steps, *fit]) + f"[{label}]")
+        return label
+
+    def _clip_picture(self, clip: Clip, frames: int) -> str:
+        label = self._label("v")
+        if self._analysis:
+            # The analysis run hears the mix only: a black stand-in of the output's size keeps
+            # the graph's shape and timing, and ffmpeg never decodes a picture it does not use.
+            fmt = self.fmt
+            stand_in = (
+                f"color=c=black:s={fmt.width}x{fmt.height}:r={fmt.rate.numerator}/{fmt.rate.denominator}"
+            )
+            self.chains.append(f"{stand_in},format=yuv420p,setsar=1,trim=end_frame={frames}[{label}]")
+            return label
+        run = self.run_of[clip.id]
+        retime = "setpts=PTS-STARTPTS" if clip.speed == 1 else f"setpts=(PTS-STARTPTS)/{number(clip.speed)}"
+        steps = [f"trim=end={number(run.end_of(clip))}", retime]
+        if not run.video_prelude:
+            steps += self._picture_shape()
         lane = next((lane for lane in clip.automation.lanes if lane.parameter == "brightness"), None)
         if lane is not None and lane.keyframes:
             steps.append(f"eq=brightness='{lane_expression(lane.keyframes)}':eval=frame")
-        steps += crop_zoom(clip, fmt.width, fmt.height, f"{fmt.rate.numerator}/{fmt.rate.denominator}")
+        rate = f"{self.fmt.rate.numerator}/{self.fmt.rate.denominator}"
+        steps += crop_zoom(clip, self.fmt.width, self.fmt.height, rate)
         # A clip a frame short (rounding at the source) repeats its last frame; then cut exact.
         pad = "tpad=stop_mode=clone:stop=-1" if self.pad_short else "tpad=stop_mode=clone:stop=2"
         steps += [pad, f"trim=end_frame={frames}", "setpts=PTS-STARTPTS"]
-        self.chains.append(f"[{run.take('v')}]" + ",".join(steps) + f"[{label}]")
+        self.chains.append(f"[{run.take('v', clip)}]" + ",".join(steps) + f"[{label}]")
         return label
 
     # --- the video track -------------------------------------------------------------------
@@ -307,9 +347,24 @@ class GraphBuilder:
         return joined_picture, joined_sound
 
     def _finish_picture(self, picture: str, track: Track, total_frames: int) -> str:
-        """Text overlays, then black after the video track when audio runs longer."""
-        steps = [self._drawtext(index, overlay) for index, overlay in enumerate(self.timeline.overlays)]
-        steps += [self._captions(index, track) for index, track in enumerate(self.captions)]
+        """Text overlays and captions, then black after the video track when audio runs longer
+        (the analysis run of a loudness target draws neither: it only hears the mix)."""
+        for index, overlay in enumerate([] if self._analysis else self.timeline.overlays):
+            image = self.work_dir / f"overlay-{index}.png"
+            self.overlay_images[image] = overlay
+            over = self._label("o")
+            when = f"enable='between(t,{number(overlay.start_s)},{number(overlay.end_s)})'"
+            place = f"x=(main_w-overlay_w)/2:y={_Y_POSITION[overlay.position]}"
+            # The image's one frame is held for the whole render (eof_action=repeat).
+            self.chains.append(
+                f"[{picture}][{len(self.runs) + index}:v:0]overlay={place}:eof_action=repeat:{when}[{over}]"
+            )
+            picture = over
+        steps = (
+            []
+            if self._analysis
+            else [self._captions(index, entry) for index, entry in enumerate(self.captions)]
+        )
         video_frames = max(self._frames_of(clip)[1] for clip in track.clips)
         if total_frames > video_frames:
             steps.append(f"tpad=stop_mode=add:stop={total_frames - video_frames}:color=black")
@@ -318,30 +373,13 @@ class GraphBuilder:
         self.chains.append(f"[{picture}]" + ",".join(steps) + f"[{label}]")
         return label
 
-    def _drawtext(self, index: int, overlay: TextOverlay) -> str:
-        # The text goes through a file: no escaping of user text inside the filter graph.
-        text_file = self.work_dir / f"overlay-{index}.txt"
-        self.text_files[text_file] = overlay.text
-        options = [f"textfile={_option_value(str(text_file))}", "expansion=none"]
-        if self.font_file:
-            options.insert(0, f"fontfile={_option_value(self.font_file)}")
-        options += [
-            f"fontsize={overlay.font_size}",
-            f"fontcolor={overlay.color}",
-            "x=(w-text_w)/2",
-            f"y={_Y_POSITION[overlay.position]}",
-        ]
-        if overlay.box:
-            options += ["box=1", "boxcolor=black@0.5", "boxborderw=10"]
-        options.append(f"enable='between(t,{number(overlay.start_s)},{number(overlay.end_s)})'")
-        return "drawtext=" + ":".join(options)
-
     def _captions(self, index: int, captions: CaptionCues) -> str:
         # libass draws the track from an ASS script laid out for the output frame.
         script = self.work_dir / f"captions-{index}.ass"
-        sheet = caption_sheet(captions.track, captions.cues, self.fmt.width, self.fmt.height)
-        self.text_files[script] = sheet.script
-        return f"ass=filename={_option_value(str(script))}"
+        self.text_files[script] = caption_sheet(
+            captions.track, captions.cues, self.fmt.width, self.fmt.height
+        ).script
+        return ass_filter(script)
 
     # --- sound ------------------------------------------------------------------------------
 
@@ -386,13 +424,3 @@ class GraphBuilder:
     def _drop(self, label: str, sink: str = "anullsink") -> None:
         # Every labelled output must be consumed: a silent video track's sound ends in a sink.
         self.chains.append(f"[{label}]{sink}")
-
-
-def _escape(value: str, specials: str) -> str:
-    return "".join("\\" + char if char in specials else char for char in value)
-
-
-def _option_value(value: str) -> str:
-    """``value`` escaped for a filter option, then for the filter graph around it (a path
-    may hold ':', quotes or brackets; ffmpeg unescapes one level in each parser)."""
-    return _escape(_escape(value, "\\':"), "\\'[],;")

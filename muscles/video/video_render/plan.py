@@ -35,7 +35,6 @@ def plan_render(
     output: Path,
     *,
     work_dir: Path,
-    font_file: str | None = None,
     pad_short: bool = False,
     allow_copy: bool = True,
     mix_pass: MixPass | None = None,
@@ -56,15 +55,7 @@ def plan_render(
     if allow_copy and not pad_short and mix_pass is None and _can_copy(timeline, facts, fmt, total_frames):
         return _copy_plan(sources[first.id], facts[first.uri], fmt, output, value=f"{first.id}.uri")
     builder = GraphBuilder(
-        timeline,
-        sources,
-        facts,
-        fmt,
-        work_dir,
-        font_file,
-        pad_short=pad_short,
-        mix_pass=mix_pass,
-        captions=captions,
+        timeline, sources, facts, fmt, work_dir, pad_short=pad_short, mix_pass=mix_pass, captions=captions
     )
     return builder.plan(video, total_frames, output)
 

@@ -22,13 +22,13 @@ from core.media import BlockingWorkspace, MediaInfo, Workspace
 from muscles.audio.loudness import measure_file
 from muscles.video.timeline import Timeline, check, describe
 from muscles.video.video_render.checks import SourceEndedEarly, length_problem, short_clip
-from muscles.video.video_render.glyphs import missing_glyphs
 from muscles.video.video_render.graph import RenderPlan
 from muscles.video.video_render.lengths import StreamLengths, measure_lengths
 from muscles.video.video_render.loudness_pass import measure_mix
 from muscles.video.video_render.mix import MixPass
 from muscles.video.video_render.plan import plan_render
 from muscles.video.video_render.subtitles import CaptionCues, read_captions
+from muscles.video.video_render.text import draw_overlay, undrawable
 
 __all__ = ["LOUDNESS_TOLERANCE_LU", "RenderedVideo", "default_font", "render_timeline"]
 
@@ -69,23 +69,23 @@ async def render_timeline(
     font = await anyio.to_thread.run_sync(default_font)
     captions = await read_captions(workspace, timeline)
     warnings = await anyio.to_thread.run_sync(glyph_warnings, captions)
+    text_warnings: list[str] = []
 
     async def run_plan(plan: RenderPlan, phase: Phase) -> None:
         for path, text in plan.text_files.items():
             await anyio.Path(path).write_text(text, encoding="utf-8")
+        for image, overlay in plan.overlay_images.items():
+            drawn = await anyio.to_thread.run_sync(draw_overlay, overlay, image, font)
+            text_warnings.extend(warning for warning in drawn if warning not in text_warnings)
         await run_ffmpeg(plan.args, duration_s=plan.duration_s, on_progress=phase)
 
     mix_pass: MixPass | None = None
     encode_from = 0.03
     if timeline.audio.loudness is not None:
         # Pass 1: the mix measured by a separate analysis run of the same graph, without its
-        # picture or captions (libass's font set-up alone costs a fraction of a second).
+        # picture, overlays or captions (libass's font set-up alone costs a fraction of a second).
         pass_one = MixPass(timeline.audio.loudness)
-        analysis = plan_render(
-            timeline, sources, facts, output, work_dir=workspace.folder, font_file=font, mix_pass=pass_one
-        )
-        for path, text in analysis.text_files.items():  # the overlays' text files
-            await anyio.Path(path).write_text(text, encoding="utf-8")
+        analysis = plan_render(timeline, sources, facts, output, work_dir=workspace.folder, mix_pass=pass_one)
         mix_pass, silent = await measure_mix(analysis, pass_one, progress.phase("measuring", 0.03, 0.25))
         warnings += [silent] if silent else []
         encode_from = 0.25
@@ -100,7 +100,6 @@ async def render_timeline(
             facts,
             output,
             work_dir=workspace.folder,
-            font_file=font,
             pad_short=pad,
             allow_copy=copy,
             mix_pass=mix_pass,
@@ -148,7 +147,7 @@ async def render_timeline(
         media=media,
         frame_count=lengths.video_frames,
         stream_copy=plan.stream_copy,
-        warnings=warnings,
+        warnings=[*text_warnings, *warnings],
         loudness_lufs=loudness,
     )
 
@@ -158,7 +157,7 @@ def glyph_warnings(captions: list[CaptionCues]) -> list[str]:
     warnings = []
     for entry in captions:
         texts = [cue.text for cue in entry.cues] + [word.word for word in entry.track.words]
-        missing = missing_glyphs(texts)
+        missing = undrawable(texts)
         if missing:
             named = ", ".join(f"{char!r} (U+{ord(char):04X})" for char in missing[:20])
             warnings.append(

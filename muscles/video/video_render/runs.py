@@ -9,6 +9,12 @@ later in the run waits for frames the decoder has not reached yet. A clip that g
 source, or overlaps the previous one, starts a new run (frames it needs would otherwise be held
 in memory until its turn). Tracks never share runs: an audio-track clip plays at the same time
 as the video track, not after it.
+
+The cutting is ``segment``/``asegment`` (one filter per stream and run, splitting at the clips'
+in points, sample-exact for sound; each clip's chain trims at its out point), not a ``split``
+into one ``trim`` per clip: with a
+split every decoded frame visits every clip's trim, and ffmpeg's scheduler scans the whole
+graph for each filter it runs, so a 1,000-clip render cost time quadratic in its clips.
 """
 
 from __future__ import annotations
@@ -41,36 +47,46 @@ class SourceRun:
     start_s: float
     end_s: float
     value: str  # the first clip's uri field, for errors
-    video_outs: list[str] = field(default_factory=list)
-    audio_outs: list[str] = field(default_factory=list)
-    ends: dict[str, float] = field(default_factory=dict)  # clip id -> its source out point
+    clips: list[tuple[str, float, float]] = field(default_factory=list)  # id, in, out (source clock)
+    used: set[str] = field(default_factory=set)  # "v" and/or "a": the streams the graph takes
+    # Filters every clip of the run needs (rate, size, sample format), run once before the cut
+    # instead of once per clip: ffmpeg's scheduler pays for every filter in the graph.
+    video_prelude: list[str] = field(default_factory=list)
+    audio_prelude: list[str] = field(default_factory=list)
 
     def input_args(self) -> list[str]:
         args = ["-ss", number(self.start_s)] if self.start_s > 0 else []
         args += ["-t", number(self.end_s - self.start_s)]
         return args + pinned_input(self.path, self.format_name, value=self.value)
 
-    def take(self, kind: str) -> str:
-        """A fresh label on this input's split video (``v``) or audio (``a``) stream."""
-        outs = self.video_outs if kind == "v" else self.audio_outs
-        outs.append(f"s{self.index}{kind}{len(outs)}")
-        return outs[-1]
+    def take(self, kind: str, clip: Clip) -> str:
+        """The label of ``clip``'s cut of this input's video (``v``) or audio (``a``) stream."""
+        self.used.add(kind)
+        position = next(n for n, (clip_id, _, _) in enumerate(self.clips) if clip_id == clip.id)
+        return f"s{self.index}{kind}{position}"
+
+    def end_of(self, clip: Clip) -> float:
+        """``clip``'s out point on this input's clock (which starts at ``start_s``)."""
+        return next(out for clip_id, _, out in self.clips if clip_id == clip.id) - self.start_s
 
     def split_chains(self) -> list[str]:
-        """The split filters that feed the labels handed out by :meth:`take`."""
-        chains = []
-        for kind, outs, one, many in (
-            ("v", self.video_outs, "null", "split"),
-            ("a", self.audio_outs, "anull", "asplit"),
-        ):
-            if outs:
-                head = f"[{self.index}:{kind}:0]" + (one if len(outs) == 1 else f"{many}={len(outs)}")
-                chains.append(head + "".join(f"[{label}]" for label in outs))
-        return chains
+        """The ``segment``/``asegment`` filters that cut the labels :meth:`take` handed out.
 
-    def offset(self, clip: Clip) -> tuple[float, float]:
-        """``clip``'s in and out points on this input's clock (which starts at ``start_s``)."""
-        return clip.source_in_s - self.start_s, self.ends[clip.id] - self.start_s
+        Each clip's piece runs from its in point to the next clip's (the last to the input's
+        end), so no piece goes unplayed; the clip's own chain trims it at its out point. (Pieces
+        nobody plays would need null sinks, and a null sink asks for frames all the time: the
+        decoder would race ahead and every later clip's frames would pile up in memory.)
+        """
+        points = "|".join(number(clip_in - self.start_s) for _, clip_in, _ in self.clips[1:])
+        chains = []
+        for kind, cutter in (("v", "segment"), ("a", "asegment")):
+            if kind not in self.used:
+                continue
+            outs = "".join(f"[s{self.index}{kind}{position}]" for position in range(len(self.clips)))
+            prelude = self.video_prelude if kind == "v" else self.audio_prelude
+            cut = f"{cutter}=timestamps={points}" if points else ("null" if kind == "v" else "anull")
+            chains.append(f"[{self.index}:{kind}:0]" + ",".join([*prelude, cut]) + outs)
+        return chains
 
 
 def assign_runs(
@@ -98,6 +114,6 @@ def assign_runs(
                 runs.append(run)
                 open_runs[clip.uri] = run
             run.end_s = max(run.end_s, out)
-            run.ends[clip.id] = out
+            run.clips.append((clip.id, clip.source_in_s, out))
             of_clip[clip.id] = run
     return runs, of_clip

@@ -5,14 +5,22 @@ from __future__ import annotations
 import anyio
 
 from core import CanvasTool, Muscle, Progress, tool
-from core.errors import AssetNotFound, FfmpegFailed, InvalidIdentifier, MediaUnreadable, NotMedia
+from core.errors import (
+    AssetNotFound,
+    FfmpegFailed,
+    InvalidIdentifier,
+    InvalidInput,
+    MediaUnreadable,
+    NotMedia,
+)
 from core.jobs import JobCancelled
 from core.media import Workspace, validate_filename
-from muscles.video.timeline import Timeline, TimelineInvalid, check, stored_facts
+from muscles.video.timeline import Timeline, TimelineInvalid, TimeOutOfRange, check, stored_facts
 
 from .checks import SourceEndedEarly
-from .examples import CANCEL, LIST, RENDER, RESULT, STATUS_OF, SUBMIT
+from .examples import CANCEL, LIST, PREVIEW, RENDER, RESULT, STATUS_OF, SUBMIT
 from .images import ImageNotAccepted, refuse_images
+from .preview import MAX_PREVIEW_FRAMES, PreviewFrames, preview_timeline
 from .render import RenderedVideo, render_timeline
 from .subtitles import find_caption_files
 
@@ -39,7 +47,7 @@ class VideoRender(Muscle):
     outlast the client's call timeout use `submit_render` and poll `job_status`.
     """
 
-    version = "1.2.0"
+    version = "1.3.0"
     capabilities = ("cap.video.render",)
     canvas_tools = (
         CanvasTool(id="export_mp4", icon="film_reel", type="panel_pop", tool="render", action="Export MP4"),
@@ -81,11 +89,13 @@ class VideoRender(Muscle):
         `describe` says (within one frame) and its sound and picture must last equally long.
         A source that decodes to less than its registration said (damaged or truncated) fails
         the render with `source_ended_early` naming the clip; with `pad_short_sources` the
-        clip holds its last good frame instead and the result carries a warning. Images are not
-        accepted as clips. Caption tracks (SRT or WebVTT uris) are burnt in with their style, the
-        spoken word lit when word timestamps are given; a character no installed font draws is a
-        warning. With `timeline.audio.loudness` the mix is measured first (an analysis run), then
-        gained to the target; `loudness_lufs` is measured on the stored MP4. Cancelling the call stops ffmpeg and stores nothing. The same timeline and filename give
+        clip holds its last good frame instead and the result carries a warning. Overlay text is
+        drawn with a font per character (Latin, CJK, colour emoji); a character no installed font
+        has is named in `warnings`. Images are not accepted as clips. Caption tracks (SRT or
+        WebVTT uris) are burnt in with their style, the spoken word lit when word timestamps are
+        given; a character no installed font draws is a warning. With `timeline.audio.loudness`
+        the mix is measured first (an analysis run), then gained to the target; `loudness_lufs` is
+        measured on the stored MP4. Cancelling the call stops ffmpeg and stores nothing. The same timeline and filename give
         byte-identical output; proxy quality (small, fast) only when `timeline.output.proxy` is set.
         Also offered as `submit_render`, a job: same timeline, same job; a job whose MP4 has since
         been deleted renders again."""
@@ -93,3 +103,18 @@ class VideoRender(Muscle):
         return await render_timeline(
             workspace, progress, timeline, filename, pad_short_sources=pad_short_sources
         )
+
+    @tool(examples=[PREVIEW], errors=[*_RENDER_ERRORS, TimeOutOfRange, InvalidInput], idempotent=True)
+    async def preview_frames(
+        self, timeline: Timeline, times_s: list[float], workspace: Workspace, progress: Progress
+    ) -> PreviewFrames:
+        """The frames the render of `timeline` shows at `times_s` (seconds, 0 up to its duration;
+        1-100 times), as PNGs, without rendering the MP4.
+
+        The render's own filter graph runs up to the last asked frame; only the asked frames are
+        stored. Each equals the render's frame at that time (but for the render's lossy encode).
+        One time gives a thumbnail of the timeline. Frame n is on screen from n / fps."""
+        if not 1 <= len(times_s) <= MAX_PREVIEW_FRAMES:
+            raise InvalidInput(f"times_s must hold 1 to {MAX_PREVIEW_FRAMES} times", value=len(times_s))
+        await anyio.to_thread.run_sync(refuse_images, workspace.blocking, timeline)
+        return await preview_timeline(workspace, progress, timeline, times_s)

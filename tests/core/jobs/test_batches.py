@@ -3,6 +3,7 @@ of one job or all, a batch read back by a new engine on the same data dir (a res
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import anyio
@@ -11,7 +12,7 @@ import pytest
 from core.errors import InvalidArguments
 from core.jobs import JobEngine, JobNotFound
 from core.jobs.batches import batch_id_for
-from tests.core.jobs.conftest import ACME, OTHER, WAIT_S, job_settings
+from tests.core.jobs.conftest import ACME, OTHER, WAIT_S, job_settings, wait_until
 from tests.core.jobs.job_functions import Steps, steps
 
 pytestmark = pytest.mark.anyio
@@ -77,3 +78,48 @@ async def test_a_batch_outlives_its_engine(tmp_path: Path) -> None:
     async with JobEngine(settings, processes=False) as engine:  # a restarted server: only the table
         found = await engine.batches.status(ACME, batch.batch_id)
     assert (found.label, found.state, [job.name for job in found.jobs]) == ("kept", "succeeded", ["a"])
+
+
+async def test_a_higher_priority_batch_overtakes_a_queued_one(tmp_path: Path) -> None:
+    async with JobEngine(job_settings(tmp_path / "data", dask_workers=1), processes=False) as engine:
+        low = await engine.batches.submit(
+            ACME, steps, [(f"low-{i}", Steps(count=1, pause_s=0.3, label=f"low-{i}")) for i in range(6)]
+        )
+        await wait_until(engine, ACME, low.jobs[0].status.job_id, lambda s: s.state == "running")
+        high = await engine.batches.submit(
+            ACME,
+            steps,
+            [(f"high-{i}", Steps(count=1, pause_s=0.3, label=f"high-{i}")) for i in range(2)],
+            priority=10,
+        )
+        with anyio.fail_after(WAIT_S):
+            low_done = await engine.batches.wait(ACME, low.batch_id)
+            high_done = await engine.batches.wait(ACME, high.batch_id)
+    assert low_done.state == high_done.state == "succeeded"
+    low_ends = sorted(job.status.updated_at for job in low_done.jobs)
+    high_end = max(job.status.updated_at for job in high_done.jobs)
+    # One worker, busy with low-0: the high batch runs next (without its priority it runs last).
+    assert high_end < low_ends[-2]
+
+
+async def test_batches_are_listed_newest_first_and_forgotten_with_their_jobs(tmp_path: Path) -> None:
+    settings = job_settings(tmp_path / "data", job_retention_s=60)
+    later = [0.0]  # a clock that runs (waiters watch updated_at change), moved on for the sweep
+    async with JobEngine(settings, processes=False, clock=lambda: time.time() + later[0]) as engine:
+        made = []
+        for index in range(3):
+            batch = await engine.batches.submit(
+                ACME, steps, [(f"b{index}", Steps(count=1, pause_s=0, label=str(index)))]
+            )
+            made.append(batch.batch_id)
+            await _until_finished(engine, batch.batch_id)
+        first = await engine.batches.list(ACME, limit=2)
+        assert [b.batch_id for b in first.batches] == made[::-1][:2] and first.next_cursor is not None
+        rest = await engine.batches.list(ACME, cursor=first.next_cursor, limit=2)
+        assert [b.batch_id for b in rest.batches] == [made[0]] and rest.next_cursor is None
+        assert (await engine.batches.list(OTHER)).batches == []
+        later[0] = 3600.0  # every job finished long before the retention period
+        assert len(await engine.sweep()) == 3
+        assert (await engine.batches.list(ACME)).batches == []
+        with pytest.raises(JobNotFound):
+            await engine.batches.status(ACME, made[0])

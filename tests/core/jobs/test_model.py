@@ -15,6 +15,7 @@ from core.settings import Settings
 def test_the_public_surface_is_deliberate() -> None:
     assert sorted(core.jobs.__all__) == [
         "BatchJob",
+        "BatchPage",
         "BatchState",
         "BatchStatus",
         "JobCancelled",

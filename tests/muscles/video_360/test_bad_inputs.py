@@ -91,6 +91,12 @@ def test_bad_inputs_get_coded_errors_and_leave_nothing(sphere_server: SphereServ
             "view_out_of_range",
             "camera key 1.h_fov",
         ),
+        "keys_out_of_order": (
+            "reframe",
+            {"uri": sphere, "camera": {"yaw": [{"time_s": 1, "value": 0}, {"time_s": 0.5, "value": 90}]}},
+            "automation_invalid",
+            "camera.yaw.1.time_s",
+        ),
         "no_frames": ("perspective", {"uri": frameless, "width": 64, "height": 32}, "no_frames", frameless),
         "not_a_cubemap": ("to_equirect", {"uri": flat, "layout": "dice"}, "not_a_cubemap", "300x200"),
         "odd_size": ("cubemap", {"uri": sphere, "face_size": 33}, "invalid_input", "width"),

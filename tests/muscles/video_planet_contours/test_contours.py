@@ -118,3 +118,33 @@ def test_the_overlay_draws_the_lines_on_the_rendered_sphere() -> None:
     # The equator seen from the equatorial plane is the sphere's horizontal diameter: the middle rows.
     assert changed.size and set(changed[:, 0]) <= {46, 47, 48, 49}
     assert with_line[47, 80, 0] > 200 and with_line[47, 80, 2] < 60  # red on the line
+
+
+def test_the_contours_overlay_goes_into_the_renderer_over_mcp(contours: PlanetServer, tmp_path: Path) -> None:
+    latitudes = np.repeat(LAT[:, None], LON.size, axis=1)
+    grid = {"lat_deg": LAT.tolist(), "lon_deg": LON.tolist(), "values": latitudes.tolist()}
+    ((is_error, lines),) = _calls(contours, [{"grid": grid, "levels": [0.0]}])  # the equator
+    assert not is_error, lines
+    renderer = planet_server("video_planet_surface_renderer", tmp_path / "renderer")
+    surface = {
+        "width": 160,
+        "height": 96,
+        "duration_s": 0.25,
+        "fps": 8,
+        "noise": "none",
+        "camera_distance": 3.0,
+        "light_direction": {"x": 0, "y": -1, "z": 0},
+        "overlay": {**lines["overlay"], "color": "#ff0000", "width_deg": 2.0},
+    }
+
+    async def render() -> tuple[bool, dict[str, Any]]:
+        with anyio.fail_after(60):
+            async with renderer.session() as client:
+                return await renderer.call(client, "render", {"surface": surface, "engine": "numpy"})
+
+    is_error, rendered = anyio.run(render)
+    assert not is_error, rendered
+    frame = renderer.frames(rendered["media"]["uri"], 160, 96)[0].astype(int)
+    line, above = frame[47:49, 70:90].reshape(-1, 3).mean(axis=0), frame[30, 70:90].mean(axis=0)
+    assert line[0] > 150 and line[2] < 90, line  # red where the equator crosses the disc
+    assert above[2] > above[0], above  # the blue surface above it

@@ -14,6 +14,7 @@ import pytest
 
 from core.media.probe import probe_sync
 from muscles.video.planet.shade_torch import torch_device
+from tests.media_samples import write_tone_wav
 from tests.muscles.video_planet_preview.samples import write_samples
 from tests.muscles.video_planet_surface_renderer.conftest import PlanetServer, planet_server
 
@@ -118,10 +119,14 @@ def test_an_export_renders_an_mp4_whose_frame_count_matches_the_path(
 
 def test_failures_name_their_step_and_store_nothing(preview: PlanetServer) -> None:
     good = {"surface_uri": preview.surface_uri, "surface": SURFACE, "walk": WALK}  # type: ignore[attr-defined]
-    before = preview.store.list(preview.scope)
     missing = "atoms://media/0123456789abcdef0123456789abcdef/gone.mp4"
+    tone = preview.settings.data_dir / "tone.wav"
+    write_tone_wav(tone)
+    sound = preview.store.register_staged(preview.scope, preview.store.stage_local(tone), "tone.wav").uri
+    before = preview.store.list(preview.scope)
     bad = {
         ("surface", "asset_not_found"): {**good, "surface_uri": missing, "render": "export"},
+        ("surface", "no_video_stream"): {**good, "surface_uri": sound},
         ("surface", "planet_invalid"): {**good, "surface": {**SURFACE, "base_color": "blue"}},
         ("runner", "planet_path_invalid"): {**good, "walk": {**WALK, "speed_m_s": 0}},
         ("focus", "unknown_clip"): {**good, "focus": {**FOCUS, "clip_id": "other"}},

@@ -6,8 +6,8 @@ import pytest
 
 from muscles.video.timeline import CaptionTrack, TimelineInvalid
 from muscles.video.video_render.captions import caption_sheet
-from muscles.video.video_render.glyphs import missing_glyphs
 from muscles.video.video_render.subtitles import Cue, parse_subtitles
+from muscles.video.video_render.text import undrawable
 
 
 def _dialogues(script: str) -> list[str]:
@@ -62,4 +62,4 @@ def test_override_braces_and_backslashes_in_text_stay_text() -> None:
 
 
 def test_a_private_use_character_has_no_glyph_and_latin_has_one() -> None:
-    assert missing_glyphs(["Ça va \ue000 \u200d"]) == ["\ue000"]
+    assert undrawable(["Ça va \ue000 \u200d"]) == ["\ue000"]
