@@ -24,6 +24,7 @@ import anyio
 
 from core.errors import AssetNotFound, NotFound, NotMedia, StorageError
 from core.identifiers import validate_filename
+from core.media.documents import document_mime
 from core.media.info import MediaInfo
 from core.media.intake import Intake, SourcePolicy
 from core.media.mime import detect_mime, is_media_mime
@@ -134,7 +135,11 @@ class MediaStore:
         return self.intake.stage_local(path)
 
     def register_staged(self, scope: Scope, staged: StagedFile, filename: str) -> MediaRef:
-        """Check that ``staged`` is decodable media and store it; the staged file is consumed."""
+        """Check that ``staged`` is decodable media (or a LUT or subtitles, stored as a document:
+        :mod:`core.media.documents`) and store it; the staged file is consumed."""
+        document = document_mime(staged.path, filename)
+        if document is not None:
+            return self.store_document(scope, staged, filename, document)
         return self.store_media(scope, staged, filename).ref
 
     def store_media(self, scope: Scope, staged: StagedFile, filename: str) -> StoredAsset:

@@ -153,7 +153,8 @@ class MediaV2(Muscle):
         open_world=True,
     )
     async def register(self, source: str, scope: Scope, filename: str | None = None) -> MediaRef:
-        """Store a media file and return its MediaRef.
+        """Store a media file (or a .cube LUT, .srt or .vtt subtitles, kept as a document) and
+        return its MediaRef.
 
         `source` is a path under the server's import roots (absolute, or relative to the first
         root), an http(s) URL, or `upload://<upload_id>` from presign_upload after the PUT.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from core.media import MediaInfo
 from muscles.video.timeline.automation import camera_at, value_at
@@ -93,11 +93,15 @@ def _cut(clip: Clip, at_s: float, right_id: str) -> tuple[Clip, Clip]:
     local = at_s - clip.start_s
     source_cut = clip.source_in_s + local * clip.speed
     left_auto, right_auto = _split_automation(clip.automation, local)
-    left = clip.model_copy(update={"source_out_s": source_cut, "automation": left_auto})
-    right = clip.model_copy(
-        update={"id": right_id, "source_in_s": source_cut, "start_s": at_s, "automation": right_auto}
-    )
-    return left, right
+    # The fade in stays at the head, the fade out at the tail.
+    left: dict[str, Any] = {"automation": left_auto, "fade_out": None}
+    right: dict[str, Any] = {"id": right_id, "start_s": at_s, "automation": right_auto, "fade_in": None}
+    if clip.duration_s is not None:
+        # A still or colour clip has no source time to cut: each part keeps the picture.
+        left["duration_s"], right["duration_s"] = local, clip.duration_s - local
+    else:
+        left["source_out_s"], right["source_in_s"] = source_cut, source_cut
+    return clip.model_copy(update=left), clip.model_copy(update=right)
 
 
 def _split_automation(automation: ClipAutomation, local: float) -> tuple[ClipAutomation, ClipAutomation]:

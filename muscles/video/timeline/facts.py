@@ -11,7 +11,10 @@ __all__ = ["clip_duration", "clip_end", "source_out"]
 
 
 def source_out(clip: Clip, facts: Mapping[str, MediaInfo]) -> float | None:
-    """The clip's source out point: its own, else the end of its media when known."""
+    """The clip's source out point: its own, else the end of its media when known. A still
+    or colour clip (``duration_s``) plays its picture for that long."""
+    if clip.duration_s is not None:
+        return clip.source_in_s + clip.duration_s * clip.speed
     if clip.source_out_s is not None:
         return clip.source_out_s
     found = facts.get(clip.uri)

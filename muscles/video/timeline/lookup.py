@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from core.errors import AssetNotFound, InvalidInput
 from core.media import BlockingWorkspace, MediaInfo
+from muscles.video.timeline.editing import color_facts, color_of
 from muscles.video.timeline.model import Timeline
 
 __all__ = ["stored_facts"]
@@ -19,6 +20,9 @@ def stored_facts(workspace: BlockingWorkspace, timeline: Timeline) -> dict[str, 
     facts: dict[str, MediaInfo] = {}
     first_clip = {clip.uri: clip.id for clip in reversed(timeline.clips())}
     for uri, clip_id in reversed(first_clip.items()):
+        if color_of(uri) is not None:
+            facts[uri] = color_facts()
+            continue
         try:
             recorded = workspace.describe(uri).info
         except (AssetNotFound, InvalidInput):

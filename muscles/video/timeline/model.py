@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from muscles.video.timeline.captions import CaptionTrack
+from muscles.video.timeline.editing import ClipFade, ColorGrade, Fit, Layout
 from muscles.video.timeline.sound import AudioRole, ClipSound, Ducking, MixLoudness
 
 __all__ = [
@@ -40,7 +41,10 @@ __all__ = [
 Interpolation = Literal["linear", "hold", "ease_in_out"]
 # scale / position_x / position_y frame the picture (a crop-and-zoom, the Ken Burns move):
 # the view is 1/scale of the frame, centred on the point (position_x, position_y) of it.
-AutomatedParameter = Literal["volume", "brightness", "scale", "position_x", "position_y"]
+# x, y, size, rotation and opacity place it (a layer's inset, a moving picture-in-picture).
+AutomatedParameter = Literal[
+    "volume", "brightness", "scale", "position_x", "position_y", "x", "y", "size", "rotation", "opacity"
+]
 
 
 class _Strict(BaseModel):
@@ -58,9 +62,11 @@ class Keyframe(_Strict):
 
 
 class ParameterLane(_Strict):
-    """Keyframes for one clip parameter: volume (gain, 1 = unchanged), brightness (-1..1), or the
+    """Keyframes for one clip parameter: volume (gain, 1 = unchanged), brightness (-1..1), the
     framing: scale (zoom, 1..10; 1 = the whole frame) centred on position_x / position_y (0..1
-    of the frame's width / height; 0.5 = the centre)."""
+    of the frame's width / height; 0.5 = the centre), or the placement of its picture: x, y (its
+    box's left and top, fractions of the output), size (of its box, about the centre),
+    rotation (degrees, clockwise) and opacity (0..1)."""
 
     parameter: AutomatedParameter
     keyframes: list[Keyframe]
@@ -114,10 +120,25 @@ class Clip(_Strict):
     sound: ClipSound = Field(
         default_factory=ClipSound, description="Gain in dB and fades of the clip's sound"
     )
+    # The picture features (:mod:`.editing`).
+    duration_s: float | None = Field(
+        default=None, description="Seconds on the timeline of a still image or a color: clip (only those)"
+    )
+    fade_in: ClipFade | None = Field(default=None, description="Fade in from a colour (and from silence)")
+    fade_out: ClipFade | None = Field(default=None, description="Fade out to a colour (and to silence)")
+    layout: Layout | None = Field(default=None, description="Box in the output frame (a layer's inset)")
+    grade: ColorGrade | None = Field(
+        default=None, description="LUT, exposure, contrast, saturation, temperature"
+    )
 
 
 class Track(_Strict):
-    """A video track (at most one: picture plus its sound) or an audio track mixed under it."""
+    """A video track (picture plus its sound) or an audio track mixed under them.
+
+    The first video track is the base: continuous from 0, it sets the timeline's picture.
+    Each further video track is a layer composited over the ones before it, in order; its
+    clips may leave gaps (nothing is drawn there).
+    """
 
     id: str
     kind: Literal["video", "audio"] = "video"
@@ -125,6 +146,7 @@ class Track(_Strict):
     volume: float = Field(default=1.0, description="Gain applied to every clip's sound on the track")
     muted: bool = False
     role: AudioRole | None = Field(default=None, description="voice, music or effects: what describe reports")
+    hidden: bool = Field(default=False, description="Leave the track's picture out (its sound still plays)")
 
 
 class Crossfade(_Strict):
@@ -137,6 +159,13 @@ class Crossfade(_Strict):
     from_clip: str
     to_clip: str
     duration_s: float
+    transition: str = Field(
+        default="fade",
+        description="A named xfade transition: fade, dissolve, wipeleft, slideup, circleopen, ...",
+    )
+    audio_curve: str = Field(
+        default="tri", description="acrossfade curve of the sound: tri, qsin, exp, log, ..."
+    )
 
 
 class TextOverlay(_Strict):
@@ -183,6 +212,15 @@ class OutputSettings(_Strict):
     allow_stream_copy: bool = Field(
         default=True, description="Copy the streams untouched when a single unchanged clip allows it"
     )
+    aspect: str | None = Field(
+        default=None, description="16:9, 9:16, 1:1 or 4:5: the frame's shape (from height, else width)"
+    )
+    fit: Fit = Field(
+        default="pad", description="A clip of another shape: pad (bars), crop, or blur (blurred copy behind)"
+    )
+    grade: ColorGrade | None = Field(
+        default=None, description="Colour of the whole output (LUT, exposure, ...)"
+    )
 
 
 class Timeline(_Strict):
@@ -199,4 +237,9 @@ class Timeline(_Strict):
         return [clip for track in self.tracks for clip in track.clips]
 
     def video_track(self) -> Track | None:
+        """The base video track: the first one."""
         return next((track for track in self.tracks if track.kind == "video"), None)
+
+    def layer_tracks(self) -> list[Track]:
+        """The video tracks after the base, bottom to top."""
+        return [track for track in self.tracks if track.kind == "video"][1:]

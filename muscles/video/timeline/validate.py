@@ -7,28 +7,25 @@ raises the first as a coded error, the way render refuses a timeline before any 
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterator, Mapping
 from typing import Final
 
 from core.errors import AssetNotFound, AtomsError, InvalidInput, MediaUnreadable
 from core.media import MediaInfo, parse_media_uri
 from muscles.video.timeline.captions_check import caption_issues
+from muscles.video.timeline.editing import TRANSFORM_PARAMETERS, color_facts, color_of
 from muscles.video.timeline.errors import TimelineInvalid, where
 from muscles.video.timeline.facts import clip_end
-from muscles.video.timeline.issues import Issue
-from muscles.video.timeline.issues import issue as _issue
+from muscles.video.timeline.issues import COLOR, EPSILON_S, Issue, issue
 from muscles.video.timeline.model import Clip, ClipAutomation, Timeline, Track
+from muscles.video.timeline.picture_checks import clip_picture_issues, crossfade_issues, output_picture_issues
 from muscles.video.timeline.validate_sound import sound_issues
 
 __all__ = ["EPSILON_S", "Issue", "check", "find_issues", "issue_error"]
 
-# Times closer than this are the same instant (well under one frame at 240 fps).
-EPSILON_S: Final = 0.001
 # Down to 0.05 so a 0.1x slow motion (video_slowmo) is a speed the timeline accepts.
 MIN_SPEED, MAX_SPEED = 0.05, 4.0
 MAX_GAIN = 10.0
-_COLOR = re.compile(r"^(?:[a-zA-Z]{3,20}|#[0-9a-fA-F]{6})(?:@(?:0(?:\.\d{1,3})?|1(?:\.0{1,3})?))?$")
 MAX_SCALE = 10.0
 _PARAMETER_RANGE: Final = {
     "volume": (0.0, MAX_GAIN),
@@ -36,7 +33,11 @@ _PARAMETER_RANGE: Final = {
     "scale": (1.0, MAX_SCALE),
     "position_x": (0.0, 1.0),
     "position_y": (0.0, 1.0),
+    **TRANSFORM_PARAMETERS,
 }
+
+
+_issue = issue
 
 
 def issue_error(issue: Issue) -> AtomsError:
@@ -72,12 +73,14 @@ def _all_issues(timeline: Timeline, facts: Mapping[str, MediaInfo] | None) -> It
             if facts is not None:
                 yield from _against_media(clip, track, facts)
             yield from _automation(clip, facts or {})
+            yield from clip_picture_issues(clip, track, facts)
     known = facts or {}
     for track in timeline.tracks:
         yield from _placement(track, timeline, known)
     yield from _transitions(timeline, known)
     yield from _overlays(timeline)
     yield from _output(timeline)
+    yield from output_picture_issues(timeline)
     yield from sound_issues(timeline, known)
     yield from caption_issues(timeline)
 
@@ -85,13 +88,6 @@ def _all_issues(timeline: Timeline, facts: Mapping[str, MediaInfo] | None) -> It
 def _structure(timeline: Timeline) -> Iterator[Issue]:
     if not any(track.clips for track in timeline.tracks):
         yield _issue(None, "tracks", "the timeline holds no clips", "Add at least one clip to a track.")
-    if sum(track.kind == "video" for track in timeline.tracks) > 1:
-        yield _issue(
-            None,
-            "tracks",
-            "more than one video track",
-            "Put every picture clip on one video track; extra sound goes on audio tracks.",
-        )
     seen: set[str] = set()
     for track in timeline.tracks:
         if track.id in seen:
@@ -109,7 +105,8 @@ def _structure(timeline: Timeline) -> Iterator[Issue]:
 
 def _clip_fields(clip: Clip) -> Iterator[Issue]:
     try:
-        parse_media_uri(clip.uri)
+        if color_of(clip.uri) is None:
+            parse_media_uri(clip.uri)
     except InvalidInput:
         yield _issue(
             clip.id,
@@ -139,7 +136,7 @@ def _clip_fields(clip: Clip) -> Iterator[Issue]:
 
 
 def _against_media(clip: Clip, track: Track, facts: Mapping[str, MediaInfo]) -> Iterator[Issue]:
-    found = facts.get(clip.uri)
+    found = facts.get(clip.uri) or (color_facts() if color_of(clip.uri) is not None else None)
     if found is None:
         yield _issue(
             clip.id,
@@ -158,7 +155,7 @@ def _against_media(clip: Clip, track: Track, facts: Mapping[str, MediaInfo]) -> 
             code=MediaUnreadable.code,
         )
         return
-    if track.kind == "video" and not found.is_video:
+    if track.kind == "video" and not (found.is_video or found.is_still or color_of(clip.uri)):
         yield _issue(
             clip.id,
             "uri",
@@ -224,7 +221,8 @@ def _placement(track: Track, timeline: Timeline, facts: Mapping[str, MediaInfo])
     """Overlaps on any track; gaps on the video track (the renderer fills none)."""
     fades = {(t.from_clip, t.to_clip): t.duration_s for t in timeline.transitions}
     ordered = sorted(track.clips, key=lambda clip: clip.start_s)
-    if track.kind == "video" and ordered and ordered[0].start_s > EPSILON_S:
+    base = track is timeline.video_track()
+    if base and ordered and ordered[0].start_s > EPSILON_S:
         first = ordered[0]
         yield _issue(
             first.id,
@@ -254,12 +252,12 @@ def _placement(track: Track, timeline: Timeline, facts: Mapping[str, MediaInfo])
                 f"overlaps clip {previous.id} by {overlap:.3f} s",
                 f"Start it at {end:.3f} or later, or join the clips with a crossfade of {overlap:.3f} s.",
             )
-        elif track.kind == "video" and overlap < -EPSILON_S:
+        elif base and overlap < -EPSILON_S:
             yield _issue(
                 clip.id,
                 "start_s",
                 f"leaves a gap of {-overlap:.3f} s after clip {previous.id}",
-                f"Start it at {end:.3f}; the video track must be continuous.",
+                f"Start it at {end:.3f}; the base video track must be continuous (layers may leave gaps).",
             )
 
 
@@ -268,6 +266,7 @@ def _transitions(timeline: Timeline, facts: Mapping[str, MediaInfo]) -> Iterator
     clips = {clip.id: clip for clip in timeline.clips()}
     for index, fade in enumerate(timeline.transitions):
         name = f"transitions[{index}]"
+        yield from crossfade_issues(name, fade)
         for field in ("from_clip", "to_clip"):
             ref = getattr(fade, field)
             if ref not in clips:
@@ -276,9 +275,13 @@ def _transitions(timeline: Timeline, facts: Mapping[str, MediaInfo]) -> Iterator
                 )
         if fade.from_clip not in clips or fade.to_clip not in clips:
             continue
-        if track_of[fade.from_clip].kind != "video" or track_of[fade.to_clip].kind != "video":
+        base = timeline.video_track()
+        if track_of[fade.from_clip] is not base or track_of[fade.to_clip] is not base:
             yield _issue(
-                name, "from_clip", "crossfades join clips on the video track", "Move the clips there."
+                name,
+                "from_clip",
+                "crossfades join clips on the base video track (the first)",
+                "Move the clips there; a layer's clip fades with fade_in / fade_out.",
             )
         elif _next_clip(track_of[fade.from_clip], fade.from_clip) != fade.to_clip:
             yield _issue(
@@ -315,7 +318,7 @@ def _overlays(timeline: Timeline) -> Iterator[Issue]:
             )
         if not 8 <= overlay.font_size <= 400:
             yield _issue(overlay.id, "font_size", "font_size must be 8..400", "Use a size in pixels, 8..400.")
-        if not _COLOR.match(overlay.color):
+        if not COLOR.match(overlay.color):
             yield _issue(
                 overlay.id,
                 "color",

@@ -35,8 +35,8 @@ REQUEST: dict[str, JsonValue] = {
     "priority": 10,
     "label": "dailies",
 }
-BATCH_ID = "batch_cc4a35b17b4a14d05d3c6919c868a824"
-JOB_IDS = ("job_c206591046adb39678a1173eba44d7b6", "job_b00c26a17ba50bb62981f391637076da")
+BATCH_ID = "batch_9beb902deb36ed5ea6e7a50ac0edc69d"
+JOB_IDS = ("job_b6a690a07fca91c48086e0e4485d76ba", "job_dba43e1701fa9ebc272a75b7a6993664")
 
 
 def _job(job_id: str, state: str, progress: float, message: str, attempts: int) -> dict[str, JsonValue]:

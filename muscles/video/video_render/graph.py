@@ -26,6 +26,8 @@ from core.ffmpeg import pinned_input
 from core.media import MediaInfo
 from muscles.video.timeline import (
     Clip,
+    ColorGrade,
+    Crossfade,
     TextOverlay,
     Timeline,
     Track,
@@ -33,11 +35,13 @@ from muscles.video.timeline import (
     frame_count,
 )
 from muscles.video.video_render.captions import ass_filter, caption_sheet
+from muscles.video.video_render.colour import grade_steps
 from muscles.video.video_render.curves import lane_expression, number
+from muscles.video.video_render.layers import composite_layers, layer_sound_tracks
 from muscles.video.video_render.mix import MixPass, clip_sound_steps, duck_steps, master_steps
+from muscles.video.video_render.picture import clip_picture, is_placed, sound_fades
 from muscles.video.video_render.runs import SourceRun, assign_runs
 from muscles.video.video_render.subtitles import CaptionCues
-from muscles.video.video_render.transform import crop_zoom
 
 __all__ = ["DETERMINISTIC_ARGS", "GraphBuilder", "OutputFormat", "RenderPlan"]
 
@@ -98,6 +102,7 @@ class GraphBuilder:
         work_dir: Path,
         *,
         pad_short: bool = False,
+        assets: Mapping[str, Path] | None = None,
         mix_pass: MixPass | None = None,
         captions: Sequence[CaptionCues] = (),
     ) -> None:
@@ -117,15 +122,18 @@ class GraphBuilder:
         self.run_of: dict[str, SourceRun] = {}
         self.chains: list[str] = []
         self.text_files: dict[Path, str] = {}
+        self.assets = assets or {}  # uri -> local file of a non-clip asset (a LUT)
         self._labels = 0
 
     def plan(self, video: Track, total_frames: int, output: Path) -> RenderPlan:
         audio_tracks = [track for track in self.timeline.tracks if track.kind == "audio" and not track.muted]
-        self.runs, self.run_of = assign_runs([video, *audio_tracks], self.sources, self.facts)
+        layers = self.timeline.layer_tracks()
+        self.runs, self.run_of = assign_runs([video, *layers, *audio_tracks], self.sources, self.facts)
         self._shape_runs()
         picture, sound = self._video_track(video)
+        picture = composite_layers(self, picture, video, total_frames)
         picture = self._finish_picture(picture, video, total_frames)
-        mixed = self._mix(sound, audio_tracks, total_frames)
+        mixed = self._mix(sound, [*audio_tracks, *layer_sound_tracks(self)], total_frames)
         for run in self.runs:
             self.chains += run.split_chains()
         inputs = [arg for run in self.runs for arg in run.input_args()]
@@ -194,6 +202,16 @@ class GraphBuilder:
         self._labels += 1
         return f"{prefix}{self._labels}"
 
+    def label(self, prefix: str) -> str:
+        """A fresh label for a filter's output (for the picture modules)."""
+        return self._label(prefix)
+
+    def frames_of(self, clip: Clip) -> tuple[int, int]:
+        return self._frames_of(clip)
+
+    def lut_path(self, grade: ColorGrade | None) -> Path | None:
+        return self.assets[grade.lut] if grade is not None and grade.lut is not None else None
+
     def _frames_of(self, clip: Clip) -> tuple[int, int]:
         """First and end frame of ``clip`` on the output's frame grid."""
         end = clip_end(clip, self.facts)
@@ -241,6 +259,7 @@ class GraphBuilder:
         for run in self.runs:
             plain = all(
                 clips[clip_id].speed == 1
+                and self._fills_frame(clips[clip_id])
                 and not any(
                     lane.parameter == "brightness" and lane.keyframes
                     for lane in clips[clip_id].automation.lanes
@@ -249,6 +268,15 @@ class GraphBuilder:
             )
             if plain:
                 run.video_prelude, run.audio_prelude = self._picture_shape(), self._sound_shape()
+
+    def _fills_frame(self, clip: Clip) -> bool:
+        """A base-track clip letterboxed into the whole frame: the run's shared shape fits it."""
+        return (
+            self.timeline.output.fit == "pad"
+            and not is_placed(clip)
+            and not self.facts[clip.uri].is_still
+            and clip.id not in {c.id for layer in self.timeline.layer_tracks() for c in layer.clips}
+        )
 
     def _clip_sound(self, clip: Clip, track: Track, samples: int) -> str:
         label = self._label("a")
@@ -263,36 +291,22 @@ class GraphBuilder:
         if not run.audio_prelude:
             steps += [*self._retime_audio(clip.speed), *self._sound_shape()]
         steps += self._gain(clip, track)
+        steps += sound_fades(clip, float(samples / self.fmt.sample_rate))
         steps += clip_sound_steps(clip.sound, samples, self.fmt.sample_rate)
         self.chains.append(f"[{run.take('a', clip)}]" + ",".join([*steps, *fit]) + f"[{label}]")
         return label
 
     def _clip_picture(self, clip: Clip, frames: int) -> str:
-        label = self._label("v")
         if self._analysis:
             # The analysis run hears the mix only: a black stand-in of the output's size keeps
             # the graph's shape and timing, and ffmpeg never decodes a picture it does not use.
-            fmt = self.fmt
+            label, fmt = self._label("v"), self.fmt
             stand_in = (
                 f"color=c=black:s={fmt.width}x{fmt.height}:r={fmt.rate.numerator}/{fmt.rate.denominator}"
             )
             self.chains.append(f"{stand_in},format=yuv420p,setsar=1,trim=end_frame={frames}[{label}]")
             return label
-        run = self.run_of[clip.id]
-        retime = "setpts=PTS-STARTPTS" if clip.speed == 1 else f"setpts=(PTS-STARTPTS)/{number(clip.speed)}"
-        steps = [f"trim=end={number(run.end_of(clip))}", retime]
-        if not run.video_prelude:
-            steps += self._picture_shape()
-        lane = next((lane for lane in clip.automation.lanes if lane.parameter == "brightness"), None)
-        if lane is not None and lane.keyframes:
-            steps.append(f"eq=brightness='{lane_expression(lane.keyframes)}':eval=frame")
-        rate = f"{self.fmt.rate.numerator}/{self.fmt.rate.denominator}"
-        steps += crop_zoom(clip, self.fmt.width, self.fmt.height, rate)
-        # A clip a frame short (rounding at the source) repeats its last frame; then cut exact.
-        pad = "tpad=stop_mode=clone:stop=-1" if self.pad_short else "tpad=stop_mode=clone:stop=2"
-        steps += [pad, f"trim=end_frame={frames}", "setpts=PTS-STARTPTS"]
-        self.chains.append(f"[{run.take('v', clip)}]" + ",".join(steps) + f"[{label}]")
-        return label
+        return clip_picture(self, clip, frames, layer=False)[0]
 
     # --- the video track -------------------------------------------------------------------
 
@@ -306,30 +320,40 @@ class GraphBuilder:
         for clip in ordered:
             start, end = self._frames_of(clip)
             frames = end - start
-            clip_picture = self._clip_picture(clip, frames)
+            picture_of_clip = self._clip_picture(clip, frames)
             clip_sound = self._clip_sound(clip, track, self.fmt.samples(frames))
             if previous is not None and (previous.id, clip.id) in fades:
                 picture, sound = self._concat(pictures, sounds)
                 overlap = previous_end - start
-                picture, sound = self._crossfade(picture, clip_picture, sound, clip_sound, start, overlap)
+                joined = fades[(previous.id, clip.id)]
+                picture, sound = self._crossfade(
+                    joined, picture, picture_of_clip, sound, clip_sound, start, overlap
+                )
                 pictures, sounds = [picture], [sound]
             else:
-                pictures.append(clip_picture)
+                pictures.append(picture_of_clip)
                 sounds.append(clip_sound)
             previous, previous_end = clip, end
         return self._concat(pictures, sounds)
 
     def _crossfade(
-        self, picture: str, clip_picture: str, sound: str, clip_sound: str, start: int, overlap: int
+        self,
+        joined: Crossfade,
+        picture: str,
+        clip_picture: str,
+        sound: str,
+        clip_sound: str,
+        start: int,
+        overlap: int,
     ) -> tuple[str, str]:
         joined_picture, joined_sound = self._label("x"), self._label("xa")
         offset = number(float(start / self.fmt.rate))
         length = number(float(overlap / self.fmt.rate))
         self.chains.append(
-            f"[{picture}][{clip_picture}]xfade=transition=fade:duration={length}:offset={offset}[{joined_picture}]"
+            f"[{picture}][{clip_picture}]xfade=transition={joined.transition}:duration={length}:offset={offset}[{joined_picture}]"
         )
         self.chains.append(
-            f"[{sound}][{clip_sound}]acrossfade=ns={self.fmt.samples(overlap)}:c1=tri:c2=tri[{joined_sound}]"
+            f"[{sound}][{clip_sound}]acrossfade=ns={self.fmt.samples(overlap)}:c1={joined.audio_curve}:c2={joined.audio_curve}[{joined_sound}]"
         )
         return joined_picture, joined_sound
 
@@ -347,8 +371,14 @@ class GraphBuilder:
         return joined_picture, joined_sound
 
     def _finish_picture(self, picture: str, track: Track, total_frames: int) -> str:
-        """Text overlays and captions, then black after the video track when audio runs longer
-        (the analysis run of a loudness target draws neither: it only hears the mix)."""
+        """The output's grade, text overlays and captions, then black after the video track when
+        audio runs longer (the analysis run of a loudness target draws no text: it hears the mix)."""
+        output_grade = self.timeline.output.grade
+        graded = grade_steps(output_grade, self.lut_path(output_grade))
+        if graded:
+            label = self._label("g")
+            self.chains.append(f"[{picture}]" + ",".join(graded) + f"[{label}]")
+            picture = label
         for index, overlay in enumerate([] if self._analysis else self.timeline.overlays):
             image = self.work_dir / f"overlay-{index}.png"
             self.overlay_images[image] = overlay

@@ -11,11 +11,13 @@ from typing import Final
 from core.ffmpeg import pinned_input
 from core.media import MediaInfo
 from muscles.video.timeline import (
+    Clip,
     ClipSound,
     Timeline,
     TimelineInvalid,
     fps_fraction,
     output_fps,
+    output_size,
     timeline_duration,
 )
 from muscles.video.video_render.graph import DETERMINISTIC_ARGS, GraphBuilder, OutputFormat, RenderPlan
@@ -37,33 +39,43 @@ def plan_render(
     work_dir: Path,
     pad_short: bool = False,
     allow_copy: bool = True,
+    assets: Mapping[str, Path] | None = None,
     mix_pass: MixPass | None = None,
     captions: Sequence[CaptionCues] = (),
 ) -> RenderPlan:
     """Plan the render of a checked ``timeline``; ``sources`` maps clip id -> local file;
     ``pad_short`` holds the last frame of a clip whose source ends before its out point;
-    ``captions`` are the caption tracks' cues; ``mix_pass`` is a loudness target's pass (unmeasured: the analysis plan, which writes nothing)."""
+    ``assets`` maps the uri of each LUT the timeline names to its local file; ``captions`` are
+    the caption tracks' cues; ``mix_pass`` is a loudness target's pass (unmeasured: the
+    analysis plan, which writes nothing)."""
     video = timeline.video_track()
     if video is None or not video.clips:
         raise TimelineInvalid(
             "nothing on the video track", item_id=None, field="tracks", hint="Add a clip to a video track."
         )
     first = min(video.clips, key=lambda clip: clip.start_s)
-    fmt = _output_format(timeline, facts[first.uri], facts)
+    fmt = _output_format(timeline, facts)
     duration = timeline_duration(timeline, facts)
     total_frames = fmt.frames(duration)
     if allow_copy and not pad_short and mix_pass is None and _can_copy(timeline, facts, fmt, total_frames):
         return _copy_plan(sources[first.id], facts[first.uri], fmt, output, value=f"{first.id}.uri")
     builder = GraphBuilder(
-        timeline, sources, facts, fmt, work_dir, pad_short=pad_short, mix_pass=mix_pass, captions=captions
+        timeline,
+        sources,
+        facts,
+        fmt,
+        work_dir,
+        pad_short=pad_short,
+        assets=assets,
+        mix_pass=mix_pass,
+        captions=captions,
     )
     return builder.plan(video, total_frames, output)
 
 
-def _output_format(timeline: Timeline, first: MediaInfo, facts: Mapping[str, MediaInfo]) -> OutputFormat:
+def _output_format(timeline: Timeline, facts: Mapping[str, MediaInfo]) -> OutputFormat:
     out = timeline.output
-    width = out.width or first.width or 1280
-    height = out.height or first.height or 720
+    width, height = output_size(timeline, facts)
     if out.proxy and height > PROXY_MAX_HEIGHT:
         width, height = round(width * PROXY_MAX_HEIGHT / height), PROXY_MAX_HEIGHT
     # yuv420p needs even sizes.
@@ -84,6 +96,8 @@ def _can_copy(timeline: Timeline, facts: Mapping[str, MediaInfo], fmt: OutputFor
     clips = timeline.clips()
     if not out.allow_stream_copy or out.proxy or len(clips) != 1 or timeline.transitions or timeline.overlays:
         return False
+    if out.aspect is not None or out.grade is not None or not _plain(clips[0]):
+        return False
     if timeline.captions or timeline.audio.loudness is not None or clips[0].sound != ClipSound():
         return False
     clip, track = clips[0], timeline.tracks[0] if len(timeline.tracks) == 1 else None
@@ -96,7 +110,13 @@ def _can_copy(timeline: Timeline, facts: Mapping[str, MediaInfo], fmt: OutputFor
         and clip.volume == 1
         and not clip.automation.lanes
     )
-    unchanged_track = track is not None and track.kind == "video" and track.volume == 1 and not track.muted
+    unchanged_track = (
+        track is not None
+        and track.kind == "video"
+        and track.volume == 1
+        and not track.muted
+        and not track.hidden
+    )
     same_format = (
         (found.width, found.height) == (fmt.width, fmt.height)
         and found.fps is not None
@@ -122,4 +142,15 @@ def _copy_plan(source: Path, found: MediaInfo, fmt: OutputFormat, output: Path, 
         height=fmt.height,
         fps=float(fmt.rate),
         stream_copy=True,
+    )
+
+
+def _plain(clip: Clip) -> bool:
+    """No picture feature of :mod:`muscles.video.timeline.editing` on the clip."""
+    return (
+        clip.duration_s is None
+        and clip.fade_in is None
+        and clip.fade_out is None
+        and clip.layout is None
+        and clip.grade is None
     )

@@ -20,7 +20,7 @@ from core import MediaRef, Phase, Progress
 from core.ffmpeg import run_ffmpeg
 from core.media import BlockingWorkspace, MediaInfo, Workspace
 from muscles.audio.loudness import measure_file
-from muscles.video.timeline import Timeline, check, describe
+from muscles.video.timeline import Timeline, check, color_facts, color_of, describe
 from muscles.video.video_render.checks import SourceEndedEarly, length_problem, short_clip
 from muscles.video.video_render.graph import RenderPlan
 from muscles.video.video_render.lengths import StreamLengths, measure_lengths
@@ -63,6 +63,7 @@ async def render_timeline(
     probing = progress.phase("probing", 0.0, 0.03)
     await probing.report(0.0, "opening inputs")
     sources, facts = await anyio.to_thread.run_sync(_open_inputs, workspace.blocking, timeline)
+    luts = await anyio.to_thread.run_sync(_open_luts, workspace.blocking, timeline)
     check(timeline, facts)
     expected = describe(timeline, facts)
     output = workspace.path("out.mp4")
@@ -85,7 +86,9 @@ async def render_timeline(
         # Pass 1: the mix measured by a separate analysis run of the same graph, without its
         # picture, overlays or captions (libass's font set-up alone costs a fraction of a second).
         pass_one = MixPass(timeline.audio.loudness)
-        analysis = plan_render(timeline, sources, facts, output, work_dir=workspace.folder, mix_pass=pass_one)
+        analysis = plan_render(
+            timeline, sources, facts, output, work_dir=workspace.folder, assets=luts, mix_pass=pass_one
+        )
         mix_pass, silent = await measure_mix(analysis, pass_one, progress.phase("measuring", 0.03, 0.25))
         warnings += [silent] if silent else []
         encode_from = 0.25
@@ -102,6 +105,7 @@ async def render_timeline(
             work_dir=workspace.folder,
             pad_short=pad,
             allow_copy=copy,
+            assets=luts,
             mix_pass=mix_pass,
             captions=captions,
         )
@@ -185,6 +189,9 @@ def _open_inputs(
     facts: dict[str, MediaInfo] = {}
     sources: dict[str, Path] = {}
     for clip in timeline.clips():
+        if color_of(clip.uri) is not None:
+            facts[clip.uri] = color_facts()  # made in the graph: nothing to open
+            continue
         if clip.uri not in opened:
             media = workspace.open(
                 clip.uri, field=f"{clip.id}.uri", subject=f"clip {clip.id}", clip_id=clip.id
@@ -192,6 +199,17 @@ def _open_inputs(
             opened[clip.uri], facts[clip.uri] = media.path, media.info
         sources[clip.id] = opened[clip.uri]
     return sources, facts
+
+
+def _open_luts(workspace: BlockingWorkspace, timeline: Timeline) -> dict[str, Path]:
+    """uri -> local file of each LUT the clips or the output name."""
+    named = [(f"{clip.id}.grade.lut", clip.grade) for clip in timeline.clips()]
+    named.append(("output.grade.lut", timeline.output.grade))
+    luts: dict[str, Path] = {}
+    for field, grade in named:
+        if grade is not None and grade.lut is not None and grade.lut not in luts:
+            luts[grade.lut] = workspace.open_document(grade.lut, field=field)
+    return luts
 
 
 @functools.cache

@@ -26,7 +26,7 @@ from typing import Final
 
 from core.ffmpeg import pinned_input
 from core.media import MediaInfo
-from muscles.video.timeline import Clip, Track
+from muscles.video.timeline import Clip, Track, color_of
 from muscles.video.timeline.facts import source_out
 from muscles.video.video_render.curves import number
 
@@ -98,6 +98,8 @@ def assign_runs(
     for track in tracks:
         open_runs: dict[str, SourceRun] = {}
         for clip in sorted(track.clips, key=lambda clip: clip.start_s):
+            if color_of(clip.uri) is not None:
+                continue  # made in the graph, no input
             out = source_out(clip, facts)
             assert out is not None  # checked timelines have known out points
             run = open_runs.get(clip.uri)

@@ -18,7 +18,7 @@ from core.media import Workspace, validate_filename
 from muscles.video.timeline import Timeline, TimelineInvalid, TimeOutOfRange, check, stored_facts
 
 from .checks import SourceEndedEarly
-from .examples import CANCEL, LIST, PREVIEW, RENDER, RESULT, STATUS_OF, SUBMIT
+from .examples import CANCEL, LIST, PREVIEW, RENDER, RENDER_EDITED, RESULT, STATUS_OF, SUBMIT
 from .images import ImageNotAccepted, refuse_images
 from .preview import MAX_PREVIEW_FRAMES, PreviewFrames, preview_timeline
 from .render import RenderedVideo, render_timeline
@@ -39,10 +39,13 @@ _RENDER_ERRORS = [
 class VideoRender(Muscle):
     """Renders a video_timeline timeline into a single MP4 and registers it in media_v2.
 
-    One ffmpeg process and one filter graph do the whole render (trims, speed, crossfades,
-    text, captions, scaling, the mix with fades and ducking), with codec, CRF, preset, size and
-    fps from the timeline's output settings; a single unchanged clip is stream-copied. A
-    loudness target for the mix adds one analysis run before the render (two-pass loudnorm). Use `render` for short work (it
+    One ffmpeg process and one filter graph do the whole render (trims, speed, every named
+    xfade transition, fades, layers composited in order for picture-in-picture and lower
+    thirds, stills and colour clips, keyframed position/size/rotation/opacity and Ken Burns
+    moves, LUTs and colour grades, 16:9/9:16/1:1/4:5 reframes by pad, crop or blur, text,
+    captions, the mix with clip fades and ducking), with codec, CRF, preset, size and fps from
+    the timeline's output settings; a single unchanged clip is stream-copied. A loudness
+    target for the mix adds one analysis run before the render (two-pass loudnorm). Use `render` for short work (it
     reports progress and stops ffmpeg when the call is cancelled); for anything that may
     outlast the client's call timeout use `submit_render` and poll `job_status`.
     """
@@ -74,7 +77,9 @@ class VideoRender(Muscle):
         check(timeline, await anyio.to_thread.run_sync(stored_facts, workspace.blocking, timeline))
         await anyio.to_thread.run_sync(find_caption_files, workspace.blocking, timeline)
 
-    @tool(examples=[RENDER], errors=[*_RENDER_ERRORS, JobCancelled], job=True, check=check_render)
+    @tool(
+        examples=[RENDER, RENDER_EDITED], errors=[*_RENDER_ERRORS, JobCancelled], job=True, check=check_render
+    )
     async def render(
         self,
         timeline: Timeline,
@@ -91,11 +96,11 @@ class VideoRender(Muscle):
         the render with `source_ended_early` naming the clip; with `pad_short_sources` the
         clip holds its last good frame instead and the result carries a warning. Overlay text is
         drawn with a font per character (Latin, CJK, colour emoji); a character no installed font
-        has is named in `warnings`. Images are not accepted as clips. Caption tracks (SRT or
-        WebVTT uris) are burnt in with their style, the spoken word lit when word timestamps are
-        given; a character no installed font draws is a warning. With `timeline.audio.loudness`
-        the mix is measured first (an analysis run), then gained to the target; `loudness_lufs` is
-        measured on the stored MP4. Cancelling the call stops ffmpeg and stores nothing. The same timeline and filename give
+        has is named in `warnings`. A still image is a clip with `duration_s`; without one it is
+        refused (`image_not_accepted`). Caption tracks (SRT or WebVTT uris) are burnt in with
+        their style, the spoken word lit when word timestamps are given; a character no installed
+        font draws is a warning. With `timeline.audio.loudness` the mix is measured first (an
+        analysis run), then gained to the target; `loudness_lufs` is measured on the stored MP4. Cancelling the call stops ffmpeg and stores nothing. The same timeline and filename give
         byte-identical output; proxy quality (small, fast) only when `timeline.output.proxy` is set.
         Also offered as `submit_render`, a job: same timeline, same job; a job whose MP4 has since
         been deleted renders again."""
@@ -104,7 +109,11 @@ class VideoRender(Muscle):
             workspace, progress, timeline, filename, pad_short_sources=pad_short_sources
         )
 
-    @tool(examples=[PREVIEW], errors=[*_RENDER_ERRORS, TimeOutOfRange, InvalidInput], idempotent=True)
+    @tool(
+        examples=[PREVIEW],
+        errors=[*(e for e in _RENDER_ERRORS if e is not SourceEndedEarly), TimeOutOfRange, InvalidInput],
+        idempotent=True,
+    )
     async def preview_frames(
         self, timeline: Timeline, times_s: list[float], workspace: Workspace, progress: Progress
     ) -> PreviewFrames:

@@ -45,7 +45,19 @@ def _clip_out(
         "volume": 1.0,
         "automation": {"lanes": [], "camera": []},
         "sound": _NO_SOUND_CHANGE,
+        **_CLIP_PICTURE_DEFAULTS,
     }
+
+
+# The picture fields every clip, track and output echoes (muscles.video.timeline.editing).
+_CLIP_PICTURE_DEFAULTS: dict[str, JsonValue] = {
+    "duration_s": None,
+    "fade_in": None,
+    "fade_out": None,
+    "layout": None,
+    "grade": None,
+}
+_OUTPUT_PICTURE_DEFAULTS: dict[str, JsonValue] = {"aspect": None, "fit": "pad", "grade": None}
 
 
 SPLIT_RESPONSE: dict[str, JsonValue] = {
@@ -61,9 +73,19 @@ SPLIT_RESPONSE: dict[str, JsonValue] = {
             "volume": 1.0,
             "muted": False,
             "role": None,
+            "hidden": False,
         }
     ],
-    "transitions": [{"kind": "crossfade", "from_clip": "intro", "to_clip": "main", "duration_s": 0.5}],
+    "transitions": [
+        {
+            "kind": "crossfade",
+            "from_clip": "intro",
+            "to_clip": "main",
+            "duration_s": 0.5,
+            "transition": "fade",
+            "audio_curve": "tri",
+        }
+    ],
     "overlays": [
         {
             "id": "title",
@@ -89,6 +111,7 @@ SPLIT_RESPONSE: dict[str, JsonValue] = {
         "audio_bitrate": "128k",
         "proxy": False,
         "allow_stream_copy": True,
+        **_OUTPUT_PICTURE_DEFAULTS,
     },
 }
 DESCRIBE_RESPONSE: dict[str, JsonValue] = {
@@ -99,6 +122,21 @@ DESCRIBE_RESPONSE: dict[str, JsonValue] = {
     "clip_count": 2,
     "transition_count": 1,
     "overlay_count": 1,
+    "layer_count": 0,
+    "output_width": 160,
+    "output_height": 120,
+    "tracks": [
+        {
+            "track_id": "video",
+            "kind": "video",
+            "role": "base",
+            "layer": None,
+            "clip_count": 2,
+            "end_s": 9.5,
+            "muted": False,
+            "hidden": False,
+        }
+    ],
     "clips": [
         {"clip_id": "intro", "track_id": "video", "start_s": 0.0, "end_s": 4.0},
         {"clip_id": "main", "track_id": "video", "start_s": 3.5, "end_s": 9.5},
@@ -209,11 +247,13 @@ APPLY_AUTOMATION = ToolExample(
                             "camera": [],
                         },
                         "sound": _NO_SOUND_CHANGE,
+                        **_CLIP_PICTURE_DEFAULTS,
                     }
                 ],
                 "volume": 1.0,
                 "muted": False,
                 "role": None,
+                "hidden": False,
             }
         ],
         "transitions": [],
@@ -231,6 +271,139 @@ APPLY_AUTOMATION = ToolExample(
             "audio_bitrate": "128k",
             "proxy": False,
             "allow_stream_copy": True,
+            **_OUTPUT_PICTURE_DEFAULTS,
         },
+    },
+)
+
+# An editor's timeline: a wipe, a still-free Ken Burns push on the main clip, a colour
+# lower third and a picture-in-picture layer (half opacity), graded, reframed to 9:16.
+EDITED_TIMELINE: dict[str, JsonValue] = {
+    "tracks": [
+        {
+            "id": "video",
+            "clips": [
+                {
+                    "id": "intro",
+                    "uri": _CLIP_A,
+                    "source_out_s": 4.0,
+                    "fade_in": {"duration_s": 0.5, "color": "black"},
+                },
+                {
+                    "id": "main",
+                    "uri": _CLIP_B,
+                    "source_in_s": 1.0,
+                    "source_out_s": 7.0,
+                    "start_s": 3.5,
+                    "automation": {
+                        "lanes": [
+                            {
+                                "parameter": "scale",
+                                "keyframes": [{"time_s": 0.0, "value": 1.0}, {"time_s": 6.0, "value": 1.5}],
+                            },
+                            {
+                                "parameter": "position_x",
+                                "keyframes": [{"time_s": 0.0, "value": 0.3}, {"time_s": 6.0, "value": 0.7}],
+                            },
+                        ]
+                    },
+                    "grade": {"saturation": 1.2, "temperature": 5600},
+                },
+            ],
+        },
+        {
+            "id": "lower_third",
+            "clips": [
+                {
+                    "id": "bar",
+                    "uri": "color:#202060",
+                    "duration_s": 3.0,
+                    "start_s": 1.0,
+                    "layout": {"x": 0.05, "y": 0.8, "width": 0.9, "height": 0.12, "opacity": 0.8},
+                    "fade_in": {"duration_s": 0.3},
+                    "fade_out": {"duration_s": 0.3},
+                }
+            ],
+        },
+        {
+            "id": "pip",
+            "muted": True,
+            "clips": [
+                {
+                    "id": "inset",
+                    "uri": _CLIP_A,
+                    "source_out_s": 3.0,
+                    "start_s": 5.0,
+                    "layout": {"x": 0.6, "y": 0.05, "width": 0.35, "opacity": 0.5},
+                }
+            ],
+        },
+    ],
+    "transitions": [
+        {
+            "from_clip": "intro",
+            "to_clip": "main",
+            "duration_s": 0.5,
+            "transition": "wipeleft",
+            "audio_curve": "qsin",
+        }
+    ],
+    "output": {"fps": 25, "aspect": "9:16", "fit": "blur"},
+}
+DESCRIBE_EDITED = ToolExample(
+    title="Layers, transitions, Ken Burns, grade and a 9:16 reframe",
+    request={"timeline": EDITED_TIMELINE},
+    response={
+        "duration_s": 9.5,
+        "fps": 25.0,
+        "frame_count": 238,
+        "track_count": 3,
+        "clip_count": 4,
+        "transition_count": 1,
+        "overlay_count": 0,
+        "layer_count": 2,
+        "output_width": 68,
+        "output_height": 120,
+        "tracks": [
+            {
+                "track_id": "video",
+                "kind": "video",
+                "role": "base",
+                "layer": None,
+                "clip_count": 2,
+                "end_s": 9.5,
+                "muted": False,
+                "hidden": False,
+            },
+            {
+                "track_id": "lower_third",
+                "kind": "video",
+                "role": "layer",
+                "layer": 1,
+                "clip_count": 1,
+                "end_s": 4.0,
+                "muted": False,
+                "hidden": False,
+            },
+            {
+                "track_id": "pip",
+                "kind": "video",
+                "role": "layer",
+                "layer": 2,
+                "clip_count": 1,
+                "end_s": 8.0,
+                "muted": True,
+                "hidden": False,
+            },
+        ],
+        "clips": [
+            {"clip_id": "intro", "track_id": "video", "start_s": 0.0, "end_s": 4.0},
+            {"clip_id": "main", "track_id": "video", "start_s": 3.5, "end_s": 9.5},
+            {"clip_id": "bar", "track_id": "lower_third", "start_s": 1.0, "end_s": 4.0},
+            {"clip_id": "inset", "track_id": "pip", "start_s": 5.0, "end_s": 8.0},
+        ],
+        "audio_tracks": [],
+        "caption_track_count": 0,
+        "loudness_target_lufs": None,
     },
 )

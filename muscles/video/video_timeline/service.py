@@ -25,6 +25,7 @@ from muscles.video.timeline import (
 from muscles.video.video_timeline.examples import (
     APPLY_AUTOMATION,
     DESCRIBE,
+    DESCRIBE_EDITED,
     SPLIT,
     VALIDATE_OK,
     VALIDATE_PROBLEMS,
@@ -43,8 +44,12 @@ class ValidationReport(BaseModel):
 
 class VideoTimeline(Muscle):
     """Builds and checks timelines for video_render: tracks of media_v2 clips with in/out points,
-    speed and volume, crossfades, text overlays, the audio mix, output settings and keyframe
-    automation (volume, brightness, camera position/normal/forward).
+    speed and volume, named transitions (every xfade transition, acrossfade curves), fades from
+    and to a colour, layer tracks composited over the base (layout box, opacity, hidden and
+    muted tracks), still images and `color:` clips with `duration_s`, colour grades and .cube
+    LUTs, output aspect (16:9, 9:16, 1:1, 4:5 by pad, crop or blur), text overlays, the audio
+    mix and keyframe automation (volume, brightness, Ken Burns scale/position_x/position_y,
+    placement x/y/size/rotation/opacity, camera position/normal/forward).
 
     Use it to validate a timeline against the stored media before rendering (every problem
     names the clip and field), to cut clips with the razor, to put automation keyframes on a
@@ -112,12 +117,13 @@ class VideoTimeline(Muscle):
         return apply_automation(timeline, automation)
 
     @tool(
-        examples=[DESCRIBE, DESCRIBE_MIX],
+        examples=[DESCRIBE, DESCRIBE_EDITED, DESCRIBE_MIX],
         errors=[TimelineInvalid],
         read_only=True,
         idempotent=True,
     )
     def describe(self, timeline: Timeline, workspace: Workspace) -> TimelineDescription:
-        """Return the timeline's duration, output fps and frame count, each clip's span, the audio
+        """Return the timeline's duration, output fps, frame count and frame size, its tracks
+        (base, layers in compositing order, audio; muted, hidden) and each clip's span; the audio
         tracks (role, span, what they are ducked under), caption tracks and the loudness target."""
         return describe(timeline, stored_facts(workspace.blocking, timeline))

@@ -140,7 +140,9 @@ def test_an_untouched_clip_renders_to_the_frames_describe_counts(
     _assert_matches_describe(server, timeline, content)
 
 
-def test_a_still_image_is_refused_by_its_mime_type(render_server: RenderServer) -> None:
+def test_a_still_image_plays_for_its_duration_and_without_one_is_refused_by_its_mime_type(
+    render_server: RenderServer,
+) -> None:
     server = render_server
     server.media.mkdir(parents=True, exist_ok=True)
     png = server.media / "still.png"
@@ -164,6 +166,12 @@ def test_a_still_image_is_refused_by_its_mime_type(render_server: RenderServer) 
     is_error, content = _render(server, timeline)
     assert is_error
     error = content["error"]
-    assert error["code"] == "image_not_accepted" and error["value"] == "poster.uri", error
-    assert "image/png" in error["message"] and "not accepted by this tool" in error["message"]
+    assert error["code"] == "image_not_accepted" and error["value"] == "poster.duration_s", error
+    assert "image/png" in error["message"] and "duration_s" in error["message"]
     assert server.leftovers() == []
+
+    timeline = {"tracks": [{"id": "v", "clips": [{"id": "poster", "uri": ref.uri, "duration_s": 2.0}]}]}
+    is_error, content = _render(server, timeline)
+    assert not is_error, content
+    path = _assert_matches_describe(server, timeline, content)
+    assert stream_lengths(path)[0] == 50  # 2 s at the default 25 fps

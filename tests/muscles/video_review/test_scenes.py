@@ -9,10 +9,12 @@ import re
 import subprocess
 from pathlib import Path
 
+import anyio
+
 from core.ffmpeg import ffmpeg_binary
-from tests.media_samples import EQUAL_LUMA_SHOTS, write_colour_shots
+from tests.media_samples import EQUAL_LUMA_SHOTS, ffmpeg_running_under, write_colour_shots, write_test_video
 from tests.muscles.video_review.conftest import ReviewServer
-from tests.muscles.video_review.test_pictures import call, decoded_frames
+from tests.muscles.video_review.test_pictures import WAIT_S, call, decoded_frames
 
 FPS = 25
 # Shots of 1.0, 0.8, 1.2 and 1.0 s: cuts at 1.0 (red to green, equal luma), 1.8 and 3.0 s.
@@ -88,3 +90,33 @@ def test_min_scene_s_drops_cuts_too_close_together(review_server: ReviewServer) 
     assert not is_error, content
     # 1.8 s is 0.8 s after the cut at 1.0 s: dropped.
     assert [cut["time_s"] for cut in content["cuts"]] == [1.0, 3.0]
+
+
+def test_cancelling_detect_scenes_stops_ffmpeg_and_stores_nothing(review_server: ReviewServer) -> None:
+    server = review_server
+    video = server.register(write_test_video(server.media / "long.mp4", seconds=30, size="320x240"))
+    before = server.store.list(server.scope)
+    running = anyio.Event()
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        running.set()  # the first report comes from inside the frame loop
+
+    async def run() -> None:
+        async with server.session() as client:
+            async with anyio.create_task_group() as tg:
+
+                async def call() -> None:
+                    await client.call_tool("detect_scenes", {"uri": video.uri}, progress_callback=on_progress)
+
+                tg.start_soon(call)
+                with anyio.fail_after(WAIT_S):
+                    await running.wait()
+                assert ffmpeg_running_under(server.settings.data_dir)
+                tg.cancel_scope.cancel()  # the SDK sends notifications/cancelled
+            with anyio.fail_after(WAIT_S):
+                # Polling: a process exiting in another process tree sets no event here.
+                while ffmpeg_running_under(server.settings.data_dir) or server.leftovers():  # noqa: ASYNC110
+                    await anyio.sleep(0.1)
+
+    anyio.run(run)
+    assert server.store.list(server.scope) == before
