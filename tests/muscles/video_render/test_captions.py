@@ -76,6 +76,26 @@ def _render_frames(
     return content, np.frombuffer(raw, np.uint8).reshape(-1, HEIGHT, WIDTH, 3).astype(np.int16)
 
 
+def _preview_frame(server: RenderServer, timeline: dict[str, Any], seconds: float) -> np.ndarray:
+    async def run() -> dict[str, Any]:
+        async with server.session() as client:
+            with anyio.fail_after(WAIT_S):
+                result = await client.call_tool(
+                    "preview_frames", {"timeline": timeline, "times_s": [seconds]}
+                )
+        assert result.structured_content is not None and not result.is_error, result.content
+        return result.structured_content
+
+    image = anyio.run(run)["frames"][0]["image"]
+    png = server.store.materialize(server.scope, image["uri"], server.media / "preview.png")
+    raw = subprocess.run(
+        [ffmpeg_binary(), "-v", "error", "-i", str(png), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    return np.frombuffer(raw, np.uint8).reshape(HEIGHT, WIDTH, 3).astype(np.int16)
+
+
 def _frame_at(frames: np.ndarray, seconds: float) -> np.ndarray:
     return frames[round(seconds * FPS)]
 
@@ -115,6 +135,11 @@ def test_a_caption_changes_the_frame_in_its_region_only_and_a_missing_glyph_is_a
         assert not _changed(_frame_at(with_captions, seconds), _frame_at(without, seconds)).any(), seconds
     assert _changed(_frame_at(with_captions, 2.4), _frame_at(without, 2.4)).any()
     assert len(content["warnings"]) == 1 and "U+E000" in content["warnings"][0], content["warnings"]
+    # preview_frames draws the captions from the same graph: its frame equals the render's.
+    preview = _preview_frame(
+        render_server, _timeline(picture, [{"id": "subs", "uri": srt, "style": style}]), 1.0
+    )
+    assert not _changed(preview, _frame_at(with_captions, 1.0)).any()
     assert "U+65E5" not in content["warnings"][0]  # 日: the Noto CJK fallback draws it
 
 
