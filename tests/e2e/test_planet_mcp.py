@@ -1,7 +1,7 @@
 """The HAZE planet end to end over real stdio: the surface renderer's MP4, the runner's walk and
-its automation, focus tokens in video_timeline's automation format (put on a clip by
-video_timeline's own server), and the preview: a client plan, then an export rendered on the
-server whose frame count matches the walk."""
+its automation, a focus token turned into framing automation by video_focus_automation (both
+put on a clip by video_timeline's own server), and the preview: a client plan, then an export
+rendered on the server whose frame count matches the walk."""
 
 from __future__ import annotations
 
@@ -36,19 +36,13 @@ WALK: dict[str, Any] = {
     "speed_m_s": 2.0,
     "keyframe_rate_hz": 4,
 }
-# Focus tokens as video_timeline automation on the preview's clip: brightness up, then back.
-FOCUS: dict[str, Any] = {
+# A focus token: frame a point right of centre, easing in over the first second of the walk.
+TOKEN: dict[str, Any] = {
     "clip_id": "planet",
-    "lanes": [
-        {
-            "parameter": "brightness",
-            "keyframes": [
-                {"time_s": 0, "value": 0, "interpolation": "ease_in_out"},
-                {"time_s": 0.75, "value": 0.4},
-                {"time_s": 1.5, "value": 0},
-            ],
-        }
-    ],
+    "target": {"kind": "point", "x": 0.7, "y": 0.5},
+    "start_s": 0.0,
+    "end_s": 1.0,
+    "zoom": 1.5,
 }
 
 
@@ -72,11 +66,15 @@ def test_renderer_runner_and_preview_with_focus_tokens_over_stdio(tmp_path: Path
             renderer = await stack.enter_async_context(Client(server("video_planet_surface_renderer")))
             runner = await stack.enter_async_context(Client(server("video_planet_runner")))
             timeline = await stack.enter_async_context(Client(server("video_timeline")))
+            focusing = await stack.enter_async_context(Client(server("video_focus_automation")))
             preview = await stack.enter_async_context(Client(server("video_planet_preview")))
             with anyio.fail_after(240):
                 surface = _ok(await renderer.call_tool("render", {"surface": SURFACE, "engine": "numpy"}))
                 walk = _ok(await runner.call_tool("walk", {"walk": WALK}))
                 camera = _ok(await runner.call_tool("automation", {"walk": WALK, "clip_id": "planet"}))
+                focus = _ok(await focusing.call_tool("focus_automation", {"tokens": [TOKEN]}))
+                assert not focus["noop"] and len(focus["payloads"]) == 1
+                focus_payload = focus["payloads"][0]
                 # The runner's automation and the focus tokens both go onto a clip of the surface.
                 one_clip = {
                     "tracks": [{"id": "v", "clips": [{"id": "planet", "uri": surface["media"]["uri"]}]}]
@@ -85,13 +83,16 @@ def test_renderer_runner_and_preview_with_focus_tokens_over_stdio(tmp_path: Path
                     await timeline.call_tool("apply_automation", {"timeline": one_clip, "automation": camera})
                 )
                 placed = _ok(
-                    await timeline.call_tool("apply_automation", {"timeline": placed, "automation": FOCUS})
+                    await timeline.call_tool(
+                        "apply_automation",
+                        {"timeline": placed, "automation": {**focus_payload, "camera": None}},
+                    )
                 )
                 request = {
                     "surface_uri": surface["media"]["uri"],
                     "surface": SURFACE,
                     "walk": WALK,
-                    "focus": FOCUS,
+                    "focus": focus_payload,
                 }
                 plan = _ok(await preview.call_tool("preview", request))
                 export = _ok(await preview.call_tool("preview", {**request, "render": "export"}))
@@ -99,6 +100,7 @@ def test_renderer_runner_and_preview_with_focus_tokens_over_stdio(tmp_path: Path
             "surface": surface,
             "walk": walk,
             "camera": camera,
+            "focus": focus_payload,
             "placed": placed,
             "plan": plan,
             "export": export,
@@ -112,9 +114,17 @@ def test_renderer_runner_and_preview_with_focus_tokens_over_stdio(tmp_path: Path
     assert plan["compute"] == "client" and plan["render"] is None
     placed_clip = found["placed"]["tracks"][0]["clips"][0]
     plan_clip = plan["clip"]
+    # The walk owns the camera: the focus payload's own camera keys (a hover over a flat frame)
+    # are not used by the preview, and the timeline here was given its lanes only.
     assert plan_clip["automation"] == placed_clip["automation"]
     assert plan_clip["automation"]["camera"] == found["camera"]["camera"]
     assert plan_clip["automation"]["camera"] == walk["keyframes"]
+    # The token's framing lanes (scale, position) ride on the clip beside the camera keys.
+    lanes = {lane["parameter"]: lane for lane in plan_clip["automation"]["lanes"]}
+    assert {"scale", "position_x"} <= set(lanes)
+    assert lanes["scale"]["keyframes"][-1]["value"] == 1.5
+    assert lanes["position_x"]["keyframes"][-1]["value"] > 0.5
+    assert found["focus"]["lanes"] == plan_clip["automation"]["lanes"]
     assert export["compute"] == "server" and export["frame_count"] == 15  # 1.5 s of walk at 10 fps
     settings = Settings(data_dir=tmp_path / "data", tenant_id="tenant-a", signing_key="e2e-signing-key")
     store, scope = MediaStore.from_settings(settings), Scope(tenant_id="tenant-a")

@@ -109,7 +109,9 @@ def build_plan(
         timeline = apply_automation(timeline, camera)
     if focus is not None:
         with step("focus"):
-            timeline = apply_automation(timeline, focus)
+            # On the planet the walk owns the camera: focus adds its framing lanes, and camera
+            # keys it carries (video_focus_automation's hover over a flat frame) are left out.
+            timeline = apply_automation(timeline, focus.model_copy(update={"camera": None}))
     compute, strategy, _ = server_path(mode)
     width, height = (
         (surface.width, surface.height)

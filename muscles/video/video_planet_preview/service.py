@@ -83,7 +83,9 @@ class VideoPlanetPreview(Muscle):
         filename: str = "walk.mp4",
     ) -> PreviewPlan:
         """The plan of walking `walk` (video_planet_runner's request; default 60 s at walking speed)
-        on the surface `surface_uri` rendered with `surface`, with optional `focus` automation.
+        on the surface `surface_uri` rendered with `surface`, with optional `focus` automation
+        (video_focus_automation's payload: its framing lanes join the clip; the walk owns the
+        camera, so camera keys in `focus` are not used).
 
         `render`: interactive (default: compute client, nothing rendered here), export or offline
         (compute server: an MP4 of round(duration x fps) frames of the walk, in `render`)."""
