@@ -75,6 +75,17 @@ def test_every_shell_block_of_the_readme_is_a_flow_or_says_why_not() -> None:
     assert "tour" in FLOWS
 
 
+def test_every_code_block_of_the_readme_is_closed() -> None:
+    """A lost closing fence swallows the prose and the next block into one shell script."""
+    fences = [line for line in README.read_text().splitlines() if line.startswith("```")]
+    assert len(fences) % 2 == 0
+    closers = fences[1::2]
+    assert all(line == "```" for line in closers), closers
+    for flow in FLOWS.values():
+        for block in flow.blocks:
+            assert "<!-- " not in block and "\n**" not in block, block
+
+
 def _env(tmp: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ATOMS_", "UV_"))}
     env.update(

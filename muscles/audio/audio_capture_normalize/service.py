@@ -18,19 +18,19 @@ from core.errors import (
 )
 from core.ffmpeg import run_ffmpeg
 from core.media import Workspace
-
-from .examples import NORMALIZE
-from .loudnorm import (
+from muscles.audio.loudness import (
     Loudness,
     LoudnessTarget,
     OutputShape,
     SilentAudio,
     measure_args,
+    measure_file,
     muxer_of,
     normalize_args,
     parse_report,
 )
-from .measure import measure_file
+
+from .examples import NORMALIZE
 
 _CHANNELS: Final = {"mono": 1, "stereo": 2}
 _RATE_RANGE: Final = (8000, 192000)

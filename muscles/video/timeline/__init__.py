@@ -7,6 +7,7 @@ and keyframe automation), crossfades, text overlays, the audio mix and output se
 """
 
 from muscles.video.timeline.automation import value_at
+from muscles.video.timeline.captions import CaptionStyle, CaptionTrack, CaptionWord, parse_color
 from muscles.video.timeline.describe import (
     ClipSpan,
     TimelineDescription,
@@ -19,6 +20,7 @@ from muscles.video.timeline.describe import (
     output_size,
     timeline_duration,
 )
+from muscles.video.timeline.describe_sound import AudioTrackSummary
 from muscles.video.timeline.edit import apply_automation, split
 from muscles.video.timeline.editing import (
     ASPECTS,
@@ -55,6 +57,7 @@ from muscles.video.timeline.model import (
     Track,
     Vec3,
 )
+from muscles.video.timeline.sound import AudioRole, ClipSound, Ducking, MixLoudness
 from muscles.video.timeline.validate import Issue, check, find_issues, issue_error
 
 __all__ = [
@@ -63,18 +66,26 @@ __all__ = [
     "TRANSFORM_PARAMETERS",
     "TRANSITIONS",
     "AudioMix",
+    "AudioRole",
+    "AudioTrackSummary",
     "AutomationInvalid",
     "AutomationPayload",
     "CameraKey",
+    "CaptionStyle",
+    "CaptionTrack",
+    "CaptionWord",
     "Clip",
     "ClipAutomation",
     "ClipFade",
+    "ClipSound",
     "ClipSpan",
     "ColorGrade",
     "Crossfade",
+    "Ducking",
     "Issue",
     "Keyframe",
     "Layout",
+    "MixLoudness",
     "OutputSettings",
     "ParameterLane",
     "SplitOutOfRange",
@@ -101,6 +112,7 @@ __all__ = [
     "issue_error",
     "output_fps",
     "output_size",
+    "parse_color",
     "split",
     "stored_facts",
     "timeline_duration",

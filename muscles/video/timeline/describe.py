@@ -8,6 +8,7 @@ from fractions import Fraction
 from pydantic import BaseModel, Field
 
 from core.media import MediaInfo
+from muscles.video.timeline.describe_sound import AudioTrackSummary, audio_tracks
 from muscles.video.timeline.editing import ASPECTS
 from muscles.video.timeline.errors import TimelineInvalid
 from muscles.video.timeline.facts import clip_end
@@ -66,6 +67,9 @@ class TimelineDescription(BaseModel):
     output_height: int
     tracks: list[TrackSummary]
     clips: list[ClipSpan]
+    audio_tracks: list[AudioTrackSummary] = Field(default_factory=list, description="The mix's audio tracks")
+    caption_track_count: int = 0
+    loudness_target_lufs: float | None = Field(default=None, description="The mix's target, when set")
 
 
 def fps_fraction(fps: float) -> Fraction:
@@ -136,6 +140,11 @@ def describe(timeline: Timeline, facts: Mapping[str, MediaInfo] | None = None) -
         output_height=height,
         tracks=tracks,
         clips=spans,
+        audio_tracks=audio_tracks(timeline, known),
+        caption_track_count=len(timeline.captions),
+        loudness_target_lufs=None
+        if timeline.audio.loudness is None
+        else timeline.audio.loudness.integrated_lufs,
     )
 
 

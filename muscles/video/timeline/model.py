@@ -13,17 +13,23 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from muscles.video.timeline.captions import CaptionTrack
 from muscles.video.timeline.editing import ClipFade, ColorGrade, Fit, Layout
+from muscles.video.timeline.sound import AudioRole, ClipSound, Ducking, MixLoudness
 
 __all__ = [
     "AudioMix",
     "AutomationPayload",
     "CameraKey",
+    "CaptionTrack",
     "Clip",
     "ClipAutomation",
+    "ClipSound",
     "Crossfade",
+    "Ducking",
     "Interpolation",
     "Keyframe",
+    "MixLoudness",
     "OutputSettings",
     "ParameterLane",
     "TextOverlay",
@@ -111,6 +117,9 @@ class Clip(_Strict):
     speed: float = Field(default=1.0, description="Playback rate, 0.05..4 (2 = twice as fast)")
     volume: float = Field(default=1.0, description="Gain of the clip's sound, 0..10 (1 = unchanged)")
     automation: ClipAutomation = Field(default_factory=ClipAutomation)
+    sound: ClipSound = Field(
+        default_factory=ClipSound, description="Gain in dB and fades of the clip's sound"
+    )
     # The picture features (:mod:`.editing`).
     duration_s: float | None = Field(
         default=None, description="Seconds on the timeline of a still image or a color: clip (only those)"
@@ -136,6 +145,7 @@ class Track(_Strict):
     clips: list[Clip] = Field(default_factory=list)
     volume: float = Field(default=1.0, description="Gain applied to every clip's sound on the track")
     muted: bool = False
+    role: AudioRole | None = Field(default=None, description="voice, music or effects: what describe reports")
     hidden: bool = Field(default=False, description="Leave the track's picture out (its sound still plays)")
 
 
@@ -174,6 +184,12 @@ class TextOverlay(_Strict):
 class AudioMix(_Strict):
     master_volume: float = Field(default=1.0, description="Gain on the final mix, 0..10")
     sample_rate: int = Field(default=48000, description="Hz of the output sound")
+    ducking: list[Ducking] = Field(
+        default_factory=list, description="Music tracks lowered under voice tracks"
+    )
+    loudness: MixLoudness | None = Field(
+        default=None, description="Loudness target of the final mix (two passes); unset = no normalisation"
+    )
 
 
 class OutputSettings(_Strict):
@@ -213,6 +229,7 @@ class Timeline(_Strict):
     tracks: list[Track]
     transitions: list[Crossfade] = Field(default_factory=list)
     overlays: list[TextOverlay] = Field(default_factory=list)
+    captions: list[CaptionTrack] = Field(default_factory=list, description="SRT/VTT files burnt in, styled")
     audio: AudioMix = Field(default_factory=AudioMix)
     output: OutputSettings = Field(default_factory=OutputSettings)
 

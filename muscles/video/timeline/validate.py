@@ -12,12 +12,14 @@ from typing import Final
 
 from core.errors import AssetNotFound, AtomsError, InvalidInput, MediaUnreadable
 from core.media import MediaInfo, parse_media_uri
+from muscles.video.timeline.captions_check import caption_issues
 from muscles.video.timeline.editing import TRANSFORM_PARAMETERS, color_facts, color_of
 from muscles.video.timeline.errors import TimelineInvalid, where
 from muscles.video.timeline.facts import clip_end
 from muscles.video.timeline.issues import COLOR, EPSILON_S, Issue, issue
 from muscles.video.timeline.model import Clip, ClipAutomation, Timeline, Track
 from muscles.video.timeline.picture_checks import clip_picture_issues, crossfade_issues, output_picture_issues
+from muscles.video.timeline.validate_sound import sound_issues
 
 __all__ = ["EPSILON_S", "Issue", "check", "find_issues", "issue_error"]
 
@@ -79,6 +81,8 @@ def _all_issues(timeline: Timeline, facts: Mapping[str, MediaInfo] | None) -> It
     yield from _overlays(timeline)
     yield from _output(timeline)
     yield from output_picture_issues(timeline)
+    yield from sound_issues(timeline, known)
+    yield from caption_issues(timeline)
 
 
 def _structure(timeline: Timeline) -> Iterator[Issue]:

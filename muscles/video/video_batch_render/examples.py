@@ -25,8 +25,8 @@ REQUEST: dict[str, JsonValue] = {
     "priority": 10,
     "label": "dailies",
 }
-BATCH_ID = "batch_83d5a2f4acba7b813206a28f8a357d0a"
-JOB_IDS = ("job_60dbbcc54329db1177d24f02211ff0e6",)
+BATCH_ID = "batch_cd10b3ee562a471e67538d82be57e28e"
+JOB_IDS = ("job_b6a690a07fca91c48086e0e4485d76ba",)
 
 
 def _job(job_id: str, state: str, progress: float, message: str, attempts: int) -> dict[str, JsonValue]:

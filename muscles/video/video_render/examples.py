@@ -30,7 +30,7 @@ TIMELINE: dict[str, JsonValue] = {
     "output": {"fps": 25, "preset": "ultrafast"},
 }
 REQUEST: dict[str, JsonValue] = {"timeline": TIMELINE, "filename": "cut.mp4"}
-JOB_ID = "job_d5cc9d6c05efd92961c277d7db6fc229"
+JOB_ID = "job_e2420ed4c4ab13ca2a60286c96703ee3"
 RENDERED: dict[str, JsonValue] = {
     "media": {
         "uri": "atoms://media/2814e85f1864edef2409978b7aa61f80/cut.mp4",
@@ -49,9 +49,10 @@ RENDERED: dict[str, JsonValue] = {
     "frame_count": 88,
     "stream_copy": False,
     "warnings": [],
+    "loudness_lufs": None,
 }
 QUEUED: dict[str, JsonValue] = {
-    "job_id": "job_d5cc9d6c05efd92961c277d7db6fc229",
+    "job_id": "job_e2420ed4c4ab13ca2a60286c96703ee3",
     "kind": "video_render.render",
     "state": "queued",
     "progress": 0.0,

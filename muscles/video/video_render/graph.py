@@ -16,7 +16,7 @@ All picture timing is done in whole output frames, so the render has exactly
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -34,11 +34,14 @@ from muscles.video.timeline import (
     clip_end,
     frame_count,
 )
+from muscles.video.video_render.captions import ass_filter, caption_sheet
 from muscles.video.video_render.colour import grade_steps
 from muscles.video.video_render.curves import lane_expression, number
 from muscles.video.video_render.layers import composite_layers, layer_sound_tracks
+from muscles.video.video_render.mix import MixPass, clip_sound_steps, duck_steps, master_steps
 from muscles.video.video_render.picture import clip_picture, is_placed, sound_fades
 from muscles.video.video_render.runs import SourceRun, assign_runs
+from muscles.video.video_render.subtitles import CaptionCues
 
 __all__ = ["DETERMINISTIC_ARGS", "GraphBuilder", "OutputFormat", "RenderPlan"]
 
@@ -100,6 +103,8 @@ class GraphBuilder:
         *,
         pad_short: bool = False,
         assets: Mapping[str, Path] | None = None,
+        mix_pass: MixPass | None = None,
+        captions: Sequence[CaptionCues] = (),
     ) -> None:
         self.timeline = timeline
         self.sources = sources
@@ -110,6 +115,9 @@ class GraphBuilder:
         # A source that ends early: its clip repeats its last frame to length (when asked for),
         # else it comes out short and the render's length check names it.
         self.pad_short = pad_short
+        # A loudness target's pass: the analysis graph measures the mix, the render's gains it.
+        self.mix_pass = mix_pass
+        self.captions = captions
         self.runs: list[SourceRun] = []
         self.run_of: dict[str, SourceRun] = {}
         self.chains: list[str] = []
@@ -131,6 +139,8 @@ class GraphBuilder:
         inputs = [arg for run in self.runs for arg in run.input_args()]
         for image in self.overlay_images:
             inputs += pinned_input(image, "png_pipe", value=image.name)
+        if self._analysis and mixed is not None:
+            return self._analysis_plan(inputs, picture, mixed, total_frames)
         out = self.timeline.output
         args = [*inputs, *self._graph_args(), "-map", f"[{picture}]"]
         args += [
@@ -155,6 +165,27 @@ class GraphBuilder:
             decoders=len(self.runs),
             text_files=self.text_files,
             overlay_images=self.overlay_images,
+        )
+
+    @property
+    def _analysis(self) -> bool:
+        """Whether this graph is a loudness target's analysis run (it measures the mix only)."""
+        return self.mix_pass is not None and self.mix_pass.measured is None
+
+    def _analysis_plan(self, inputs: list[str], picture: str, mixed: str, total_frames: int) -> RenderPlan:
+        """The same graph with its picture dropped and its mix measured (loudnorm's report)."""
+        self._drop(picture, "nullsink")
+        args = [*inputs, *self._graph_args(), "-map", f"[{mixed}]", "-f", "null", "-"]
+        return RenderPlan(
+            args=args,
+            duration_s=float(total_frames / self.fmt.rate),
+            frame_count=total_frames,
+            width=self.fmt.width,
+            height=self.fmt.height,
+            fps=float(self.fmt.rate),
+            stream_copy=False,
+            decoders=len(self.runs),
+            text_files=self.text_files,
         )
 
     def _graph_args(self) -> list[str]:
@@ -261,10 +292,20 @@ class GraphBuilder:
             steps += [*self._retime_audio(clip.speed), *self._sound_shape()]
         steps += self._gain(clip, track)
         steps += sound_fades(clip, float(samples / self.fmt.sample_rate))
+        steps += clip_sound_steps(clip.sound, samples, self.fmt.sample_rate)
         self.chains.append(f"[{run.take('a', clip)}]" + ",".join([*steps, *fit]) + f"[{label}]")
         return label
 
     def _clip_picture(self, clip: Clip, frames: int) -> str:
+        if self._analysis:
+            # The analysis run hears the mix only: a black stand-in of the output's size keeps
+            # the graph's shape and timing, and ffmpeg never decodes a picture it does not use.
+            label, fmt = self._label("v"), self.fmt
+            stand_in = (
+                f"color=c=black:s={fmt.width}x{fmt.height}:r={fmt.rate.numerator}/{fmt.rate.denominator}"
+            )
+            self.chains.append(f"{stand_in},format=yuv420p,setsar=1,trim=end_frame={frames}[{label}]")
+            return label
         return clip_picture(self, clip, frames, layer=False)[0]
 
     # --- the video track -------------------------------------------------------------------
@@ -330,14 +371,15 @@ class GraphBuilder:
         return joined_picture, joined_sound
 
     def _finish_picture(self, picture: str, track: Track, total_frames: int) -> str:
-        """The output's grade, text overlays, then black after the video track when audio runs longer."""
+        """The output's grade, text overlays and captions, then black after the video track when
+        audio runs longer (the analysis run of a loudness target draws no text: it hears the mix)."""
         output_grade = self.timeline.output.grade
         graded = grade_steps(output_grade, self.lut_path(output_grade))
         if graded:
             label = self._label("g")
             self.chains.append(f"[{picture}]" + ",".join(graded) + f"[{label}]")
             picture = label
-        for index, overlay in enumerate(self.timeline.overlays):
+        for index, overlay in enumerate([] if self._analysis else self.timeline.overlays):
             image = self.work_dir / f"overlay-{index}.png"
             self.overlay_images[image] = overlay
             over = self._label("o")
@@ -348,7 +390,11 @@ class GraphBuilder:
                 f"[{picture}][{len(self.runs) + index}:v:0]overlay={place}:eof_action=repeat:{when}[{over}]"
             )
             picture = over
-        steps = []
+        steps = (
+            []
+            if self._analysis
+            else [self._captions(index, entry) for index, entry in enumerate(self.captions)]
+        )
         video_frames = max(self._frames_of(clip)[1] for clip in track.clips)
         if total_frames > video_frames:
             steps.append(f"tpad=stop_mode=add:stop={total_frames - video_frames}:color=black")
@@ -356,6 +402,14 @@ class GraphBuilder:
         label = self._label("vout")
         self.chains.append(f"[{picture}]" + ",".join(steps) + f"[{label}]")
         return label
+
+    def _captions(self, index: int, captions: CaptionCues) -> str:
+        # libass draws the track from an ASS script laid out for the output frame.
+        script = self.work_dir / f"captions-{index}.ass"
+        self.text_files[script] = caption_sheet(
+            captions.track, captions.cues, self.fmt.width, self.fmt.height
+        ).script
+        return ass_filter(script)
 
     # --- sound ------------------------------------------------------------------------------
 
@@ -372,7 +426,9 @@ class GraphBuilder:
                 delay = round(clip.start_s * rate)
                 label = self._clip_sound(clip, track, round(end * rate) - delay)
                 delayed = self._label("d")
-                self.chains.append(f"[{label}]adelay=delays={delay}S:all=1[{delayed}]")
+                duck = duck_steps(self.timeline, track.id, delay / rate, self.facts)
+                delaying = [*duck, f"adelay=delays={delay}S:all=1"]
+                self.chains.append(f"[{label}]" + ",".join(delaying) + f"[{delayed}]")
                 sounds.append(delayed)
         if not sounds:
             self._drop(main_sound)
@@ -384,6 +440,7 @@ class GraphBuilder:
             steps.append(f"volume={number(self.timeline.audio.master_volume)}")
         samples = self.fmt.samples(total_frames)
         steps += [f"apad=whole_len={samples}", f"atrim=end_sample={samples}"]
+        steps += master_steps(self.mix_pass, self.fmt.sample_rate, samples)
         label = self._label("aout")
         self.chains.append("".join(f"[{sound}]" for sound in sounds) + ",".join(steps) + f"[{label}]")
         if not self._video_has_sound():
@@ -394,6 +451,6 @@ class GraphBuilder:
         video = self.timeline.video_track()
         return video is not None and any(self.facts[clip.uri].has_audio for clip in video.clips)
 
-    def _drop(self, label: str) -> None:
+    def _drop(self, label: str, sink: str = "anullsink") -> None:
         # Every labelled output must be consumed: a silent video track's sound ends in a sink.
-        self.chains.append(f"[{label}]anullsink")
+        self.chains.append(f"[{label}]{sink}")

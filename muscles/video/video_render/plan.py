@@ -4,7 +4,7 @@ timeline, else one ffmpeg command with one filter graph (:mod:`.graph`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -12,6 +12,7 @@ from core.ffmpeg import pinned_input
 from core.media import MediaInfo
 from muscles.video.timeline import (
     Clip,
+    ClipSound,
     Timeline,
     TimelineInvalid,
     fps_fraction,
@@ -20,6 +21,8 @@ from muscles.video.timeline import (
     timeline_duration,
 )
 from muscles.video.video_render.graph import DETERMINISTIC_ARGS, GraphBuilder, OutputFormat, RenderPlan
+from muscles.video.video_render.mix import MixPass
+from muscles.video.video_render.subtitles import CaptionCues
 
 __all__ = ["RenderPlan", "plan_render"]
 
@@ -37,10 +40,14 @@ def plan_render(
     pad_short: bool = False,
     allow_copy: bool = True,
     assets: Mapping[str, Path] | None = None,
+    mix_pass: MixPass | None = None,
+    captions: Sequence[CaptionCues] = (),
 ) -> RenderPlan:
     """Plan the render of a checked ``timeline``; ``sources`` maps clip id -> local file;
     ``pad_short`` holds the last frame of a clip whose source ends before its out point;
-    ``assets`` maps the uri of each LUT the timeline names to its local file."""
+    ``assets`` maps the uri of each LUT the timeline names to its local file; ``captions`` are
+    the caption tracks' cues; ``mix_pass`` is a loudness target's pass (unmeasured: the
+    analysis plan, which writes nothing)."""
     video = timeline.video_track()
     if video is None or not video.clips:
         raise TimelineInvalid(
@@ -50,9 +57,19 @@ def plan_render(
     fmt = _output_format(timeline, facts)
     duration = timeline_duration(timeline, facts)
     total_frames = fmt.frames(duration)
-    if allow_copy and not pad_short and _can_copy(timeline, facts, fmt, total_frames):
+    if allow_copy and not pad_short and mix_pass is None and _can_copy(timeline, facts, fmt, total_frames):
         return _copy_plan(sources[first.id], facts[first.uri], fmt, output, value=f"{first.id}.uri")
-    builder = GraphBuilder(timeline, sources, facts, fmt, work_dir, pad_short=pad_short, assets=assets)
+    builder = GraphBuilder(
+        timeline,
+        sources,
+        facts,
+        fmt,
+        work_dir,
+        pad_short=pad_short,
+        assets=assets,
+        mix_pass=mix_pass,
+        captions=captions,
+    )
     return builder.plan(video, total_frames, output)
 
 
@@ -80,6 +97,8 @@ def _can_copy(timeline: Timeline, facts: Mapping[str, MediaInfo], fmt: OutputFor
     if not out.allow_stream_copy or out.proxy or len(clips) != 1 or timeline.transitions or timeline.overlays:
         return False
     if out.aspect is not None or out.grade is not None or not _plain(clips[0]):
+        return False
+    if timeline.captions or timeline.audio.loudness is not None or clips[0].sound != ClipSound():
         return False
     clip, track = clips[0], timeline.tracks[0] if len(timeline.tracks) == 1 else None
     found = facts[clip.uri]

@@ -28,6 +28,7 @@ from muscles.video.timeline import Timeline, TimeOutOfRange, check
 from muscles.video.video_render.graph import RenderPlan
 from muscles.video.video_render.plan import plan_render
 from muscles.video.video_render.render import _open_inputs, default_font
+from muscles.video.video_render.subtitles import read_captions
 from muscles.video.video_render.text import draw_overlay
 
 __all__ = ["MAX_PREVIEW_FRAMES", "PreviewFrame", "PreviewFrames", "preview_args", "preview_timeline"]
@@ -65,6 +66,7 @@ async def preview_timeline(
         workspace.path("unused.mp4"),
         work_dir=workspace.folder,
         allow_copy=False,
+        captions=await read_captions(workspace, timeline),  # the render's captions, drawn alike
     )
     await opening.report(1.0)
     asked = [frame_of(time, plan, field=f"times_s.{index}") for index, time in enumerate(times_s)]

@@ -16,17 +16,24 @@ from pathlib import Path
 import anyio
 from pydantic import BaseModel, Field
 
-from core import MediaRef, Progress
+from core import MediaRef, Phase, Progress
 from core.ffmpeg import run_ffmpeg
 from core.media import BlockingWorkspace, MediaInfo, Workspace
+from muscles.audio.loudness import measure_file
 from muscles.video.timeline import Timeline, check, color_facts, color_of, describe
 from muscles.video.video_render.checks import SourceEndedEarly, length_problem, short_clip
 from muscles.video.video_render.graph import RenderPlan
 from muscles.video.video_render.lengths import StreamLengths, measure_lengths
+from muscles.video.video_render.loudness_pass import measure_mix
+from muscles.video.video_render.mix import MixPass
 from muscles.video.video_render.plan import plan_render
-from muscles.video.video_render.text import draw_overlay
+from muscles.video.video_render.subtitles import CaptionCues, read_captions
+from muscles.video.video_render.text import draw_overlay, undrawable
 
-__all__ = ["RenderedVideo", "default_font", "render_timeline"]
+__all__ = ["LOUDNESS_TOLERANCE_LU", "RenderedVideo", "default_font", "render_timeline"]
+
+# How far the stored mix may sit from its loudness target before the result warns.
+LOUDNESS_TOLERANCE_LU = 0.5
 
 
 class RenderedVideo(BaseModel):
@@ -36,7 +43,12 @@ class RenderedVideo(BaseModel):
     frame_count: int = Field(description="Video frames in the file, counted on the stored MP4")
     stream_copy: bool = Field(description="True when the single unchanged clip was copied, not re-encoded")
     warnings: list[str] = Field(
-        default_factory=list, description="Clips padded because their source ended early"
+        default_factory=list,
+        description="Clips padded because their source ended early, characters no font draws, a missed loudness target",
+    )
+    loudness_lufs: float | None = Field(
+        default=None,
+        description="Integrated loudness of the stored MP4's sound, measured (with a loudness target)",
     )
 
 
@@ -56,7 +68,30 @@ async def render_timeline(
     expected = describe(timeline, facts)
     output = workspace.path("out.mp4")
     font = await anyio.to_thread.run_sync(default_font)
+    captions = await read_captions(workspace, timeline)
+    warnings = await anyio.to_thread.run_sync(glyph_warnings, captions)
     text_warnings: list[str] = []
+
+    async def run_plan(plan: RenderPlan, phase: Phase) -> None:
+        for path, text in plan.text_files.items():
+            await anyio.Path(path).write_text(text, encoding="utf-8")
+        for image, overlay in plan.overlay_images.items():
+            drawn = await anyio.to_thread.run_sync(draw_overlay, overlay, image, font)
+            text_warnings.extend(warning for warning in drawn if warning not in text_warnings)
+        await run_ffmpeg(plan.args, duration_s=plan.duration_s, on_progress=phase)
+
+    mix_pass: MixPass | None = None
+    encode_from = 0.03
+    if timeline.audio.loudness is not None:
+        # Pass 1: the mix measured by a separate analysis run of the same graph, without its
+        # picture, overlays or captions (libass's font set-up alone costs a fraction of a second).
+        pass_one = MixPass(timeline.audio.loudness)
+        analysis = plan_render(
+            timeline, sources, facts, output, work_dir=workspace.folder, assets=luts, mix_pass=pass_one
+        )
+        mix_pass, silent = await measure_mix(analysis, pass_one, progress.phase("measuring", 0.03, 0.25))
+        warnings += [silent] if silent else []
+        encode_from = 0.25
 
     async def attempt(
         start: float, end: float, *, pad: bool = False, copy: bool = True
@@ -71,20 +106,15 @@ async def render_timeline(
             pad_short=pad,
             allow_copy=copy,
             assets=luts,
+            mix_pass=mix_pass,
+            captions=captions,
         )
-        for path, text in plan.text_files.items():
-            await anyio.Path(path).write_text(text, encoding="utf-8")
-        for image, overlay in plan.overlay_images.items():
-            drawn = await anyio.to_thread.run_sync(draw_overlay, overlay, image, font)
-            text_warnings.extend(warning for warning in drawn if warning not in text_warnings)
-        encoding = progress.phase("encoding", start, end)
-        await run_ffmpeg(plan.args, duration_s=plan.duration_s, on_progress=encoding)
+        await run_plan(plan, progress.phase("encoding", start, end))
         checking = progress.phase("checking", end, end + 0.02)
         return plan, await measure_lengths(output, workspace.path("lengths.crc"), checking)
 
     await probing.report(1.0)
-    plan, lengths = await attempt(0.03, 0.9)
-    warnings: list[str] = []
+    plan, lengths = await attempt(encode_from, 0.9)
     problem = length_problem(lengths, expected.frame_count, expected.fps)
     if problem is not None and plan.stream_copy:
         # The registration probe cannot tell sound that stops short of the picture: the copy
@@ -103,6 +133,16 @@ async def render_timeline(
         problem = length_problem(lengths, expected.frame_count, expected.fps)
         if problem is not None:
             raise _ended_early(problem, culprit)
+    loudness = None
+    if mix_pass is not None:
+        measured = await measure_file(
+            output, "mov", duration_s=plan.duration_s, phase=progress.phase("measuring", 0.95, 0.97)
+        )
+        loudness = round(measured.integrated_lufs, 2)
+        if abs(loudness - mix_pass.target.integrated_lufs) > LOUDNESS_TOLERANCE_LU:
+            warnings.append(
+                f"the mix measures {loudness} LUFS, off its target of {mix_pass.target.integrated_lufs:g} LUFS"
+            )
     registering = progress.phase("registering", 0.97, 1.0)
     await registering.report(0.0, "storing the MP4")
     media = await workspace.publish(output, filename)
@@ -112,7 +152,22 @@ async def render_timeline(
         frame_count=lengths.video_frames,
         stream_copy=plan.stream_copy,
         warnings=[*text_warnings, *warnings],
+        loudness_lufs=loudness,
     )
+
+
+def glyph_warnings(captions: list[CaptionCues]) -> list[str]:
+    """A warning per caption track naming the characters no installed font draws."""
+    warnings = []
+    for entry in captions:
+        texts = [cue.text for cue in entry.cues] + [word.word for word in entry.track.words]
+        missing = undrawable(texts)
+        if missing:
+            named = ", ".join(f"{char!r} (U+{ord(char):04X})" for char in missing[:20])
+            warnings.append(
+                f"caption track {entry.track.id}: no installed font draws {named}; they render as boxes or not at all"
+            )
+    return warnings
 
 
 def _ended_early(problem: str, culprit: tuple[str, str] | None) -> SourceEndedEarly:

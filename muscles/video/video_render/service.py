@@ -22,6 +22,7 @@ from .examples import CANCEL, LIST, PREVIEW, RENDER, RENDER_EDITED, RESULT, STAT
 from .images import ImageNotAccepted, refuse_images
 from .preview import MAX_PREVIEW_FRAMES, PreviewFrames, preview_timeline
 from .render import RenderedVideo, render_timeline
+from .subtitles import find_caption_files
 
 _RENDER_ERRORS = [
     TimelineInvalid,
@@ -41,9 +42,10 @@ class VideoRender(Muscle):
     One ffmpeg process and one filter graph do the whole render (trims, speed, every named
     xfade transition, fades, layers composited in order for picture-in-picture and lower
     thirds, stills and colour clips, keyframed position/size/rotation/opacity and Ken Burns
-    moves, LUTs and colour grades, 16:9/9:16/1:1/4:5 reframes by pad, crop or blur, text, mix),
-    with codec, CRF, preset, size and fps from the timeline's output settings; a single
-    unchanged clip is stream-copied. Use `render` for short work (it
+    moves, LUTs and colour grades, 16:9/9:16/1:1/4:5 reframes by pad, crop or blur, text,
+    captions, the mix with clip fades and ducking), with codec, CRF, preset, size and fps from
+    the timeline's output settings; a single unchanged clip is stream-copied. A loudness
+    target for the mix adds one analysis run before the render (two-pass loudnorm). Use `render` for short work (it
     reports progress and stops ffmpeg when the call is cancelled); for anything that may
     outlast the client's call timeout use `submit_render` and poll `job_status`.
     """
@@ -73,6 +75,7 @@ class VideoRender(Muscle):
         validate_filename(filename)
         await anyio.to_thread.run_sync(refuse_images, workspace.blocking, timeline)
         check(timeline, await anyio.to_thread.run_sync(stored_facts, workspace.blocking, timeline))
+        await anyio.to_thread.run_sync(find_caption_files, workspace.blocking, timeline)
 
     @tool(
         examples=[RENDER, RENDER_EDITED], errors=[*_RENDER_ERRORS, JobCancelled], job=True, check=check_render
@@ -94,7 +97,10 @@ class VideoRender(Muscle):
         clip holds its last good frame instead and the result carries a warning. Overlay text is
         drawn with a font per character (Latin, CJK, colour emoji); a character no installed font
         has is named in `warnings`. A still image is a clip with `duration_s`; without one it is
-        refused (`image_not_accepted`). Cancelling the call stops ffmpeg and stores nothing. The same timeline and filename give
+        refused (`image_not_accepted`). Caption tracks (SRT or WebVTT uris) are burnt in with
+        their style, the spoken word lit when word timestamps are given; a character no installed
+        font draws is a warning. With `timeline.audio.loudness` the mix is measured first (an
+        analysis run), then gained to the target; `loudness_lufs` is measured on the stored MP4. Cancelling the call stops ffmpeg and stores nothing. The same timeline and filename give
         byte-identical output; proxy quality (small, fast) only when `timeline.output.proxy` is set.
         Also offered as `submit_render`, a job: same timeline, same job; a job whose MP4 has since
         been deleted renders again."""

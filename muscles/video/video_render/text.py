@@ -6,14 +6,17 @@ each character is given the first font fontconfig knows that has its glyph (the 
 first; a colour font first for emoji), runs of one font are drawn together, colour emoji are
 drawn from their bitmaps (Noto Color Emoji has 109 px ones only) and scaled to the text size,
 and the result is an RGBA image the render overlays for the overlay's time. A character no
-installed font can draw is named in a warning (and drawn as the default font's box).
+installed font can draw is named in a warning (and drawn as the default font's box); captions
+(drawn by libass, which falls back per character the same way) warn through :func:`undrawable`.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import subprocess
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -23,7 +26,7 @@ from PIL import Image, ImageColor, ImageDraw, ImageFont
 from core.errors import InvalidInput
 from muscles.video.timeline import TextOverlay
 
-__all__ = ["draw_overlay"]
+__all__ = ["draw_overlay", "undrawable"]
 
 _BOX_FILL: Final = (0, 0, 0, 128)  # drawtext's black@0.5
 _BOX_BORDER: Final = 10
@@ -88,10 +91,59 @@ def _runs(line: str, default_font: str | None) -> list[_Run]:
     return runs
 
 
+def undrawable(texts: Iterable[str]) -> list[str]:
+    """The distinct characters of ``texts`` that no installed font has a glyph for, sorted
+    (spaces, marks and joiners draw nothing by design and are never listed)."""
+    return sorted(
+        {
+            char
+            for text in texts
+            for char in text
+            if not char.isspace()
+            and unicodedata.category(char) not in ("Mn", "Me", "Cf", "Cc")
+            and not _any_font_has(char)
+        }
+    )
+
+
+def _any_font_has(char: str) -> bool:
+    """One look-up in the union of every installed font's charset (one fc-list for all: a
+    caption file of a thousand distinct CJK characters would otherwise ask fontconfig a
+    thousand times)."""
+    starts, ends = _coverage()
+    if not starts:  # fontconfig could not be asked: ask per character
+        return bool(_covering(char))
+    index = bisect.bisect_right(starts, ord(char)) - 1
+    return index >= 0 and ord(char) <= ends[index]
+
+
+@functools.cache
+def _coverage() -> tuple[list[int], list[int]]:
+    """Every installed font's charset merged into sorted, disjoint [start, end] ranges."""
+    ranges = []
+    for token in _fc(["fc-list", "--format=%{charset}\n"]).split():
+        first, _, last = token.partition("-")
+        try:
+            ranges.append((int(first, 16), int(last or first, 16)))
+        except ValueError:
+            continue
+    starts: list[int] = []
+    ends: list[int] = []
+    for low, high in sorted(ranges):
+        if ends and low <= ends[-1] + 1:
+            ends[-1] = max(ends[-1], high)
+        else:
+            starts.append(low)
+            ends.append(high)
+    return starts, ends
+
+
 @functools.cache
 def _font_for(char: str, default_font: str | None) -> str | None:
     if char.isspace():
         return default_font
+    if not _any_font_has(char):
+        return None
     if _is_emoji(char):
         colour = _covering(char, colour=True)
         if colour:

@@ -28,6 +28,9 @@ EXAMPLE_TIMELINE: dict[str, JsonValue] = {
 }
 
 
+_NO_SOUND_CHANGE: dict[str, JsonValue] = {"gain_db": 0.0, "fade_in_s": 0.0, "fade_out_s": 0.0, "curve": "tri"}
+
+
 def _clip_out(
     clip_id: str, uri: str, source_in_s: float, source_out_s: float, start_s: float
 ) -> dict[str, JsonValue]:
@@ -41,6 +44,7 @@ def _clip_out(
         "speed": 1.0,
         "volume": 1.0,
         "automation": {"lanes": [], "camera": []},
+        "sound": _NO_SOUND_CHANGE,
         **_CLIP_PICTURE_DEFAULTS,
     }
 
@@ -68,6 +72,7 @@ SPLIT_RESPONSE: dict[str, JsonValue] = {
             ],
             "volume": 1.0,
             "muted": False,
+            "role": None,
             "hidden": False,
         }
     ],
@@ -93,7 +98,8 @@ SPLIT_RESPONSE: dict[str, JsonValue] = {
             "box": True,
         }
     ],
-    "audio": {"master_volume": 1.0, "sample_rate": 48000},
+    "captions": [],
+    "audio": {"master_volume": 1.0, "sample_rate": 48000, "ducking": [], "loudness": None},
     "output": {
         "video_codec": "libx264",
         "crf": 20,
@@ -135,6 +141,9 @@ DESCRIBE_RESPONSE: dict[str, JsonValue] = {
         {"clip_id": "intro", "track_id": "video", "start_s": 0.0, "end_s": 4.0},
         {"clip_id": "main", "track_id": "video", "start_s": 3.5, "end_s": 9.5},
     ],
+    "audio_tracks": [],
+    "caption_track_count": 0,
+    "loudness_target_lufs": None,
 }
 
 
@@ -237,17 +246,20 @@ APPLY_AUTOMATION = ToolExample(
                             ],
                             "camera": [],
                         },
+                        "sound": _NO_SOUND_CHANGE,
                         **_CLIP_PICTURE_DEFAULTS,
                     }
                 ],
                 "volume": 1.0,
                 "muted": False,
+                "role": None,
                 "hidden": False,
             }
         ],
         "transitions": [],
         "overlays": [],
-        "audio": {"master_volume": 1.0, "sample_rate": 48000},
+        "captions": [],
+        "audio": {"master_volume": 1.0, "sample_rate": 48000, "ducking": [], "loudness": None},
         "output": {
             "video_codec": "libx264",
             "crf": 20,
@@ -390,5 +402,8 @@ DESCRIBE_EDITED = ToolExample(
             {"clip_id": "bar", "track_id": "lower_third", "start_s": 1.0, "end_s": 4.0},
             {"clip_id": "inset", "track_id": "pip", "start_s": 5.0, "end_s": 8.0},
         ],
+        "audio_tracks": [],
+        "caption_track_count": 0,
+        "loudness_target_lufs": None,
     },
 )

@@ -30,6 +30,7 @@ from muscles.video.video_timeline.examples import (
     VALIDATE_OK,
     VALIDATE_PROBLEMS,
 )
+from muscles.video.video_timeline.examples_sound import DESCRIBE_MIX, VALIDATE_MIX_PROBLEMS
 
 
 class ValidationReport(BaseModel):
@@ -63,11 +64,12 @@ class VideoTimeline(Muscle):
         ),
     )
 
-    @tool(examples=[VALIDATE_OK, VALIDATE_PROBLEMS], read_only=True, idempotent=True)
+    @tool(examples=[VALIDATE_OK, VALIDATE_PROBLEMS, VALIDATE_MIX_PROBLEMS], read_only=True, idempotent=True)
     def validate(self, timeline: Timeline, workspace: Workspace) -> ValidationReport:
         """Check a timeline against the caller's stored media: overlaps, gaps on the video track,
         negative or reversed in/out points, in/out past the end of the media, unknown assets and
-        clips, crossfades that do not match the overlap, overlays, automation and output settings.
+        clips, crossfades that do not match the overlap, overlays, automation and output settings,
+        clip gain and fades, ducking, the loudness target, and caption tracks (uri, words, style).
         Returns every problem with its code, clip id, field and a hint; valid timelines also get
         their duration and frame count."""
         facts = stored_facts(workspace.blocking, timeline)
@@ -115,12 +117,13 @@ class VideoTimeline(Muscle):
         return apply_automation(timeline, automation)
 
     @tool(
-        examples=[DESCRIBE, DESCRIBE_EDITED],
+        examples=[DESCRIBE, DESCRIBE_EDITED, DESCRIBE_MIX],
         errors=[TimelineInvalid],
         read_only=True,
         idempotent=True,
     )
     def describe(self, timeline: Timeline, workspace: Workspace) -> TimelineDescription:
         """Return the timeline's duration, output fps, frame count and frame size, its tracks
-        (base, layers in compositing order, audio; muted, hidden) and each clip's span."""
+        (base, layers in compositing order, audio; muted, hidden) and each clip's span; the audio
+        tracks (role, span, what they are ducked under), caption tracks and the loudness target."""
         return describe(timeline, stored_facts(workspace.blocking, timeline))

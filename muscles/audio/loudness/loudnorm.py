@@ -23,10 +23,15 @@ from pydantic import BaseModel, Field
 from core.errors import FfmpegFailed, InvalidInput, MediaError
 
 __all__ = [
+    "I_RANGE",
+    "LRA_RANGE",
+    "TP_RANGE",
     "Loudness",
     "LoudnessTarget",
     "OutputShape",
+    "Report",
     "SilentAudio",
+    "gain_filter",
     "measure_args",
     "muxer_of",
     "normalize_args",
@@ -34,9 +39,9 @@ __all__ = [
 ]
 
 # loudnorm's own option ranges (ffmpeg -h filter=loudnorm).
-_I_RANGE: Final = (-70.0, -5.0)
-_TP_RANGE: Final = (-9.0, 0.0)
-_LRA_RANGE: Final = (1.0, 50.0)
+I_RANGE: Final = (-70.0, -5.0)
+TP_RANGE: Final = (-9.0, 0.0)
+LRA_RANGE: Final = (1.0, 50.0)
 _CODECS: Final = {"wav": ("pcm_s16le", "wav"), "flac": ("flac", "flac")}
 
 
@@ -64,9 +69,9 @@ class LoudnessTarget:
 
     def check(self) -> LoudnessTarget:
         for name, value, (low, high) in (
-            ("integrated_lufs", self.integrated_lufs, _I_RANGE),
-            ("true_peak_db", self.true_peak_db, _TP_RANGE),
-            ("lra", self.lra, _LRA_RANGE),
+            ("integrated_lufs", self.integrated_lufs, I_RANGE),
+            ("true_peak_db", self.true_peak_db, TP_RANGE),
+            ("lra", self.lra, LRA_RANGE),
         ):
             if not (math.isfinite(value) and low <= value <= high):
                 raise InvalidInput(
@@ -77,6 +82,7 @@ class LoudnessTarget:
         return self
 
     def filter(self) -> str:
+        """The loudnorm filter with these targets (add measured_* options for pass 2)."""
         return f"loudnorm=I={self.integrated_lufs:g}:TP={self.true_peak_db:g}:LRA={self.lra:g}"
 
 
@@ -114,17 +120,26 @@ def normalize_args(
 ) -> list[str]:
     """Pass 2: one linear gain from the measurements (loudnorm may still fall back to dynamic)."""
     codec, muxer = _CODECS[file_format]
-    measured_opts = (
-        f"measured_I={measured.integrated_lufs:g}:measured_TP={measured.true_peak_dbtp:g}"
-        f":measured_LRA={measured.lra_lu:g}:measured_thresh={measured.threshold_lufs:g}"
-        f":offset={offset:g}:linear=true:print_format=json"
-    )
     # loudnorm works at 192 kHz internally; -ar always brings the output back down.
     return [
         *("-y", *source, "-map", "0:a:0", "-vn", "-sn", "-dn"),
-        *("-af", f"{shape.filter()},{target.filter()}:{measured_opts}", "-ar", str(shape.sample_rate)),
+        *(
+            "-af",
+            f"{shape.filter()},{gain_filter(target, measured, offset=offset)}",
+            "-ar",
+            str(shape.sample_rate),
+        ),
         *("-c:a", codec, "-f", muxer, str(dest)),
     ]
+
+
+def gain_filter(target: LoudnessTarget, measured: Loudness, *, offset: float) -> str:
+    """Pass 2's loudnorm: the pass-1 measurements fed back, one linear gain (its report as JSON)."""
+    return (
+        f"{target.filter()}:measured_I={measured.integrated_lufs:g}:measured_TP={measured.true_peak_dbtp:g}"
+        f":measured_LRA={measured.lra_lu:g}:measured_thresh={measured.threshold_lufs:g}"
+        f":offset={offset:g}:linear=true:print_format=json"
+    )
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,7 @@ from typing import Final
 from core import Phase
 from core.errors import FfmpegFailed
 from core.ffmpeg import run_ffmpeg
-
-from .loudnorm import Loudness
+from muscles.audio.loudness.loudnorm import Loudness
 
 __all__ = ["measure_file"]
 
