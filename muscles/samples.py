@@ -116,6 +116,25 @@ def _speech(out: Path) -> None:
         )
 
 
+def _camera(out: Path) -> None:
+    # The speech sample as a camera heard it: started 0.75 s before the recorder, a little hiss
+    # in the room. video_multicam lines the two up (the recorder at +0.750 s).
+    with tempfile.TemporaryDirectory() as tmp:
+        speech = Path(tmp) / "speech.wav"
+        _speech(speech)
+        graph = (
+            "[1:a]adelay=750,aresample=48000[voice];anoisesrc=r=48000:a=0.005:seed=1[hiss];"
+            "[voice][hiss]amix=inputs=2:duration=first:normalize=0[a]"
+        )
+        run_ffmpeg_sync(
+            [
+                *("-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-i", str(speech)),
+                *("-filter_complex", graph, "-map", "0:v", "-map", "[a]", *_PICTURE, *_SOUND),
+                *("-shortest", str(out)),
+            ]
+        )
+
+
 SAMPLES = (
     Sample("clip.mp4", "4 s of 640x360 video (testsrc2) with a 440 Hz tone", _clip("testsrc2", 440)),
     Sample("clip2.mp4", "4 s of 640x360 video (SMPTE bars) with a 660 Hz tone", _clip("smptehdbars", 660)),
@@ -123,6 +142,7 @@ SAMPLES = (
     Sample("air-drawing.mp4", "2.5 s of an orange marker drawing an L in the air", _air_drawing),
     Sample("tone.wav", "5 s of a quiet 1 kHz tone (about -30 LUFS)", _tone),
     Sample("speech.wav", "a spoken paragraph (espeak-ng), 16 kHz mono", _speech),
+    Sample("camera.mp4", "320x180 video hearing speech.wav, started 0.75 s before it", _camera),
 )
 
 

@@ -122,3 +122,38 @@ def decoded_video(path: Path) -> tuple[int, float]:
     )
     fields = dict(line.split("=", 1) for line in proc.stdout.splitlines() if "=" in line)
     return int(fields["frame"]), int(fields["out_time_us"]) / 1e6
+
+
+# Red and green of equal BT.601 luma (Y 103 in yuv420p), then a darker grey and a blue: a cut a
+# luma-only scene score misses, then ones it sees.
+EQUAL_LUMA_SHOTS = (("0xC83C3C", 1.0), ("0x289128", 0.8), ("0x404040", 1.2), ("0x5050FF", 1.0))
+
+
+def write_colour_shots(
+    path: Path,
+    shots: tuple[tuple[str, float], ...] = EQUAL_LUMA_SHOTS,
+    *,
+    size: str = "160x90",
+    fps: int = 25,
+    noise: int = 6,
+) -> Path:
+    """Solid colour shots (``(colour, seconds)``) cut together, with moving grain so no two
+    frames of a shot are the same; picture-only H.264, the same bytes on every machine."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    inputs = [
+        arg
+        for colour, seconds in shots
+        for arg in ("-f", "lavfi", "-i", f"color=c={colour}:s={size}:r={fps}:d={seconds}")
+    ]
+    joined = "".join(f"[{index}:v]" for index in range(len(shots)))
+    subprocess.run(
+        [
+            ffmpeg_binary(),
+            *("-hide_banner", "-loglevel", "error", "-y", *inputs),
+            *("-filter_complex", f"{joined}concat=n={len(shots)}:v=1:a=0,noise=alls={noise}:allf=t"),
+            *("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-threads", "1"),
+            *("-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact", str(path)),
+        ],
+        check=True,
+    )
+    return path

@@ -104,6 +104,7 @@ def test_core_public_surface_is_deliberate() -> None:
     assert sorted(core.ffmpeg.__all__) == [
         "DETERMINISTIC_H264",
         "FfmpegResult",
+        "Frame",
         "FrameReader",
         "FrameWriter",
         "H264",

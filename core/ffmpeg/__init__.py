@@ -1,6 +1,7 @@
-"""The one way the suite runs ffmpeg: binary lookup, guarded inputs, progress, cancellation."""
+"""The one way the suite runs ffmpeg: binary lookup, guarded inputs, progress, cancellation;
+raw frames in and out as numpy arrays."""
 
-from core.ffmpeg.frames import DETERMINISTIC_H264, H264, FrameReader, FrameWriter, read_frames
+from core.ffmpeg.frames import DETERMINISTIC_H264, H264, Frame, FrameReader, FrameWriter, read_frames
 from core.ffmpeg.runner import (
     FfmpegResult,
     ffmpeg_binary,
@@ -14,6 +15,7 @@ __all__ = [
     "DETERMINISTIC_H264",
     "H264",
     "FfmpegResult",
+    "Frame",
     "FrameReader",
     "FrameWriter",
     "ffmpeg_binary",

@@ -68,11 +68,12 @@ def _timeline(own_video: str) -> Callable[[str], dict[str, Any]]:
 READERS: dict[str, dict[str, str]] = {
     "transcriber": {"transcribe": "uri"},
     "audio_capture_normalize": {"normalize": "uri"},
-    "video_render": {"render": "timeline"},
+    "video_render": {"render": "timeline", "preview_frames": "timeline_times"},
     "video_slowmo": {"slowmo": "uri", "interpolate": "uri_fps"},
     "video_multicam": {"align": "uris"},
     "video_360": {"perspective": "uri"},
     "air_canvas": {"trace": "uri"},
+    "video_review": {"thumbnail": "uri", "contact_sheet": "uri", "detect_scenes": "uri"},
 }
 # Tools that run the same code as a tool above (as a job), so the call above covers them.
 SAME_AS: dict[str, dict[str, str]] = {
@@ -108,6 +109,8 @@ def _request(shape: str, uri: str, own_uri: str) -> dict[str, Any]:
         return {"uri": uri, "fps": 50}
     if shape == "uris":
         return {"uris": [own_uri, uri]}
+    if shape == "timeline_times":
+        return {**_timeline(own_uri)(uri), "times_s": [0.0]}
     return _timeline(own_uri)(uri)
 
 

@@ -34,3 +34,20 @@ def test_the_validator_rejects_a_broken_skill(tmp_path: Path) -> None:
     (folder / "SKILL.md").write_text("---\nname: other-name\ndescription: x\n---\n# x\n")
     proc = subprocess.run([_validator(), "validate", str(folder)], capture_output=True, text=True)
     assert proc.returncode != 0
+
+
+def test_a_long_skill_keeps_an_index_and_moves_its_tool_sections_to_a_reference(tmp_path: Path) -> None:
+    """A muscle with many tools exports a SKILL.md under the limit whose index names every
+    tool and links the reference that holds each tool's whole section, word for word."""
+    dest = tmp_path / "skills"
+    assert sentinel_main(["export-skills", str(dest), "--path", str(project_root())]) == 0
+    generated = (project_root() / "muscles/video/video_360/SKILL.md").read_text()
+    assert len(generated.splitlines()) >= 500  # the case this test is about
+    skill = (dest / "video-360" / "SKILL.md").read_text()
+    tools = (dest / "video-360" / "references" / "tools.md").read_text()
+    assert "[references/tools.md](references/tools.md)" in skill
+    for section in generated.split("\n## Tool `")[1:]:
+        name = section.split("`", 1)[0]
+        assert f"- `{name}`: " in skill
+        assert section.split("\n## ", 1)[0].strip() in tools
+    assert "## Errors any tool may return" in skill and "## Canvas tools" in skill

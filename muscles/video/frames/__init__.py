@@ -5,7 +5,7 @@ and the frame pipe that runs a function over every frame of a video (:func:`map_
 """
 
 from muscles.video.frames.geometry import FACES, View
-from muscles.video.frames.layouts import CUBE_LAYOUTS, CubeLayout, face_size, layout_size
+from muscles.video.frames.layouts import CUBE_LAYOUTS, CubeLayout, face_size, from_layout, layout_size
 from muscles.video.frames.opencv import Frame
 from muscles.video.frames.pipe import ENCODE, NoFrames, first_frame_decodes, map_video
 from muscles.video.frames.project import Backend, Interpolation, Path, Projector, resolve_path
@@ -28,6 +28,7 @@ __all__ = [
     "View",
     "face_size",
     "first_frame_decodes",
+    "from_layout",
     "layout_size",
     "map_video",
     "resolve_path",

@@ -31,7 +31,13 @@ from muscles.video.timeline.editing import (
     color_facts,
     color_of,
 )
-from muscles.video.timeline.errors import AutomationInvalid, SplitOutOfRange, TimelineInvalid, UnknownClip
+from muscles.video.timeline.errors import (
+    AutomationInvalid,
+    SplitOutOfRange,
+    TimelineInvalid,
+    TimeOutOfRange,
+    UnknownClip,
+)
 from muscles.video.timeline.facts import clip_duration, clip_end
 from muscles.video.timeline.lookup import stored_facts
 from muscles.video.timeline.model import (
@@ -73,6 +79,7 @@ __all__ = [
     "ParameterLane",
     "SplitOutOfRange",
     "TextOverlay",
+    "TimeOutOfRange",
     "Timeline",
     "TimelineDescription",
     "TimelineInvalid",

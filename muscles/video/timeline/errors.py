@@ -3,7 +3,8 @@
 core.errors.InvalidInput
 ├── TimelineInvalid     timeline_invalid    a structural or range problem (value: "<id>.<field>")
 ├── AutomationInvalid   automation_invalid  keyframes out of order, unknown parameter, zero vector
-└── SplitOutOfRange     split_out_of_range  the razor time is not strictly inside a clip
+├── SplitOutOfRange     split_out_of_range  the razor time is not strictly inside a clip
+└── TimeOutOfRange      time_out_of_range   a time asked of a video or timeline outside 0..duration
 core.errors.NotFound
 └── UnknownClip         unknown_clip        a clip id that the timeline does not hold
 """
@@ -14,7 +15,14 @@ from typing import Any
 
 from core.errors import InvalidInput, NotFound
 
-__all__ = ["AutomationInvalid", "SplitOutOfRange", "TimelineInvalid", "UnknownClip", "where"]
+__all__ = [
+    "AutomationInvalid",
+    "SplitOutOfRange",
+    "TimeOutOfRange",
+    "TimelineInvalid",
+    "UnknownClip",
+    "where",
+]
 
 
 def where(item_id: str | None, field: str) -> str:
@@ -55,6 +63,13 @@ class SplitOutOfRange(InvalidInput):
     code = "split_out_of_range"
     default_hint = (
         "Pick a time strictly inside a clip and outside any crossfade; describe gives the clip spans."
+    )
+
+
+class TimeOutOfRange(InvalidInput):
+    code = "time_out_of_range"
+    default_hint = (
+        "Pick times from 0 up to (not including) the duration_s (media_v2 stat or describe gives it)."
     )
 
 

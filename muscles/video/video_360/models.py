@@ -90,6 +90,10 @@ class Projected(_Strict):
         description="What remapped the pixels: opencv-cpu, torch-cuda (the gpu extra on a GPU), "
         "torch-cpu, or ffmpeg-v360 (ffmpeg's own filter, when measured faster for the request)"
     )
+    faces: list[MediaRef] = Field(
+        default_factory=list,
+        description="cubemap with separate_faces: the six faces as PNGs, in the order F R B L U D",
+    )
 
 
 def check_view(view: View, where: str = "view") -> None:

@@ -56,7 +56,7 @@ class Video360(Muscle):
     Angles follow py360convert: positive yaw looks right, positive pitch looks up.
     """
 
-    version = "1.0.0"
+    version = "1.1.0"
     capabilities = ("cap.video.sphere.project", "cap.video.sphere.reframe")
     canvas_tools = (
         CanvasTool(id="sphere_view", icon="globe", type="panel_pop", tool="perspective", action="Flat view"),
@@ -200,12 +200,19 @@ class Video360(Muscle):
         interpolation: Interpolation = "bilinear",
         allow_any_aspect: bool = False,
         filename: str | None = None,
+        separate_faces: bool = False,
     ) -> None:
         """Refuse a call that cannot work before any (job) work starts."""
         check_size(face_size, face_size)
         _check_filename(filename)
         found = await workspace.describe(uri)
         check_equirect(found.info, uri, allow_any_aspect)
+        if separate_faces and found.info is not None and not found.info.is_still:
+            raise InvalidInput(
+                "separate_faces is for pictures; a video's faces stay in one laid-out video",
+                value="separate_faces",
+                hint="Leave separate_faces unset for a video, or send a picture.",
+            )
 
     @tool(examples=[CUBEMAP], errors=_ERRORS, job=True, check=check_cubemap, idempotent=True)
     async def cubemap(
@@ -218,15 +225,25 @@ class Video360(Muscle):
         interpolation: Interpolation = "bilinear",
         allow_any_aspect: bool = False,
         filename: str | None = None,
+        separate_faces: bool = False,
     ) -> Projected:
         """The six cube faces of a 360 picture or video, in one picture.
 
         `face_size` is each face's side in pixels (even, 16..8192). `layout` places the faces
         (F front, R right, B back, L left, U up, D down): `horizon` is F R B L U D in a row,
         `dice` the cross (U above F; L F R B across; D below F), `3x2` F R B over L U D.
-        A picture gives a PNG, a video an MP4. Also offered as `submit_cubemap`, a job."""
+        A picture gives a PNG, a video an MP4; `separate_faces` (pictures only) also stores
+        each face as its own PNG (`faces`, F R B L U D). Also offered as `submit_cubemap`, a job."""
         await self.check_cubemap(
-            uri, workspace, progress, face_size, layout, interpolation, allow_any_aspect, filename
+            uri,
+            workspace,
+            progress,
+            face_size,
+            layout,
+            interpolation,
+            allow_any_aspect,
+            filename,
+            separate_faces,
         )
         media = await workspace.open(uri, need="any")
         width, height = layout_size(layout, face_size)
@@ -239,6 +256,7 @@ class Video360(Muscle):
                 (height, width),
                 lambda projector, _, frame: projector.cubemap(frame, face_size, layout),
                 filename,
+                faces_of=(layout, face_size) if separate_faces else None,
             )
         )
 

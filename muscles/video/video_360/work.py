@@ -13,15 +13,17 @@ import anyio.from_thread
 from core import Progress
 from core.errors import FfmpegFailed, InvalidInput, NoVideoStream
 from core.ffmpeg import run_ffmpeg
-from core.media import BlockingWorkspace, MediaInfo, OpenedMedia
+from core.media import BlockingWorkspace, MediaInfo, MediaRef, OpenedMedia
 from muscles.video.frames import (
     ENCODE,
+    FACES,
     CubeLayout,
     Frame,
     NoFrames,
     Projector,
     face_size,
     first_frame_decodes,
+    from_layout,
     map_video,
 )
 
@@ -79,9 +81,11 @@ def project(
     remap: Remap,
     filename: str | None,
     v360: str | None = None,
+    faces_of: tuple[CubeLayout, int] | None = None,
 ) -> Projected:
     """Remap the picture, or every frame of the video, and publish it (PNG or MP4). ``v360``
-    is the filter that remaps a video instead of our frame pipe, when the engine rule chose it."""
+    is the filter that remaps a video instead of our frame pipe, when the engine rule chose it;
+    ``faces_of`` (a cubemap's layout and face size) also publishes a picture's six faces."""
     if not media.info.has_video:
         raise NoVideoStream("the asset holds no picture", value=media.ref.uri)
     stem = f"{media.stem}-360"
@@ -90,7 +94,8 @@ def project(
         picture = remap(projector, 0, read_picture(media.path, media.ref.uri))
         name = filename or f"{stem}.png"
         ref = workspace.publish(write_png(picture, workspace.path("out.png")), name)
-        return Projected(media=ref, frame_count=1, path=projector.path)
+        faces = _publish_faces(workspace, picture, faces_of, Path(name).stem) if faces_of else []
+        return Projected(media=ref, frame_count=1, path=projector.path, faces=faces)
     out = workspace.path("out.mp4")
     if v360 is not None:
         anyio.from_thread.run(_run_v360, media, v360, out, progress)
@@ -101,6 +106,18 @@ def project(
     assert stored.info is not None
     path: EnginePath = "ffmpeg-v360" if v360 is not None else projector.path
     return Projected(media=stored.ref, frame_count=stored.info.frame_count or 0, path=path)
+
+
+def _publish_faces(
+    workspace: BlockingWorkspace, picture: Frame, faces_of: tuple[CubeLayout, int], stem: str
+) -> list[MediaRef]:
+    layout, face_w = faces_of
+    strip = from_layout(picture, layout, face_w)
+    refs = []
+    for index, face in enumerate(FACES):
+        path = write_png(strip[:, index * face_w : (index + 1) * face_w], workspace.path(f"face-{face}.png"))
+        refs.append(workspace.publish(path, f"{stem}-{face}.png"))
+    return refs
 
 
 async def _run_v360(media: OpenedMedia, v360: str, out: Path, progress: Progress) -> None:

@@ -116,10 +116,22 @@ class VideoMulticam(Muscle):
         order = [names.index(reference)] if reference is not None else [0]
         order += [k for k in range(len(names)) if k != order[0]]
         opened = [await workspace.open(names[k], need="audio", field=f"uris.{k}") for k in order]
-        signals = []
-        for done, media in enumerate(opened):
-            signals.append(await self._extract(media, workspace, done))
-            await progress.report(_DECODE_SHARE * (done + 1) / len(opened), f"decoded {media.ref.filename}")
+        signals: list[Signal | None] = [None] * len(opened)
+        decoded = 0
+
+        async def extract(index: int) -> None:
+            nonlocal decoded
+            signals[index] = await self._extract(opened[index], workspace, index)
+            decoded += 1
+            await progress.report(
+                _DECODE_SHARE * decoded / len(opened), f"decoded {decoded} of {len(opened)}"
+            )
+
+        # One ffmpeg per recording at once: decoding is most of the time, and each runs on its own core.
+        async with anyio.create_task_group() as decoding:
+            for index in range(len(opened)):
+                decoding.start_soon(extract, index)
+        sounds = [signal for signal in signals if signal is not None]
 
         def report_pair(done: int, total: int) -> None:
             anyio.from_thread.check_cancelled()
@@ -128,7 +140,7 @@ class VideoMulticam(Muscle):
 
         placements = await anyio.to_thread.run_sync(
             lambda: place(
-                signals,
+                sounds,
                 ANALYSIS_RATE,
                 [media.ref.uri for media in opened],
                 max_offset_s=max_offset_s,
@@ -136,7 +148,7 @@ class VideoMulticam(Muscle):
                 on_pair=report_pair,
             )
         )
-        synced = await anyio.to_thread.run_sync(lambda: _describe(opened, signals, placements))
+        synced = await anyio.to_thread.run_sync(lambda: _describe(opened, sounds, placements))
         # Back to the caller's order, which also decides the timeline's picture.
         recordings = [synced[order.index(k)] for k in range(len(names))]
         placed = [

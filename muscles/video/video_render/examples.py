@@ -1,7 +1,8 @@
 """video_render's declared examples, proven by tests/muscles/test_examples.py in the example
 environment (tenant "local", the clips of tests/muscles/video_render/samples.py), in this order:
-the render, then the same timeline submitted as a job, and (once that job has finished) its
-status, a cancel of the finished job (nothing to stop), its result and the list of jobs.
+the render, a preview frame of a one-clip timeline, the timeline submitted as a job, and (once that
+job has finished) its status, a cancel of the finished job (nothing to stop), its result and the
+list of jobs.
 
 The encoded MP4's bytes (so its hash and asset id) depend on the encoder build: the tests
 compare what the file holds instead (duration, size, rate, frames).
@@ -196,4 +197,48 @@ LIST = ToolExample(
     request={"limit": 10},
     response={"jobs": [DONE], "next_cursor": None},
     compare=tuple(f"jobs.0.{path}" for path in _STATUS_FIELDS),
+)
+
+
+# A thumbnail of a timeline: its frame at 1.0 s. A PNG's bytes depend on the zlib and ffmpeg
+# builds: what the image is is compared, not its hash.
+_PREVIEW_SHA = "6da964b05fcc4ab224335cac307c0b6c586bc6ffedee3cd65b74b14d3be870b7"
+PREVIEW = ToolExample(
+    title="A thumbnail of a timeline: the frame its render shows at 1.0 s, without the MP4",
+    request={
+        "timeline": {
+            "tracks": [{"id": "video", "clips": [{"id": "intro", "uri": _INTRO, "source_out_s": 2.0}]}]
+        },
+        "times_s": [1.0],
+    },
+    response={
+        "frames": [
+            {
+                "time_s": 1.0,
+                "frame": 25,
+                "image": {
+                    "uri": f"atoms://media/{_PREVIEW_SHA[:32]}/preview-frame25.png",
+                    "asset_id": _PREVIEW_SHA[:32],
+                    "filename": "preview-frame25.png",
+                    "mime_type": "image/png",
+                    "size_bytes": 18511,
+                    "sha256": _PREVIEW_SHA,
+                    "duration_s": None,
+                    "width": 160,
+                    "height": 120,
+                    "fps": None,
+                    "sample_rate": None,
+                    "channels": None,
+                },
+            }
+        ],
+        "frame_count": 50,
+        "fps": 25.0,
+    },
+    compare=(
+        *(f"frames.0.{name}" for name in ("time_s", "frame")),
+        *(f"frames.0.image.{name}" for name in ("filename", "mime_type", "width", "height")),
+        "frame_count",
+        "fps",
+    ),
 )

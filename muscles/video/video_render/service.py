@@ -5,14 +5,22 @@ from __future__ import annotations
 import anyio
 
 from core import CanvasTool, Muscle, Progress, tool
-from core.errors import AssetNotFound, FfmpegFailed, InvalidIdentifier, MediaUnreadable, NotMedia
+from core.errors import (
+    AssetNotFound,
+    FfmpegFailed,
+    InvalidIdentifier,
+    InvalidInput,
+    MediaUnreadable,
+    NotMedia,
+)
 from core.jobs import JobCancelled
 from core.media import Workspace, validate_filename
-from muscles.video.timeline import Timeline, TimelineInvalid, check, stored_facts
+from muscles.video.timeline import Timeline, TimelineInvalid, TimeOutOfRange, check, stored_facts
 
 from .checks import SourceEndedEarly
-from .examples import CANCEL, LIST, RENDER, RENDER_EDITED, RESULT, STATUS_OF, SUBMIT
+from .examples import CANCEL, LIST, PREVIEW, RENDER, RENDER_EDITED, RESULT, STATUS_OF, SUBMIT
 from .images import ImageNotAccepted, refuse_images
+from .preview import MAX_PREVIEW_FRAMES, PreviewFrames, preview_timeline
 from .render import RenderedVideo, render_timeline
 
 _RENDER_ERRORS = [
@@ -94,3 +102,22 @@ class VideoRender(Muscle):
         return await render_timeline(
             workspace, progress, timeline, filename, pad_short_sources=pad_short_sources
         )
+
+    @tool(
+        examples=[PREVIEW],
+        errors=[*(e for e in _RENDER_ERRORS if e is not SourceEndedEarly), TimeOutOfRange, InvalidInput],
+        idempotent=True,
+    )
+    async def preview_frames(
+        self, timeline: Timeline, times_s: list[float], workspace: Workspace, progress: Progress
+    ) -> PreviewFrames:
+        """The frames the render of `timeline` shows at `times_s` (seconds, 0 up to its duration;
+        1-100 times), as PNGs, without rendering the MP4.
+
+        The render's own filter graph runs up to the last asked frame; only the asked frames are
+        stored. Each equals the render's frame at that time (but for the render's lossy encode).
+        One time gives a thumbnail of the timeline. Frame n is on screen from n / fps."""
+        if not 1 <= len(times_s) <= MAX_PREVIEW_FRAMES:
+            raise InvalidInput(f"times_s must hold 1 to {MAX_PREVIEW_FRAMES} times", value=len(times_s))
+        await anyio.to_thread.run_sync(refuse_images, workspace.blocking, timeline)
+        return await preview_timeline(workspace, progress, timeline, times_s)

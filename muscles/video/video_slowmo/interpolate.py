@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 
 from core.ffmpeg.frames import Frame, FrameReader, FrameWriter
@@ -57,38 +58,42 @@ def flow_retime(
             video_args=ENCODER,
             should_cancel=should_cancel,
         ) as writer,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="flow") as pool,
     ):
-        for done, frame in enumerate(_frames(iter(reader), retime), start=1):
+        for done, frame in enumerate(_frames(iter(reader), retime, pool), start=1):
             writer.write(frame)
             on_frame(done)
 
 
-def _frames(source: Iterator[Frame], retime: Retime) -> Iterator[Frame]:
-    """The output frames in order, reading the source only as far as they need."""
-    window: list[Frame] = []  # source frames first_index, first_index + 1
-    first_index = 0
-    flows: FlowPair | None = None
+def _frames(source: Iterator[Frame], retime: Retime, pool: Executor) -> Iterator[Frame]:
+    """The output frames in order, reading the source only as far as they need. The flows of
+    the next neighbour pair are computed on ``pool`` while this pair's frames are warped and
+    encoded (OpenCV releases the GIL, so that is a second core at work)."""
+    frames: dict[int, Frame] = {}
+    pairs: dict[int, Future[FlowPair]] = {}
+    read = 0  # source frames read so far
     exhausted = False
     for index in range(retime.frame_count):
         position = retime.source_position(index)
         base = math.floor(position + _ON_FRAME)
-        # Slide the window up to frames base, base + 1 (or as far as the source goes).
-        while not exhausted and first_index + len(window) <= base + 1:
-            nxt = next(source, None)
-            if nxt is None:
+        while not exhausted and read <= base + 2:  # one frame beyond the pair, for the next pair
+            frame = next(source, None)
+            if frame is None:
                 exhausted = True
-                break
-            window.append(nxt)
-            if len(window) > 2:
-                window.pop(0)
-                first_index += 1
-                flows = None
-        at = base - first_index
+            else:
+                frames[read] = frame
+                read += 1
+        last = read - 1
+        for old in [k for k in frames if k < min(base, last)]:
+            del frames[old]
+        for old in [k for k in pairs if k < base]:
+            pairs.pop(old).cancel()
         fraction = position - base
-        if at >= len(window) - 1 or fraction < _ON_FRAME:
+        if base >= last or fraction < _ON_FRAME:
             # On a source frame, or past the last one (hold it).
-            yield window[min(max(at, 0), len(window) - 1)]
+            yield frames[min(base, last)]
             continue
-        if flows is None:
-            flows = pair(window[0], window[1])
-        yield interpolate(flows, fraction)
+        for k in (base, base + 1):
+            if k + 1 <= last and k not in pairs:
+                pairs[k] = pool.submit(pair, frames[k], frames[k + 1])
+        yield interpolate(pairs[base].result(), fraction)

@@ -50,13 +50,9 @@ class Retime:
     fps: float
 
     @property
-    def source_frames(self) -> int:
-        return max(1, round((self.end_s - self.start_s) * self.source_fps))
-
-    @property
     def frame_count(self) -> int:
-        """Output frames: the range's frames stretched by 1/factor, at the output rate."""
-        return max(1, round(self.source_frames / self.source_fps / self.factor * self.fps))
+        """Output frames: the range's length stretched by 1/factor, at the output rate."""
+        return max(1, round((self.end_s - self.start_s) / self.factor * self.fps))
 
     @property
     def duration_s(self) -> float:
