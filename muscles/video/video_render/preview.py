@@ -24,10 +24,11 @@ from core import MediaRef, Progress
 from core.errors import ContractViolation
 from core.ffmpeg import run_ffmpeg
 from core.media import Workspace
+from muscles.video.fonts import default_font
 from muscles.video.timeline import Timeline, TimeOutOfRange, check
 from muscles.video.video_render.graph import RenderPlan
 from muscles.video.video_render.plan import plan_render
-from muscles.video.video_render.render import _open_inputs, default_font
+from muscles.video.video_render.render import _open_inputs
 from muscles.video.video_render.subtitles import read_captions
 from muscles.video.video_render.text import draw_overlay
 

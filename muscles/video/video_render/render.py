@@ -9,8 +9,6 @@ and stores nothing.
 
 from __future__ import annotations
 
-import functools
-import subprocess
 from pathlib import Path
 
 import anyio
@@ -20,6 +18,7 @@ from core import MediaRef, Phase, Progress
 from core.ffmpeg import run_ffmpeg
 from core.media import BlockingWorkspace, MediaInfo, Workspace
 from muscles.audio.loudness import measure_file
+from muscles.video.fonts import default_font
 from muscles.video.timeline import Timeline, check, color_facts, color_of, describe
 from muscles.video.video_render.checks import SourceEndedEarly, length_problem, short_clip
 from muscles.video.video_render.graph import RenderPlan
@@ -30,7 +29,7 @@ from muscles.video.video_render.plan import plan_render
 from muscles.video.video_render.subtitles import CaptionCues, read_captions
 from muscles.video.video_render.text import draw_overlay, undrawable
 
-__all__ = ["LOUDNESS_TOLERANCE_LU", "RenderedVideo", "default_font", "render_timeline"]
+__all__ = ["LOUDNESS_TOLERANCE_LU", "RenderedVideo", "render_timeline"]
 
 # How far the stored mix may sit from its loudness target before the result warns.
 LOUDNESS_TOLERANCE_LU = 0.5
@@ -210,16 +209,3 @@ def _open_luts(workspace: BlockingWorkspace, timeline: Timeline) -> dict[str, Pa
         if grade is not None and grade.lut is not None and grade.lut not in luts:
             luts[grade.lut] = workspace.open_document(grade.lut, field=field)
     return luts
-
-
-@functools.cache
-def default_font() -> str | None:
-    """A sans font file for drawtext (fontconfig's pick), or None to let ffmpeg choose."""
-    try:
-        found = subprocess.run(
-            ["fc-match", "-f", "%{file}", "sans"], capture_output=True, text=True, timeout=10, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    path = found.stdout.strip()
-    return path if found.returncode == 0 and path and Path(path).is_file() else None

@@ -22,12 +22,12 @@ from core.errors import (
 from core.ffmpeg import run_ffmpeg
 from core.jobs import JobCancelled
 from core.media import OpenedMedia, Workspace
+from muscles.video.fonts import default_font
 from muscles.video.timeline import TimeOutOfRange
 
 from .analysis import detect
 from .errors import GridInvalid
 from .examples import CONTACT_SHEET, DETECT_SCENES, JOB_EXAMPLES, THUMBNAIL
-from .fonts import default_font
 from .stills import ImageFormat, SheetLayout, sheet_args, thumbnail_args
 from .timing import frame_at, frame_time
 

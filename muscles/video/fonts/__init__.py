@@ -1,4 +1,5 @@
-"""The font drawtext burns timecodes with."""
+"""Fonts the video muscles draw text with: one lookup, shared by video_render (overlays and
+captions) and video_review (timecodes)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,7 @@ __all__ = ["default_font"]
 
 @functools.cache
 def default_font() -> str | None:
-    """A sans font file (fontconfig's pick), or None to let ffmpeg choose.
-
-    The same lookup as video_render's; a shared home in core would serve both."""
+    """A sans font file (fontconfig's pick), or None to let the drawing code choose."""
     try:
         found = subprocess.run(
             ["fc-match", "-f", "%{file}", "sans"], capture_output=True, text=True, timeout=10, check=False
