@@ -12,7 +12,7 @@ Output 640x360 25 fps, libx264 veryfast CRF 20 + AAC 128k stereo, 16.4 s.
 - moviepy: MoviePy 2 (a bench-only anchor in its own venv under the temp dir, never in the
   project's environment): ``CompositeVideoClip`` of the clips with ``CrossFadeIn``/``CrossFadeOut``
   and ``AudioFadeIn``/``AudioFadeOut``, a resized inset, one ``TextClip`` per cue (DejaVu Sans
-  24 px, 2 px stroke), ``CompositeAudioClip`` with the music's gain keyframed the same way,
+  as libass draws it at 24 px, 2 px stroke), ``CompositeAudioClip`` with the music's gain keyframed the same way,
   ``write_videofile`` with the same codec, preset, CRF, fps, size and audio bitrate, through the
   same ffmpeg binary. Timed as one subprocess of the anchor venv's Python; its start-up (import
   of moviepy) is measured separately and printed.
@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -90,9 +91,11 @@ pip = (VideoFileClip(job["pip"], audio=False).subclipped(0, job["pip_s"])
        .resized((w, h)).with_position((x, y)).with_start(job["pip_start"]))
 layers.append(pip)
 for start, end, text in job["cues"]:
-    caption = TextClip(font=job["font"], text=text, font_size=24, color="white",
-                       stroke_color="black", stroke_width=2)
-    caption = (caption.with_position(("center", job["height"] - 18 - caption.h))
+    # PIL's size is the em, libass's the line height (DejaVu Sans: 1.164 em): 24 px -> 21
+    caption = TextClip(font=job["font"], text=text, font_size=21, color="white",
+                       stroke_color="black", stroke_width=2, margin=(4, 6))
+    # the margin keeps descenders in (TextClip crops them otherwise); 6 px of it is below
+    caption = (caption.with_position(("center", job["height"] - 18 - caption.h + 6))
                .with_start(start).with_duration(end - start))
     layers.append(caption)
 voice = AudioFileClip(job["voice"]).subclipped(0, job["voice_s"]).with_start(job["voice_start"])
@@ -162,7 +165,10 @@ def _anchor_argv(sources: list[Path], pip: Path, voice: Path, music: Path, srt: 
     x, y, w, h = PIP_BOX
     chains.append(f"[{n}:v]fps={FPS},scale={w}:{h},setpts=PTS-STARTPTS+{PIP_START}/TB[p]")
     chains.append(f"[{picture}][p]overlay=x={x}:y={y}:eof_action=pass[o]")
-    style = "Fontsize=24,PrimaryColour=&H00FFFFFF,OutlineColour=&H00000000,Outline=2,Shadow=1,MarginV=18"
+    # subtitles= lays an SRT out at ASS PlayResY 288: 24 px, 2 px and 18 px at 360p are 19.2, 1.6, 14.4
+    style = (
+        "Fontsize=19.2,PrimaryColour=&H00FFFFFF,OutlineColour=&H00000000,Outline=1.6,Shadow=0.8,MarginV=14"
+    )
     chains.append(f"[o]subtitles=filename={srt}:force_style='{style}'[v]")
     delay = int(VOICE_START * 1000)
     chains.append(
@@ -209,6 +215,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--anchor", help="a Python with moviepy>=2 installed")
+    parser.add_argument("--keep", type=Path, help="copy the three outputs into this folder")
     args = parser.parse_args()
     python = _anchor_python(args.anchor)
     # MoviePy writes through imageio-ffmpeg's binary; point it at ours so the encoders match.
@@ -265,7 +272,12 @@ def main() -> None:
         for index in range(args.rounds):
             for name in order[index % 3 :] + order[: index % 3]:
                 samples[name].append(timed(sides[name]))
-        outputs = {name: probe_sync(tmp / f"{'anchor' if name == 'ffmpeg' else name}.mp4") for name in sides}
+        written = {name: tmp / f"{'anchor' if name == 'ffmpeg' else name}.mp4" for name in sides}
+        outputs = {name: probe_sync(path) for name, path in written.items()}
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            for name, path in written.items():
+                shutil.copyfile(path, args.keep / f"{name}.mp4")
     for name, info in outputs.items():
         print(
             f"  {name:<8} {info.width}x{info.height} {info.fps} fps, {info.frame_count} frames, {info.duration_s} s"
