@@ -22,7 +22,7 @@ Output 640x360 25 fps, libx264 veryfast CRF 20 + AAC 128k stereo, 16.4 s.
 Rounds alternate the order of the three; read the p50. Targets: ours / ffmpeg <= 1.05; the
 ratio ours / moviepy is reported.
 
-    uv run python bench/editing_vs_moviepy.py [--rounds 3] [--anchor /path/to/python]
+    uv run python bench/editing_vs_moviepy.py [--rounds 5] [--anchor /path/to/python]
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -213,7 +215,7 @@ def _cues(srt: str) -> list[list[Any]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--anchor", help="a Python with moviepy>=2 installed")
     parser.add_argument("--keep", type=Path, help="copy the three outputs into this folder")
     args = parser.parse_args()
@@ -259,10 +261,17 @@ def main() -> None:
         script.write_text(MOVIEPY_SCRIPT, encoding="utf-8")
         moviepy_argv = [str(python), str(script), json.dumps(job)]
 
-        def timed(argv: list[str]) -> float:
+        cpu: dict[str, list[float]] = {name: [] for name in ("ours", "ffmpeg", "moviepy")}
+
+        def timed(argv: list[str], name: str | None = None) -> float:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             subprocess.run(argv, check=True, env=env)
-            return time.perf_counter() - started
+            elapsed = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if name is not None:  # CPU seconds (user + system): steadier than wall time under load
+                cpu[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+            return elapsed
 
         sides = {"ours": ours_argv, "ffmpeg": anchor_argv, "moviepy": moviepy_argv}
         samples: dict[str, list[float]] = {name: [] for name in sides}
@@ -271,7 +280,7 @@ def main() -> None:
         order = list(sides)
         for index in range(args.rounds):
             for name in order[index % 3 :] + order[: index % 3]:
-                samples[name].append(timed(sides[name]))
+                samples[name].append(timed(sides[name], name))
         written = {name: tmp / f"{'anchor' if name == 'ffmpeg' else name}.mp4" for name in sides}
         outputs = {name: probe_sync(path) for name, path in written.items()}
         if args.keep:
@@ -292,6 +301,10 @@ def main() -> None:
     )
     for name, summary in summaries.items():
         print(summary.line(name))
+    print(
+        "  CPU (user + system, children), p50: "
+        + ", ".join(f"{n} {statistics.median(v):.2f} s" for n, v in cpu.items())
+    )
     print("ours / ffmpeg:")
     print(ratio_line(summaries["ours"], summaries["ffmpeg"], 1.05))
     print("ours / moviepy (reported; no target):")
