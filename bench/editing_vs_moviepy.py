@@ -22,7 +22,7 @@ Output 640x360 25 fps, libx264 veryfast CRF 20 + AAC 128k stereo, 16.4 s.
 Rounds alternate the order of the three; read the p50. Targets: ours / ffmpeg <= 1.05; the
 ratio ours / moviepy is reported.
 
-    uv run python bench/editing_vs_moviepy.py [--rounds 5] [--anchor /path/to/python]
+    uv run python bench/editing_vs_moviepy.py [--rounds 5] [--anchor /path/to/python] [--keep DIR]
 """
 
 from __future__ import annotations
