@@ -59,10 +59,12 @@ SYNCED: dict[str, JsonValue] = {
                         "fade_out": None,
                         "layout": None,
                         "grade": None,
+                        "sound": {"gain_db": 0.0, "fade_in_s": 0.0, "fade_out_s": 0.0, "curve": "tri"},
                     }
                 ],
                 "volume": 1.0,
                 "muted": False,
+                "role": None,
                 "hidden": False,
             },
             {
@@ -83,16 +85,19 @@ SYNCED: dict[str, JsonValue] = {
                         "fade_out": None,
                         "layout": None,
                         "grade": None,
+                        "sound": {"gain_db": 0.0, "fade_in_s": 0.0, "fade_out_s": 0.0, "curve": "tri"},
                     }
                 ],
                 "volume": 1.0,
                 "muted": False,
+                "role": None,
                 "hidden": False,
             },
         ],
         "transitions": [],
         "overlays": [],
-        "audio": {"master_volume": 1.0, "sample_rate": 48000},
+        "captions": [],
+        "audio": {"master_volume": 1.0, "sample_rate": 48000, "ducking": [], "loudness": None},
         "output": {
             "video_codec": "libx264",
             "crf": 20,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pydantic import JsonValue
 
 from core import ToolExample
+from muscles.video.timeline import Clip
 
 SURFACE_URI = "atoms://media/fbe0aacbdccd721d989354ea7d62514a/planet.mp4"
 SURFACE: dict[str, JsonValue] = {"width": 160, "height": 90, "duration_s": 1.0, "fps": 12, "seed": 7}
@@ -153,6 +154,11 @@ EXPORTED: dict[str, JsonValue] = {
         "render_path": "numpy",
     },
 }
+# The plan's clip as the Timeline model writes it (every field, defaults included), so the
+# examples follow the model as it grows.
+for _plan in (PLANNED, EXPORTED):
+    _plan["clip"] = Clip.model_validate(_plan["clip"]).model_dump(mode="json")
+
 QUEUED: dict[str, JsonValue] = {
     "job_id": JOB_ID,
     "kind": "video_planet_preview.preview",

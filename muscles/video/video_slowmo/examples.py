@@ -50,6 +50,7 @@ SLOWED: dict[str, JsonValue] = {
         "fade_out": None,
         "layout": None,
         "grade": None,
+        "sound": {"gain_db": 0.0, "fade_in_s": 0.0, "fade_out_s": 0.0, "curve": "tri"},
     },
 }
 CONVERTED: dict[str, JsonValue] = {
@@ -86,6 +87,7 @@ CONVERTED: dict[str, JsonValue] = {
         "fade_out": None,
         "layout": None,
         "grade": None,
+        "sound": {"gain_db": 0.0, "fade_in_s": 0.0, "fade_out_s": 0.0, "curve": "tri"},
     },
 }
 JOB_ID = "job_28a8143f1991f1700d19e80420eaa7f1"
