@@ -8,7 +8,7 @@ import anyio
 import anyio.from_thread
 from pydantic import BaseModel, Field
 
-from core import CanvasTool, Muscle, Progress, tool
+from core import AtomsError, CanvasTool, Muscle, Progress, tool
 from core.errors import AssetNotFound, FfmpegFailed, InvalidInput, MediaUnreadable, NoAudioStream, NotMedia
 from core.ffmpeg import run_ffmpeg
 from core.media import OpenedMedia, Workspace
@@ -130,9 +130,17 @@ class VideoMulticam(Muscle):
             )
 
         # One ffmpeg per recording at once: decoding is most of the time, and each runs on its own core.
-        async with anyio.create_task_group() as decoding:
-            for index in range(len(opened)):
-                decoding.start_soon(extract, index)
+        try:
+            async with anyio.create_task_group() as decoding:
+                for index in range(len(opened)):
+                    decoding.start_soon(extract, index)
+        except BaseExceptionGroup as group:
+            # A recording that fails to decode is the call's coded error (the first one, its
+            # siblings are cancelled with it), not a group the client would see as internal_error.
+            coded = group.subgroup(AtomsError)
+            if coded is None:
+                raise
+            raise _first_leaf(coded) from None
         sounds = [signal for signal in signals if signal is not None]
 
         def report_pair(done: int, total: int) -> None:
@@ -223,3 +231,8 @@ def _describe(
             )
         )
     return out
+
+
+def _first_leaf(group: BaseExceptionGroup[AtomsError]) -> AtomsError:
+    first = group.exceptions[0]
+    return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first
