@@ -64,11 +64,13 @@ def _frameless_video(server: SphereServer, tmp_path: Path) -> str:
 
 
 async def _settled(client: Any, job_id: str) -> None:
-    while True:
-        status = (await client.call_tool("job_status", {"job_id": job_id})).structured_content
-        if status["state"] not in ("queued", "running"):
-            return
-        await anyio.sleep(0.1)
+    # Polls as a client polls (job_status), bounded: a job that never ends fails the test.
+    with anyio.fail_after(120):
+        while True:
+            status = (await client.call_tool("job_status", {"job_id": job_id})).structured_content
+            if status["state"] not in ("queued", "running"):
+                return
+            await anyio.sleep(0.1)
 
 
 def test_bad_inputs_get_coded_errors_and_leave_nothing(sphere_server: SphereServer, tmp_path: Path) -> None:
