@@ -82,9 +82,9 @@ def map_video(
 def first_frame_decodes(media: OpenedMedia) -> bool:
     """Whether ffmpeg decodes at least one frame of ``media`` (it stops after that frame)."""
     info = media.info
-    size = {"width": info.width or 16, "height": info.height or 16}
+    width, height = info.width or 16, info.height or 16
     try:
-        with read_frames(media.path, **size, input_args=media.input_args[:-2]) as reader:
+        with read_frames(media.path, width=width, height=height, input_args=media.input_args[:-2]) as reader:
             return next(iter(reader), None) is not None
     except FfmpegFailed:
         return False
